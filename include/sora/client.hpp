@@ -1,0 +1,145 @@
+// The Sora Videos API client: one object per endpoint configuration, one call per operation.
+#pragma once
+
+#include <sora/clock.hpp>
+#include <sora/result.hpp>
+#include <sora/transport.hpp>
+#include <sora/video.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sora {
+
+inline constexpr std::string_view k_default_base_url = "https://api.openai.com/v1";
+
+/// How the API key is presented to the server.
+enum class AuthScheme {
+  bearer, ///< Authorization: Bearer KEY
+  header, ///< AUTH_HEADER: KEY (e.g. api-key for Azure)
+  raw,    ///< Authorization: KEY
+  key,    ///< Authorization: Key KEY
+  none,   ///< no credentials sent
+};
+
+enum class LogLevel { debug, trace };
+/// Receives diagnostic lines (requests, statuses, redacted headers). Never contains the key.
+using LogCallback = std::function<void(LogLevel, std::string_view)>;
+
+/// Everything a Client needs; the CLI resolves flags, environment and files into one of these.
+struct ClientConfig {
+  std::string base_url{k_default_base_url}; ///< opaque prefix; "/videos…" is appended
+  std::string api_key;
+  AuthScheme auth = AuthScheme::bearer;
+  std::string auth_header;                                   ///< header name for AuthScheme::header
+  std::chrono::milliseconds connect_timeout{10'000};
+  std::chrono::milliseconds request_timeout{600'000};        ///< one whole request
+  std::chrono::milliseconds stall_timeout{60'000};           ///< no bytes moving for this long
+  int max_retries = 3;                                       ///< extra attempts after the first
+  std::string user_agent;                                    ///< empty: "sora/VERSION"
+  const std::atomic<bool>* cancel = nullptr;                 ///< set to true to stop (SIGINT)
+  LogCallback log;                                           ///< optional diagnostics
+};
+
+/// How a create request is encoded.
+enum class Encoding { automatic, multipart, json };
+
+/// `POST /videos`. Unset optional fields are not sent (the server's defaults apply).
+struct CreateRequest {
+  std::string prompt;
+  std::optional<std::string> model;
+  std::optional<std::string> seconds;
+  std::optional<std::string> size;
+  std::optional<std::filesystem::path> image; ///< uploaded as `input_reference`, streamed
+  Encoding encoding = Encoding::automatic;    ///< automatic: multipart with an image, else JSON
+};
+
+/// `GET /videos` query.
+struct ListQuery {
+  std::optional<int> limit;
+  std::optional<std::string> after;
+  std::optional<std::string> order; ///< "asc" | "desc"
+};
+
+/// A job's progress as seen by `wait`, reported after every poll.
+struct JobProgress {
+  const Video& video;
+  int poll = 0;                          ///< 1 for the first poll
+  std::chrono::milliseconds elapsed{0};
+  std::chrono::milliseconds next_poll{0}; ///< how long until the next poll (0 when done)
+};
+using JobCallback = std::function<void(const JobProgress&)>;
+
+struct WaitOptions {
+  std::chrono::milliseconds timeout{30 * 60 * 1000}; ///< overall deadline
+  JobCallback on_poll;
+};
+
+struct DownloadRequest {
+  Variant variant = Variant::video;
+  std::filesystem::path output; ///< final path; the body is written to OUTPUT.part first
+  bool overwrite = false;       ///< replace an existing final file
+  TransferCallback on_progress;
+};
+
+struct DownloadResult {
+  std::filesystem::path path;
+  std::uint64_t bytes = 0;      ///< size of the final file
+  std::uint64_t resumed_from = 0; ///< bytes reused from an earlier .part
+  std::string content_type;
+};
+
+/// A Sora Videos API client. Not thread-safe: use one per thread. Every call returns a Result;
+/// nothing is printed. Transient failures are retried per ClientConfig before an error returns.
+class Client {
+public:
+  /// `transport` and `clock` default to libcurl and the system clock.
+  explicit Client(ClientConfig config, std::shared_ptr<Transport> transport = nullptr,
+                  std::shared_ptr<Clock> clock = nullptr);
+  ~Client();
+  Client(const Client&) = delete;
+  Client& operator=(const Client&) = delete;
+  Client(Client&&) noexcept;
+  Client& operator=(Client&&) noexcept;
+
+  const ClientConfig& config() const;
+
+  /// Starts a job. The image (if any) is streamed from disk. Not retried once the request may have
+  /// reached the server, so a job is never created twice by sora itself.
+  Result<Video> create(const CreateRequest& request, const TransferCallback& on_upload = {});
+  /// Starts a job that changes a finished one (`POST /videos/{id}/remix`).
+  Result<Video> remix(std::string_view video_id, std::string_view prompt);
+  Result<Video> retrieve(std::string_view video_id);
+  Result<VideoList> list(const ListQuery& query = {});
+  /// Walks every page from `query.after`; `on_page` sees each page as it arrives.
+  Result<std::vector<Video>> list_all(const ListQuery& query = {},
+                                      const std::function<void(const VideoList&)>& on_page = {});
+  Result<DeletedVideo> remove(std::string_view video_id);
+  /// Polls until the job is terminal. `completed` returns the video; `failed` returns a job_failed
+  /// or moderation error; running past `options.timeout` returns wait_timeout.
+  Result<Video> wait(std::string_view video_id, const WaitOptions& options = {});
+  /// Streams a finished job's file to `request.output` via OUTPUT.part (resumed with Range when a
+  /// .part exists), checks its length, fsyncs and renames it. Never overwrites unless asked.
+  Result<DownloadResult> download(std::string_view video_id, const DownloadRequest& request);
+  /// Streams a finished job's file to `sink` (e.g. stdout). Returns the byte count.
+  Result<std::uint64_t> download_to(std::string_view video_id, Variant variant,
+                                    const std::function<Result<void>(std::span<const char>)>& sink,
+                                    const TransferCallback& on_progress = {});
+
+private:
+  struct Impl;
+  std::unique_ptr<Impl> m_impl;
+};
+
+/// The library's version, e.g. "0.1.0".
+std::string_view version() noexcept;
+
+} // namespace sora

@@ -1,0 +1,170 @@
+// Resolving global settings into a ClientConfig, and the one place errors are printed.
+#include "app_context.hpp"
+
+#include "exit_codes.hpp"
+
+#include <CLI/CLI.hpp>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <cstdlib>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+namespace sora::cli {
+
+std::atomic<bool> g_interrupted{false};
+
+namespace {
+
+std::optional<std::string> env(const char* name) {
+  const char* value = std::getenv(name);
+  if (!value || !*value) return std::nullopt;
+  return std::string(value);
+}
+
+std::string trim(std::string text) {
+  auto end = text.find_last_not_of(" \t\r\n");
+  text.erase(end == std::string::npos ? 0 : end + 1);
+  auto begin = text.find_first_not_of(" \t\r\n");
+  return begin == std::string::npos ? std::string() : text.substr(begin);
+}
+
+Result<std::string> read_key_file(const std::string& path) {
+  std::string text;
+  if (path == "-") {
+    text.assign(std::istreambuf_iterator<char>(std::cin), {});
+  } else {
+    std::ifstream in(path, std::ios::binary);
+    if (!in)
+      return unexpected(ErrorCode::invalid_argument, "Cannot read the API key file " + path + ".",
+                        "Check the path given to --api-key-file.");
+    text.assign(std::istreambuf_iterator<char>(in), {});
+  }
+  text = trim(std::move(text));
+  if (text.empty())
+    return unexpected(ErrorCode::invalid_argument, "The API key file " + path + " is empty.",
+                      "Put the key on the file's first line.");
+  return text;
+}
+
+// Returns "scheme://host" facts without dragging the core's URL parser into the CLI.
+struct Endpoint {
+  bool http = false;
+  bool https = false;
+  bool loopback = false;
+};
+
+Endpoint describe(const std::string& url) {
+  Endpoint e;
+  e.https = url.rfind("https://", 0) == 0;
+  e.http = url.rfind("http://", 0) == 0;
+  std::string rest = url.substr(e.https ? 8 : e.http ? 7 : 0);
+  rest = rest.substr(0, rest.find_first_of("/?#"));
+  if (auto at = rest.rfind('@'); at != std::string::npos) rest = rest.substr(at + 1);
+  std::string host = rest;
+  if (!host.empty() && host.front() == '[') host = host.substr(1, host.find(']') - 1);
+  else host = host.substr(0, host.find(':'));
+  e.loopback = host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
+  return e;
+}
+
+} // namespace
+
+void AppContext::register_options(CLI::App& app) {
+  app.add_option("--base-url", options.base_url,
+                 "API base URL, an opaque prefix (env SORA_BASE_URL, OPENAI_BASE_URL; default "
+                 "https://api.openai.com/v1)")
+      ->type_name("URL");
+  app.add_option("--api-key-file", options.api_key_file,
+                 "Read the API key from this file ('-' for stdin); otherwise SORA_API_KEY or "
+                 "OPENAI_API_KEY")
+      ->type_name("PATH");
+  app.add_flag("--json", options.json, "Print results as JSON, one document per result");
+  app.add_flag("-q,--quiet", options.quiet, "Print only results and errors");
+  app.add_flag("-v,--verbose", options.verbose,
+               "Log requests to stderr (-vv adds redacted headers)");
+  app.add_option("--timeout", options.timeout_seconds, "Timeout of one request, in seconds")
+      ->type_name("SECONDS")
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-retries", options.max_retries,
+                 "Retries of a failed request (network errors, 408, 409, 429, 5xx)")
+      ->type_name("N")
+      ->check(CLI::Range(0, 20));
+}
+
+Result<Client*> AppContext::client() {
+  if (m_client) return &*m_client;
+  ClientConfig config;
+  config.base_url = !options.base_url.empty() ? options.base_url
+                    : env("SORA_BASE_URL")    ? *env("SORA_BASE_URL")
+                    : env("OPENAI_BASE_URL")  ? *env("OPENAI_BASE_URL")
+                                              : std::string(k_default_base_url);
+  Endpoint endpoint = describe(config.base_url);
+  if (!endpoint.http && !endpoint.https)
+    return unexpected(ErrorCode::invalid_argument,
+                      "The base URL '" + config.base_url + "' is not an http(s) URL.",
+                      "Use a URL such as https://api.openai.com/v1 or http://127.0.0.1:8000/v1.");
+
+  // An explicit --api-key-file wins over the environment, so a key meant for one provider is not
+  // sent to another by accident.
+  if (!options.api_key_file.empty()) {
+    auto key = read_key_file(options.api_key_file);
+    if (!key) return unexpected(key.error());
+    config.api_key = std::move(*key);
+  } else if (auto from_env = env("SORA_API_KEY") ? env("SORA_API_KEY") : env("OPENAI_API_KEY")) {
+    config.api_key = trim(*from_env);
+  }
+  if (config.api_key.empty() && !endpoint.loopback)
+    return unexpected(ErrorCode::unauthorized, "No API key.",
+                      "Set SORA_API_KEY (or OPENAI_API_KEY), or pass --api-key-file PATH.");
+  if (!config.api_key.empty() && endpoint.http && !endpoint.loopback)
+    return unexpected(ErrorCode::invalid_argument,
+                      "Refusing to send the API key over plain http:// to " + config.base_url + ".",
+                      "Use https://, or a loopback address for a local server.");
+
+  config.request_timeout = std::chrono::milliseconds(
+      static_cast<std::int64_t>(options.timeout_seconds * 1000));
+  config.max_retries = options.max_retries;
+  config.cancel = &g_interrupted;
+  if (options.verbose > 0) {
+    auto logger = spdlog::stderr_color_st("sora");
+    logger->set_pattern("%^%l%$ %v");
+    logger->set_level(options.verbose > 1 ? spdlog::level::trace : spdlog::level::debug);
+    config.log = [logger](LogLevel level, std::string_view line) {
+      logger->log(level == LogLevel::trace ? spdlog::level::trace : spdlog::level::debug, "{}",
+                  line);
+    };
+  }
+  m_client.emplace(std::move(config));
+  return &*m_client;
+}
+
+int AppContext::fail(const Error& error, std::string_view resume) const {
+  std::string text = "sora: error: " + error.message + "\n";
+  if (error.http_status != 0) {
+    text += "  HTTP " + std::to_string(error.http_status);
+    if (!error.api_type.empty()) text += ", type " + error.api_type;
+    if (!error.api_code.empty()) text += ", code " + error.api_code;
+    if (!error.api_param.empty()) text += ", param " + error.api_param;
+    if (!error.request_id.empty()) text += ", request id " + error.request_id;
+    text += "\n";
+  }
+  if (!error.hint.empty()) text += "  hint: " + error.hint + "\n";
+  if (!resume.empty()) text += "  resume: " + std::string(resume) + "\n";
+  std::fputs(text.c_str(), stderr);
+  return exit_code_for(error);
+}
+
+void AppContext::note(std::string_view line) const {
+  if (options.quiet) return;
+  std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
+}
+
+void AppContext::warn(std::string_view line) const {
+  std::fprintf(stderr, "sora: warning: %.*s\n", static_cast<int>(line.size()), line.data());
+}
+
+} // namespace sora::cli

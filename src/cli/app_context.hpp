@@ -1,0 +1,52 @@
+// What every command shares: the global options, the client built from them, and error reporting.
+#pragma once
+
+#include <sora/client.hpp>
+
+#include <atomic>
+#include <optional>
+#include <string>
+#include <string_view>
+
+namespace CLI {
+class App;
+}
+
+namespace sora::cli {
+
+/// Set by SIGINT/SIGTERM; the core stops at the next chance and returns `interrupted`.
+extern std::atomic<bool> g_interrupted;
+
+struct GlobalOptions {
+  std::string base_url;
+  std::string api_key_file;
+  bool json = false;
+  bool quiet = false;
+  int verbose = 0;
+  double timeout_seconds = 600;
+  int max_retries = 3;
+};
+
+class AppContext {
+public:
+  GlobalOptions options;
+
+  /// Adds the global options to the top-level app (accepted before or after the subcommand).
+  void register_options(CLI::App& app);
+
+  /// The client for the resolved settings (flags, then environment). Fails with invalid_argument
+  /// or unauthorized before anything is sent when the settings cannot work.
+  Result<Client*> client();
+
+  /// Prints an error (message, API details, hint, and `resume` when given) and returns its exit code.
+  int fail(const Error& error, std::string_view resume = {}) const;
+  /// A progress or status line for people, on stderr; nothing with --quiet.
+  void note(std::string_view line) const;
+  /// A warning on stderr, shown even with --quiet.
+  void warn(std::string_view line) const;
+
+private:
+  std::optional<Client> m_client;
+};
+
+} // namespace sora::cli

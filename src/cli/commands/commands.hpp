@@ -1,0 +1,32 @@
+// The table of subcommands: each registers its options and returns how to run it.
+#pragma once
+
+#include "app_context.hpp"
+
+#include <functional>
+
+namespace CLI {
+class App;
+}
+
+namespace sora::cli {
+
+struct Command {
+  CLI::App* app = nullptr;
+  std::function<int()> run;
+};
+
+Command register_create(CLI::App& app, AppContext& ctx);
+Command register_remix(CLI::App& app, AppContext& ctx);
+Command register_status(CLI::App& app, AppContext& ctx);
+Command register_wait(CLI::App& app, AppContext& ctx);
+Command register_download(CLI::App& app, AppContext& ctx);
+Command register_list(CLI::App& app, AppContext& ctx);
+Command register_delete(CLI::App& app, AppContext& ctx);
+
+/// In the order `--help` lists them.
+inline constexpr Command (*k_commands[])(CLI::App&, AppContext&) = {
+    register_create, register_remix, register_status, register_wait,
+    register_download, register_list, register_delete};
+
+} // namespace sora::cli

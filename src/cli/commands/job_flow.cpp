@@ -1,0 +1,168 @@
+// Shared steps of the job commands: reading prompts, checking outputs, waiting, downloading.
+#include "commands/job_flow.hpp"
+
+#include "exit_codes.hpp"
+#include "output.hpp"
+#include "progress.hpp"
+
+#include <sora/validate.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <iterator>
+
+namespace sora::cli {
+
+namespace fs = std::filesystem;
+
+void add_prompt_options(CLI::App& sub, PromptOptions& options, bool required) {
+  auto* group = sub.add_option_group("prompt", "The prompt (one of)");
+  group->add_option("-p,--prompt", options.text, "What the video should show")->type_name("TEXT");
+  group->add_option("--prompt-file", options.file, "Read the prompt from a file ('-' for stdin)")
+      ->type_name("PATH");
+  if (required) group->require_option(1);
+  else group->require_option(0, 1);
+}
+
+Result<std::string> read_prompt(const PromptOptions& options) {
+  std::string prompt = options.text;
+  if (!options.file.empty()) {
+    if (options.file == "-") {
+      prompt.assign(std::istreambuf_iterator<char>(std::cin), {});
+    } else {
+      std::error_code ec;
+      if (fs::is_directory(options.file, ec))
+        return unexpected(ErrorCode::invalid_argument,
+                          "The prompt file " + options.file + " is a directory.",
+                          "Give the path of a text file to --prompt-file.");
+      std::ifstream in(options.file, std::ios::binary);
+      if (!in)
+        return unexpected(ErrorCode::invalid_argument,
+                          "Cannot read the prompt file " + options.file + ".",
+                          "Check the path given to --prompt-file.");
+      prompt.assign(std::istreambuf_iterator<char>(in), {});
+    }
+    while (!prompt.empty() && (prompt.back() == '\n' || prompt.back() == '\r')) prompt.pop_back();
+  }
+  if (auto ok = validate_prompt(prompt); !ok) return unexpected(ok.error());
+  return prompt;
+}
+
+void add_follow_options(CLI::App& sub, FollowOptions& options) {
+  sub.add_flag("-w,--wait", options.wait, "Wait until the video is finished");
+  sub.add_option("-o,--output", options.output,
+                 "Wait, then download the MP4 to PATH ('-' for stdout)")
+      ->type_name("PATH");
+  sub.add_option("--wait-timeout", options.wait_timeout,
+                 "Give up waiting after this many seconds (the job keeps running)")
+      ->type_name("SECONDS")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  sub.add_flag("-f,--force", options.force, "Replace the output file if it exists");
+}
+
+Result<void> check_output(const std::string& output, bool force) {
+  if (output.empty() || output == "-") return {};
+  fs::path path(output);
+  std::error_code ec;
+  if (fs::is_directory(path, ec))
+    return unexpected(ErrorCode::invalid_argument, output + " is a directory.",
+                      "Give a file path to -o, e.g. " + (path / "clip.mp4").string() + ".");
+  if (fs::exists(path, ec) && !force)
+    return unexpected(ErrorCode::invalid_argument, output + " already exists.",
+                      "Choose another path with -o, or pass --force to replace it.");
+  fs::path parent = path.parent_path();
+  if (!parent.empty() && !fs::is_directory(parent, ec))
+    return unexpected(ErrorCode::invalid_argument,
+                      "The folder " + parent.string() + " does not exist.",
+                      "Create it first, or choose another path with -o.");
+  return {};
+}
+
+std::string default_output(const std::string& id, Variant variant) {
+  return safe_file_name(id) + std::string(file_extension(variant));
+}
+
+Result<Video> wait_for(AppContext& ctx, Client& client, const std::string& id, double timeout_s) {
+  Progress progress(!ctx.options.quiet);
+  WaitOptions options;
+  options.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(timeout_s * 1000));
+  options.on_poll = [&](const JobProgress& p) { progress.job(p); };
+  auto video = client.wait(id, options);
+  progress.finish();
+  return video;
+}
+
+int save_content(AppContext& ctx, Client& client, const std::string& id, Variant variant,
+                 const std::string& output, bool force, bool print_result) {
+  Progress progress(!ctx.options.quiet);
+  if (output == "-") {
+    auto bytes = client.download_to(
+        id, variant,
+        [](std::span<const char> chunk) -> Result<void> {
+          if (std::fwrite(chunk.data(), 1, chunk.size(), stdout) != chunk.size())
+            return unexpected(ErrorCode::io, "Cannot write to stdout.",
+                              "Check what stdout is piped into.");
+          return {};
+        },
+        [&](const TransferProgress& p) { progress.download(p, id); });
+    progress.finish();
+    std::fflush(stdout);
+    if (!bytes) return ctx.fail(bytes.error(), "sora download " + id + " -o -");
+    return k_exit_ok;
+  }
+  DownloadRequest request;
+  request.variant = variant;
+  request.output = output;
+  request.overwrite = force;
+  std::string label = fs::path(output).filename().string();
+  request.on_progress = [&](const TransferProgress& p) { progress.download(p, label); };
+  auto result = client.download(id, request);
+  progress.finish();
+  if (!result) {
+    std::string resume = "sora download " + id + " -o " + output;
+    if (variant != Variant::video) resume += " --variant " + std::string(to_string(variant));
+    return ctx.fail(result.error(), result.error().code == ErrorCode::invalid_argument ? "" : resume);
+  }
+  ctx.note("Saved " + output + " (" + human_bytes(result->bytes) +
+           (result->resumed_from ? ", resumed from " + human_bytes(result->resumed_from) : "") +
+           ")");
+  if (print_result && !ctx.options.json) print_line(output);
+  return k_exit_ok;
+}
+
+int follow_job(AppContext& ctx, Client& client, const Video& video, const FollowOptions& options) {
+  bool download = !options.output.empty();
+  if (!options.wait && !download) {
+    print_line(ctx.options.json ? video.raw_json : video.id);
+    return k_exit_ok;
+  }
+  ctx.note("Created " + video.id + (video.model.empty() ? "" : " (" + video.model) +
+           (video.size.empty() ? "" : ", " + video.size) +
+           (video.seconds.empty() ? "" : ", " + video.seconds + "s") +
+           (video.model.empty() ? "" : ")") + "; waiting for it to finish");
+  auto done = wait_for(ctx, client, video.id, options.wait_timeout);
+  if (!done) {
+    std::string resume = "sora wait " + video.id;
+    if (download) resume += " && sora download " + video.id + " -o " + options.output;
+    bool resumable = done.error().code == ErrorCode::wait_timeout ||
+                     done.error().code == ErrorCode::interrupted ||
+                     exit_code_for(done.error()) == k_exit_unavailable;
+    return ctx.fail(done.error(), resumable ? resume : "");
+  }
+  if (download) {
+    int code = save_content(ctx, client, video.id, Variant::video, options.output, options.force,
+                            !ctx.options.json && options.output != "-");
+    if (code != k_exit_ok) return code;
+    if (ctx.options.json && options.output != "-") print_line(done->raw_json);
+    return k_exit_ok;
+  }
+  print_line(ctx.options.json ? done->raw_json : done->id);
+  return k_exit_ok;
+}
+
+} // namespace sora::cli

@@ -1,0 +1,52 @@
+// What create and remix share after the job exists (wait, download), and what download shares.
+#pragma once
+
+#include "app_context.hpp"
+
+#include <sora/client.hpp>
+
+#include <string>
+
+namespace CLI {
+class App;
+}
+
+namespace sora::cli {
+
+inline constexpr double k_default_wait_timeout = 1800;
+
+struct PromptOptions {
+  std::string text;
+  std::string file; ///< "-" reads stdin
+};
+void add_prompt_options(CLI::App& sub, PromptOptions& options, bool required);
+/// The prompt from --prompt or --prompt-file, validated (1-32000 characters of UTF-8).
+Result<std::string> read_prompt(const PromptOptions& options);
+
+struct FollowOptions {
+  bool wait = false;
+  std::string output; ///< empty: no download; "-": stdout
+  double wait_timeout = k_default_wait_timeout;
+  bool force = false;
+};
+void add_follow_options(CLI::App& sub, FollowOptions& options);
+
+/// Checks, before anything is sent, that `output` can be written: not an existing file (unless
+/// `force`), not a directory, in a folder that exists.
+Result<void> check_output(const std::string& output, bool force);
+
+/// After a create or remix: prints the id, or waits (and downloads) as the options ask.
+int follow_job(AppContext& ctx, Client& client, const Video& video, const FollowOptions& options);
+
+/// Waits for one job with progress; the error names how to resume.
+Result<Video> wait_for(AppContext& ctx, Client& client, const std::string& id, double timeout_s);
+
+/// Downloads a variant to `output` ("-" = stdout) with progress. Returns the exit code and
+/// prints the path (unless `print_result` is false).
+int save_content(AppContext& ctx, Client& client, const std::string& id, Variant variant,
+                 const std::string& output, bool force, bool print_result);
+
+/// "ID.mp4" etc., safe to use as a file name.
+std::string default_output(const std::string& id, Variant variant);
+
+} // namespace sora::cli

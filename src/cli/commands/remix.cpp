@@ -1,0 +1,41 @@
+// `sora remix`: start a new video that changes a finished one.
+#include "commands/commands.hpp"
+#include "commands/job_flow.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <memory>
+
+namespace sora::cli {
+namespace {
+
+struct RemixOptions {
+  std::string id;
+  PromptOptions prompt;
+  FollowOptions follow;
+};
+
+int run_remix(const RemixOptions& o, AppContext& ctx) {
+  auto prompt = read_prompt(o.prompt);
+  if (!prompt) return ctx.fail(prompt.error());
+  if (auto ok = check_output(o.follow.output, o.follow.force); !ok) return ctx.fail(ok.error());
+  auto client = ctx.client();
+  if (!client) return ctx.fail(client.error());
+  auto video = (*client)->remix(o.id, *prompt);
+  if (!video) return ctx.fail(video.error());
+  return follow_job(ctx, **client, *video, o.follow);
+}
+
+} // namespace
+
+Command register_remix(CLI::App& app, AppContext& ctx) {
+  auto options = std::make_shared<RemixOptions>();
+  auto* sub = app.add_subcommand("remix", "Start a new video that changes a finished one");
+  sub->add_option("id", options->id, "The finished video to change")->required()->type_name("ID");
+  add_prompt_options(*sub, options->prompt, true);
+  add_follow_options(*sub, options->follow);
+  sub->footer("Prints the new video's id. Model, size and duration come from the original.");
+  return {sub, [options, &ctx] { return run_remix(*options, ctx); }};
+}
+
+} // namespace sora::cli

@@ -1,0 +1,67 @@
+// sora: the command-line client for the Sora Videos API.
+#include "app_context.hpp"
+#include "commands/commands.hpp"
+#include "exit_codes.hpp"
+
+#include <sora/client.hpp>
+
+#include <CLI/CLI.hpp>
+
+#include <csignal>
+#include <cstdio>
+#include <exception>
+#include <vector>
+
+namespace {
+
+extern "C" void on_signal(int) { sora::cli::g_interrupted.store(true); }
+
+void install_signal_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  std::signal(SIGPIPE, SIG_IGN); // a closed pipe is a write error, not a silent death
+}
+
+int run(int argc, char** argv) {
+  using namespace sora::cli;
+  CLI::App app("sora: create, follow and download videos with the Sora Videos API "
+               "(or any server that speaks it).",
+               "sora");
+  app.set_version_flag("--version", "sora " + std::string(sora::version()));
+  app.require_subcommand(1);
+  app.footer(std::string("Environment: SORA_API_KEY or OPENAI_API_KEY (the key), SORA_BASE_URL or "
+                         "OPENAI_BASE_URL.\n\n") +
+             k_exit_code_help + "\nDocs: docs/cli.md. Run 'sora COMMAND --help' for a command.");
+  AppContext ctx;
+  ctx.register_options(app);
+  std::vector<Command> commands;
+  for (auto register_command : k_commands) {
+    commands.push_back(register_command(app, ctx));
+    commands.back().app->fallthrough(); // global options may follow the subcommand
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    int code = app.exit(e);
+    return code == 0 ? k_exit_ok : k_exit_usage;
+  }
+  for (const auto& command : commands)
+    if (command.app->parsed()) return command.run();
+  return k_exit_usage;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  install_signal_handlers();
+  try {
+    return run(argc, argv);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sora: internal error: %s\n  hint: please report this as a bug.\n",
+                 e.what());
+    return sora::cli::k_exit_internal;
+  }
+}

@@ -1,0 +1,581 @@
+// The Client: builds each operation's request, sends it with the retry policy, and reads the answer.
+#include <sora/client.hpp>
+#include <sora/image.hpp>
+
+#include "curl/curl_transport.hpp"
+#include "http_error.hpp"
+#include "json_codec.hpp"
+#include "multipart.hpp"
+#include "redact.hpp"
+#include "retry.hpp"
+#include "url.hpp"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <random>
+
+namespace sora {
+
+using detail::join_url;
+using detail::with_query;
+
+namespace {
+
+constexpr std::chrono::milliseconds k_first_poll{1000};
+constexpr std::chrono::milliseconds k_max_poll{15'000};
+constexpr std::chrono::milliseconds k_min_poll{10};
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool is_success(int status) { return status >= 200 && status < 300; }
+
+Unexpected io_error(const std::string& what, const std::filesystem::path& path, int err) {
+  return unexpected(ErrorCode::io, what + " " + path.string() + ": " + std::strerror(err),
+                    "Check the folder exists, is writable and has free space.");
+}
+
+// True when `head` starts like the media a variant should be (tolerance rule 22).
+bool matches_variant(Variant variant, std::span<const char> head) {
+  auto at = [&](std::size_t i) { return static_cast<unsigned char>(head[i]); };
+  switch (variant) {
+  case Variant::video: return head.size() >= 8 && std::memcmp(head.data() + 4, "ftyp", 4) == 0;
+  case Variant::thumbnail:
+    return head.size() >= 12 && std::memcmp(head.data(), "RIFF", 4) == 0 &&
+           std::memcmp(head.data() + 8, "WEBP", 4) == 0;
+  case Variant::spritesheet: return head.size() >= 3 && at(0) == 0xFF && at(1) == 0xD8;
+  }
+  return false;
+}
+
+std::string describe_media(std::span<const char> head) {
+  if (head.size() >= 8 && std::memcmp(head.data() + 4, "ftyp", 4) == 0) return "an MP4 video";
+  if (head.size() >= 12 && std::memcmp(head.data() + 8, "WEBP", 4) == 0) return "a WebP image";
+  if (head.size() >= 2 && static_cast<unsigned char>(head[0]) == 0xFF &&
+      static_cast<unsigned char>(head[1]) == 0xD8)
+    return "a JPEG image";
+  if (!head.empty() && head[0] == '{') return "JSON";
+  return "unrecognised data";
+}
+
+} // namespace
+
+struct Client::Impl {
+  ClientConfig config;
+  std::shared_ptr<Transport> transport;
+  std::shared_ptr<Clock> clock;
+  std::mt19937 rng{std::random_device{}()};
+
+  void log(LogLevel level, const std::string& line) const {
+    if (config.log) config.log(level, detail::redact(line, config.api_key));
+  }
+
+  std::string url(std::string_view path) const { return join_url(config.base_url, path); }
+  std::string video_path(std::string_view id, std::string_view suffix = {}) const {
+    return "/videos/" + detail::encode_segment(id) + std::string(suffix);
+  }
+
+  Headers base_headers(std::string_view accept) const {
+    Headers h;
+    if (!config.api_key.empty()) {
+      switch (config.auth) {
+      case AuthScheme::bearer: h.push_back({"Authorization", "Bearer " + config.api_key}); break;
+      case AuthScheme::header: h.push_back({config.auth_header, config.api_key}); break;
+      case AuthScheme::raw: h.push_back({"Authorization", config.api_key}); break;
+      case AuthScheme::key: h.push_back({"Authorization", "Key " + config.api_key}); break;
+      case AuthScheme::none: break;
+      }
+    }
+    h.push_back({"User-Agent", config.user_agent.empty() ? "sora/" + std::string(version())
+                                                        : config.user_agent});
+    h.push_back({"Accept", std::string(accept)});
+    return h;
+  }
+
+  HttpRequest make_request(std::string method, std::string url_text,
+                           std::string_view accept = "application/json") const {
+    HttpRequest r;
+    r.method = std::move(method);
+    r.url = std::move(url_text);
+    r.headers = base_headers(accept);
+    return r;
+  }
+
+  static HttpRequest with_json(HttpRequest r, std::string body) {
+    r.headers.push_back({"Content-Type", "application/json"});
+    r.body = std::make_shared<StringBody>(std::move(body));
+    return r;
+  }
+
+  // How long to wait before retry number `attempt`, or nullopt for "do not retry".
+  std::optional<std::chrono::milliseconds> retry_delay(const Error& error, const Headers* headers,
+                                                       int attempt, bool idempotent,
+                                                       Error& final_error) {
+    if (attempt >= config.max_retries) return std::nullopt;
+    std::optional<bool> forced = headers ? detail::server_should_retry(*headers) : std::nullopt;
+    bool retry = forced.value_or(is_retryable(error));
+    // A request that may have reached the server is resent only when the server said it did
+    // nothing with it (a rate limit), so a paid job is never created twice.
+    if (!idempotent && error.request_sent && error.code != ErrorCode::rate_limited &&
+        !forced.value_or(false))
+      retry = false;
+    if (!retry) return std::nullopt;
+    if (error.retry_after) {
+      if (*error.retry_after > detail::k_max_server_delay) {
+        final_error.hint = "The server asked to wait " +
+                           std::to_string(error.retry_after->count() / 1000) +
+                           " s before trying again; run the command again after that.";
+        return std::nullopt;
+      }
+      return *error.retry_after;
+    }
+    std::uniform_real_distribution<double> jitter(0.0, 1.0);
+    return detail::backoff_delay(attempt, jitter(rng));
+  }
+
+  // Sends with retries; a non-2xx answer becomes an Error. `accept_job_body` keeps a non-2xx
+  // answer that carries a job (tolerance rule 16) as a success.
+  Result<HttpResponse> execute(HttpRequest request, bool idempotent,
+                               bool accept_job_body = false) {
+    for (int attempt = 0;; ++attempt) {
+      if (config.cancel && config.cancel->load())
+        return unexpected(ErrorCode::interrupted, "Interrupted.");
+      log(LogLevel::debug, request.method + " " + request.url +
+                               (attempt ? " (retry " + std::to_string(attempt) + ")" : ""));
+      log(LogLevel::trace, "request headers:\n" + detail::format_headers(request.headers));
+      auto started = clock->now();
+      auto response = transport->send(request);
+      auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock->now() - started);
+      Error error;
+      const Headers* headers = nullptr;
+      if (!response) {
+        error = response.error();
+        log(LogLevel::debug, "  failed after " + std::to_string(ms.count()) + " ms: " + error.message);
+        if (error.code == ErrorCode::interrupted || error.code == ErrorCode::internal ||
+            error.code == ErrorCode::io || error.code == ErrorCode::invalid_argument)
+          return unexpected(std::move(error));
+      } else {
+        log(LogLevel::debug, "  HTTP " + std::to_string(response->status) + " in " +
+                                 std::to_string(ms.count()) + " ms");
+        log(LogLevel::trace, "response headers:\n" + detail::format_headers(response->headers));
+        if (is_success(response->status)) return response;
+        if (accept_job_body && detail::looks_like_video(response->body)) return response;
+        error = detail::error_from_response(*response, unix_now());
+        headers = &response->headers;
+        log(LogLevel::trace, "response body: " + response->body.substr(0, 2000));
+      }
+      Error final_error = error;
+      auto delay = retry_delay(error, headers, attempt, idempotent, final_error);
+      if (!delay) return unexpected(std::move(final_error));
+      log(LogLevel::debug, "  retrying in " + std::to_string(delay->count()) + " ms");
+      if (!clock->sleep_for(*delay)) return unexpected(ErrorCode::interrupted, "Interrupted.");
+    }
+  }
+
+  Result<Video> video_call(HttpRequest request, bool idempotent, bool accept_job_body = false) {
+    auto response = execute(std::move(request), idempotent, accept_job_body);
+    if (!response) return unexpected(std::move(response).error());
+    return detail::parse_video(response->body);
+  }
+
+  Result<Video> retrieve(std::string_view id, Headers* response_headers) {
+    auto response = execute(make_request("GET", url(video_path(id))), true, true);
+    if (!response) {
+      Error e = std::move(response).error();
+      if (e.video_id.empty()) e.video_id = std::string(id);
+      return unexpected(std::move(e));
+    }
+    if (response_headers) *response_headers = response->headers;
+    return detail::parse_video(response->body);
+  }
+
+  // Streams `/content` to the handler's sink, retrying dropped transfers from `offset`.
+  struct ContentSink {
+    std::function<Result<void>(std::uint64_t start, bool restart)> begin; // restart: drop data
+    std::function<Result<void>(std::span<const char>)> write;
+  };
+  Result<std::uint64_t> fetch_content(std::string_view id, Variant variant, std::uint64_t offset,
+                                      const ContentSink& sink, const TransferCallback& on_progress,
+                                      std::uint64_t& resumed_from, std::string& content_type);
+};
+
+Client::Client(ClientConfig config, std::shared_ptr<Transport> transport,
+               std::shared_ptr<Clock> clock)
+    : m_impl(std::make_unique<Impl>()) {
+  m_impl->config = std::move(config);
+  if (!transport) {
+    detail::CurlOptions options;
+    options.connect_timeout = m_impl->config.connect_timeout;
+    options.request_timeout = m_impl->config.request_timeout;
+    options.stall_timeout = m_impl->config.stall_timeout;
+    options.cancel = m_impl->config.cancel;
+    transport = detail::make_curl_transport(options);
+  }
+  m_impl->transport = std::move(transport);
+  m_impl->clock = clock ? std::move(clock) : make_system_clock(m_impl->config.cancel);
+}
+
+Client::~Client() = default;
+Client::Client(Client&&) noexcept = default;
+Client& Client::operator=(Client&&) noexcept = default;
+
+const ClientConfig& Client::config() const { return m_impl->config; }
+
+Result<Video> Client::create(const CreateRequest& request, const TransferCallback& on_upload) {
+  bool multipart = request.encoding == Encoding::multipart ||
+                   (request.encoding == Encoding::automatic && request.image.has_value());
+  if (request.image && !multipart)
+    return unexpected(ErrorCode::invalid_argument,
+                      "An image file can only be uploaded in a multipart request.",
+                      "Leave the encoding on automatic or multipart.");
+  HttpRequest http = m_impl->make_request("POST", m_impl->url("/videos"));
+  if (multipart) {
+    auto body = std::make_shared<detail::MultipartBody>();
+    body->add_field("prompt", request.prompt);
+    if (request.model) body->add_field("model", *request.model);
+    if (request.seconds) body->add_field("seconds", *request.seconds);
+    if (request.size) body->add_field("size", *request.size);
+    if (request.image) {
+      auto info = probe_image(*request.image);
+      if (!info) return unexpected(info.error());
+      if (auto ok = body->add_file("input_reference", *request.image,
+                                   std::string(mime_type(info->type)));
+          !ok)
+        return unexpected(ok.error());
+    }
+    http.headers.push_back({"Content-Type", body->content_type()});
+    http.body = std::move(body);
+  } else {
+    http = Impl::with_json(std::move(http), detail::encode_create_json(request));
+  }
+  http.on_progress = on_upload;
+  return m_impl->video_call(std::move(http), false);
+}
+
+Result<Video> Client::remix(std::string_view video_id, std::string_view prompt) {
+  auto http = Impl::with_json(
+      m_impl->make_request("POST", m_impl->url(m_impl->video_path(video_id, "/remix"))),
+      detail::encode_prompt_json(prompt));
+  return m_impl->video_call(std::move(http), false);
+}
+
+Result<Video> Client::retrieve(std::string_view video_id) {
+  return m_impl->retrieve(video_id, nullptr);
+}
+
+Result<VideoList> Client::list(const ListQuery& query) {
+  std::vector<std::pair<std::string, std::string>> params;
+  if (query.limit) params.emplace_back("limit", std::to_string(*query.limit));
+  if (query.after) params.emplace_back("after", *query.after);
+  if (query.order) params.emplace_back("order", *query.order);
+  auto response =
+      m_impl->execute(m_impl->make_request("GET", with_query(m_impl->url("/videos"), params)), true);
+  if (!response) return unexpected(std::move(response).error());
+  return detail::parse_video_list(response->body);
+}
+
+Result<std::vector<Video>> Client::list_all(const ListQuery& query,
+                                            const std::function<void(const VideoList&)>& on_page) {
+  std::vector<Video> all;
+  ListQuery page_query = query;
+  // Bounded: stop when a page repeats the cursor (servers that ignore `after`, rule 26).
+  for (int page = 0; page < 100'000; ++page) {
+    auto list = this->list(page_query);
+    if (!list) return unexpected(std::move(list).error());
+    if (on_page) on_page(*list);
+    for (auto& video : list->data) all.push_back(std::move(video));
+    std::optional<std::string> next = list->last_id;
+    if (!next && !all.empty()) next = all.back().id;
+    if (!list->has_more || list->data.empty() || !next || next == page_query.after) break;
+    page_query.after = next;
+  }
+  return all;
+}
+
+Result<DeletedVideo> Client::remove(std::string_view video_id) {
+  auto response = m_impl->execute(
+      m_impl->make_request("DELETE", m_impl->url(m_impl->video_path(video_id))), true);
+  if (!response) {
+    Error e = std::move(response).error();
+    e.video_id = std::string(video_id);
+    return unexpected(std::move(e));
+  }
+  return detail::parse_deleted(response->body);
+}
+
+Result<Video> Client::wait(std::string_view video_id, const WaitOptions& options) {
+  auto& clock = *m_impl->clock;
+  auto started = clock.now();
+  auto deadline = started + options.timeout;
+  auto backoff = k_first_poll;
+  for (int poll = 1;; ++poll) {
+    Headers headers;
+    auto video = m_impl->retrieve(video_id, &headers);
+    if (!video) return video;
+    auto now = clock.now();
+    bool done = is_terminal(video->status);
+    std::chrono::milliseconds delay{0};
+    if (!done) {
+      delay = backoff;
+      if (auto hint = find_header(headers, "openai-poll-after-ms")) {
+        char* end = nullptr;
+        long long ms = std::strtoll(hint->c_str(), &end, 10);
+        if (end != hint->c_str()) delay = std::chrono::milliseconds(ms);
+      } else {
+        backoff = std::min(k_max_poll, backoff * 3 / 2);
+      }
+      delay = std::clamp(delay, k_min_poll, k_max_poll);
+    }
+    if (options.on_poll)
+      options.on_poll(JobProgress{*video, poll,
+                                  std::chrono::duration_cast<std::chrono::milliseconds>(now - started),
+                                  delay});
+    if (video->status == VideoStatus::completed) return video;
+    if (done) return unexpected(detail::error_from_job(*video));
+    if (now + delay > deadline) {
+      Error e;
+      e.code = ErrorCode::wait_timeout;
+      e.video_id = video->id;
+      auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - started).count();
+      e.message = "Video " + video->id + " is still " + std::string(to_string(video->status)) +
+                  " (" + std::to_string(video->progress) + "%) after waiting " +
+                  std::to_string(waited) + " s.";
+      e.hint = "The job keeps running on the server; nothing was cancelled.";
+      return unexpected(std::move(e));
+    }
+    if (!clock.sleep_for(delay)) {
+      Error e;
+      e.code = ErrorCode::interrupted;
+      e.video_id = video->id;
+      e.message = "Interrupted while waiting for video " + video->id + ".";
+      e.hint = "The job keeps running on the server.";
+      return unexpected(std::move(e));
+    }
+  }
+}
+
+Result<std::uint64_t> Client::Impl::fetch_content(std::string_view id, Variant variant,
+                                                  std::uint64_t offset, const ContentSink& sink,
+                                                  const TransferCallback& on_progress,
+                                                  std::uint64_t& resumed_from,
+                                                  std::string& content_type) {
+  std::string target = with_query(url(video_path(id, "/content")),
+                                  {{"variant", std::string(to_string(variant))}});
+  resumed_from = offset;
+  for (int attempt = 0;; ++attempt) {
+    if (config.cancel && config.cancel->load())
+      return unexpected(ErrorCode::interrupted, "Interrupted.");
+    HttpRequest request = make_request("GET", target, "application/binary");
+    if (offset > 0) request.headers.push_back({"Range", "bytes=" + std::to_string(offset) + "-"});
+    std::uint64_t base = offset;
+    request.on_progress = [&](const TransferProgress& p) {
+      if (!on_progress) return;
+      TransferProgress shifted = p;
+      shifted.downloaded += base;
+      if (p.download_total) shifted.download_total += base;
+      on_progress(shifted);
+    };
+    log(LogLevel::debug, "GET " + target + (offset ? " (from byte " + std::to_string(offset) + ")" : ""));
+
+    HttpResponse head;
+    std::string error_body;
+    bool streaming = false;
+    bool checked_magic = offset > 0;
+    std::optional<std::uint64_t> expected_total;
+    Error refused;
+    StreamHandler handler;
+    handler.on_head = [&](const HttpResponse& h) -> Result<void> {
+      head = h;
+      if (!is_success(h.status)) return {};
+      content_type = find_header(h.headers, "content-type").value_or("");
+      auto length = find_header(h.headers, "content-length");
+      std::optional<std::uint64_t> body_length;
+      if (length) body_length = std::strtoull(length->c_str(), nullptr, 10);
+      if (h.status == 206 && offset > 0) {
+        auto range = find_header(h.headers, "content-range").value_or("");
+        auto start = range.find(' ') != std::string::npos
+                         ? std::strtoull(range.c_str() + range.find(' ') + 1, nullptr, 10)
+                         : 0;
+        if (start != offset)
+          return unexpected(ErrorCode::protocol, "The server resumed at the wrong byte (" +
+                                                     range + ", expected " +
+                                                     std::to_string(offset) + ").");
+      } else {
+        if (offset > 0) log(LogLevel::debug, "  the server ignored Range: starting over");
+        offset = 0; // a 200 to a Range request means the whole file again (rule 23)
+        resumed_from = 0;
+        checked_magic = false;
+      }
+      if (body_length) expected_total = offset + *body_length;
+      streaming = true;
+      return sink.begin(offset, offset == 0);
+    };
+    // The first bytes are held back until they show the media matches the variant asked for.
+    std::string pending;
+    auto flush_pending = [&]() -> Result<void> {
+      checked_magic = true;
+      if (!matches_variant(variant, pending)) {
+        Error e;
+        e.code = ErrorCode::protocol;
+        e.video_id = std::string(id);
+        e.message = "Asked for the " + std::string(to_string(variant)) + " of " + std::string(id) +
+                    " but the server sent " + describe_media(pending) + ".";
+        e.hint = variant == Variant::video
+                     ? "Check that --base-url points at a Videos API server."
+                     : "This server may not offer that variant; try --variant video.";
+        return unexpected(std::move(e));
+      }
+      offset += pending.size();
+      auto ok = sink.write(pending);
+      pending.clear();
+      return ok;
+    };
+    handler.on_data = [&](std::span<const char> chunk) -> Result<void> {
+      if (!streaming) {
+        if (error_body.size() < 65536) error_body.append(chunk.data(), chunk.size());
+        return {};
+      }
+      if (!checked_magic) {
+        pending.append(chunk.data(), chunk.size());
+        return pending.size() < 16 ? Result<void>{} : flush_pending();
+      }
+      offset += chunk.size();
+      return sink.write(chunk);
+    };
+
+    auto response = transport->send(request, handler);
+    if (response && streaming && !checked_magic) { // a body shorter than the magic window
+      if (auto ok = flush_pending(); !ok) return unexpected(ok.error());
+    }
+    Error error;
+    if (!response) {
+      error = std::move(response).error();
+      if (error.code != ErrorCode::network && error.code != ErrorCode::timeout)
+        return unexpected(std::move(error));
+    } else if (!is_success(response->status)) {
+      HttpResponse full = head;
+      full.body = error_body;
+      error = detail::error_from_response(full, unix_now());
+      error.video_id = std::string(id);
+      if (response->status == 416 && offset > 0) { // stale .part: start over once
+        offset = 0;
+        if (auto ok = sink.begin(0, true); !ok) return unexpected(ok.error());
+        continue;
+      }
+    } else if (expected_total && offset != *expected_total) {
+      error.code = ErrorCode::network;
+      error.message = "The download ended early: " + std::to_string(offset) + " of " +
+                      std::to_string(*expected_total) + " bytes.";
+      error.hint = "Run the same command again to resume.";
+    } else {
+      return offset;
+    }
+    Error final_error = error;
+    auto delay = retry_delay(error, nullptr, attempt, true, final_error);
+    if (!delay) return unexpected(std::move(final_error));
+    log(LogLevel::debug, "  " + error.message + " Resuming in " + std::to_string(delay->count()) + " ms");
+    if (!clock->sleep_for(*delay)) return unexpected(ErrorCode::interrupted, "Interrupted.");
+  }
+}
+
+Result<DownloadResult> Client::download(std::string_view video_id, const DownloadRequest& request) {
+  namespace fs = std::filesystem;
+  const fs::path& final_path = request.output;
+  fs::path part = final_path;
+  part += ".part";
+  std::error_code ec;
+  if (!request.overwrite && fs::exists(final_path, ec))
+    return unexpected(ErrorCode::invalid_argument, final_path.string() + " already exists.",
+                      "Choose another path with -o, or pass --force to replace it.");
+
+  std::uint64_t offset = 0;
+  if (auto size = fs::file_size(part, ec); !ec) offset = size; // resume an earlier run
+  int fd = ::open(part.c_str(), O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+  if (fd < 0) return io_error("Cannot write", part, errno);
+  struct FdGuard {
+    int fd;
+    ~FdGuard() {
+      if (fd >= 0) ::close(fd);
+    }
+  } guard{fd};
+
+  Impl::ContentSink sink;
+  sink.begin = [&](std::uint64_t start, bool restart) -> Result<void> {
+    if (restart && ::ftruncate(fd, 0) != 0) return io_error("Cannot truncate", part, errno);
+    if (::lseek(fd, static_cast<off_t>(start), SEEK_SET) < 0) return io_error("Cannot seek", part, errno);
+    return {};
+  };
+  sink.write = [&](std::span<const char> chunk) -> Result<void> {
+    const char* data = chunk.data();
+    std::size_t left = chunk.size();
+    while (left > 0) {
+      ssize_t n = ::write(fd, data, left);
+      if (n < 0 && errno == EINTR) continue;
+      if (n < 0) return io_error("Cannot write", part, errno);
+      data += n;
+      left -= static_cast<std::size_t>(n);
+    }
+    return {};
+  };
+
+  DownloadResult result;
+  auto bytes = m_impl->fetch_content(video_id, request.variant, offset, sink, request.on_progress,
+                                     result.resumed_from, result.content_type);
+  if (!bytes) {
+    // Keep a .part that holds data for the next run to resume; never leave an empty one.
+    if (::lseek(fd, 0, SEEK_END) == 0) ::unlink(part.c_str());
+    return unexpected(std::move(bytes).error());
+  }
+  if (::ftruncate(fd, static_cast<off_t>(*bytes)) != 0) return io_error("Cannot truncate", part, errno);
+  if (::fsync(fd) != 0) return io_error("Cannot flush", part, errno);
+  ::close(guard.fd);
+  guard.fd = -1;
+  unsigned flags = request.overwrite ? 0 : RENAME_NOREPLACE;
+  if (::renameat2(AT_FDCWD, part.c_str(), AT_FDCWD, final_path.c_str(), flags) != 0) {
+    if (errno == EEXIST)
+      return unexpected(ErrorCode::invalid_argument,
+                        final_path.string() + " appeared while downloading; kept the download as " +
+                            part.string() + ".",
+                        "Move one of them aside, then run the command again (it resumes).");
+    return io_error("Cannot rename the download to", final_path, errno);
+  }
+  result.path = final_path;
+  result.bytes = *bytes;
+  return result;
+}
+
+Result<std::uint64_t> Client::download_to(
+    std::string_view video_id, Variant variant,
+    const std::function<Result<void>(std::span<const char>)>& sink_fn,
+    const TransferCallback& on_progress) {
+  std::uint64_t written = 0;
+  Impl::ContentSink sink;
+  sink.begin = [&](std::uint64_t start, bool restart) -> Result<void> {
+    if (restart && written > 0)
+      return unexpected(ErrorCode::network,
+                        "The download was interrupted and the server cannot resume it; the "
+                        "output is incomplete.",
+                        "Download to a file with -o PATH, which can start over.");
+    if (start != written) return unexpected(ErrorCode::internal, "Resume offset mismatch.");
+    return {};
+  };
+  sink.write = [&](std::span<const char> chunk) -> Result<void> {
+    written += chunk.size();
+    return sink_fn(chunk);
+  };
+  std::uint64_t resumed = 0;
+  std::string content_type;
+  return m_impl->fetch_content(video_id, variant, 0, sink, on_progress, resumed, content_type);
+}
+
+std::string_view version() noexcept { return SORA_VERSION; }
+
+} // namespace sora

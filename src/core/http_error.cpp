@@ -1,0 +1,109 @@
+// Error classification (tolerance rule 17) and the messages people see for each kind.
+#include "http_error.hpp"
+
+#include "json_codec.hpp"
+#include "retry.hpp"
+
+#include <algorithm>
+#include <cctype>
+
+namespace sora::detail {
+namespace {
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  std::transform(out.begin(), out.end(), out.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return out;
+}
+
+bool mentions(std::string_view haystack, std::initializer_list<std::string_view> needles) {
+  std::string text = lower(haystack);
+  return std::any_of(needles.begin(), needles.end(),
+                     [&](std::string_view n) { return text.find(n) != std::string::npos; });
+}
+
+bool is_moderation(std::string_view code, std::string_view message) {
+  return mentions(code, {"moderation", "content_policy", "content-policy", "safety"}) ||
+         mentions(message, {"moderation", "content policy", "safety system"});
+}
+
+} // namespace
+
+Error error_from_response(const HttpResponse& response, std::int64_t now_unix) {
+  Error e;
+  e.http_status = response.status;
+  e.request_id = find_header(response.headers, "x-request-id").value_or("");
+  e.retry_after = server_retry_delay(response.headers, now_unix);
+  auto body = parse_error_body(response.body, find_header(response.headers, "content-type").value_or(""));
+  e.api_type = body.type;
+  e.api_code = body.code;
+  e.api_param = body.param;
+  std::string status = "HTTP " + std::to_string(response.status);
+  if (body.is_html) {
+    e.message = "The server answered " + status + " with an HTML page (" + body.message +
+                "), not an API answer.";
+  } else {
+    e.message = body.message.empty() ? "The server answered " + status + "." : body.message;
+  }
+
+  int s = response.status;
+  if (s == 401) {
+    e.code = ErrorCode::unauthorized;
+    e.hint = "Check the API key in SORA_API_KEY (or OPENAI_API_KEY, or --api-key-file).";
+  } else if (s == 403) {
+    e.code = ErrorCode::forbidden;
+    e.hint = "The key is valid but not allowed to do this: check its project and permissions.";
+  } else if (s == 404) {
+    e.code = ErrorCode::not_found;
+    e.hint = "Check the video id (sora list shows yours) and --base-url.";
+  } else if (s == 409) {
+    e.code = ErrorCode::conflict;
+    e.hint = "Try again in a moment.";
+  } else if (s == 429) {
+    if (mentions(e.api_type + " " + e.api_code, {"insufficient_quota", "billing"}) ||
+        mentions(e.message, {"quota", "billing", "credit"})) {
+      e.code = ErrorCode::quota;
+      e.hint = "The account is out of quota or credit: check the plan and billing settings.";
+    } else {
+      e.code = ErrorCode::rate_limited;
+      e.hint = "Too many requests: wait a moment, or lower the request rate.";
+    }
+  } else if (s >= 500) {
+    e.code = ErrorCode::server;
+    e.hint = "The server failed; try again later.";
+  } else if (is_moderation(e.api_code, e.message)) {
+    e.code = ErrorCode::moderation;
+    e.hint = "Rephrase the prompt or use another image.";
+  } else {
+    e.code = ErrorCode::http;
+    e.hint = e.api_param.empty() ? "Fix the request as the message says."
+                                 : "Fix the value of '" + e.api_param + "'.";
+    if (s == 408) e.hint = "The server timed out reading the request; try again.";
+  }
+  return e;
+}
+
+Error error_from_job(const Video& video) {
+  Error e;
+  e.video_id = video.id;
+  std::string code = video.error ? video.error->code : "";
+  std::string detail = video.error ? video.error->message : "";
+  e.api_code = code;
+  if (video.status == VideoStatus::failed && is_moderation(code, detail)) {
+    e.code = ErrorCode::moderation;
+    e.message = "Video " + video.id + " was refused by content policy" +
+                (detail.empty() ? "." : ": " + detail) + (code.empty() ? "" : " (" + code + ")");
+    e.hint = "Rephrase the prompt or use another image; this refusal is not billed as a video.";
+    return e;
+  }
+  e.code = ErrorCode::job_failed;
+  std::string verb = video.status == VideoStatus::failed ? "failed" : "ended as " + video.status_raw;
+  e.message = "Video " + video.id + " " + verb + (detail.empty() ? "." : ": " + detail) +
+              (code.empty() ? "" : " (" + code + ")");
+  e.hint = video.status == VideoStatus::failed ? "Try again, or change the prompt."
+                                               : "Create the video again.";
+  return e;
+}
+
+} // namespace sora::detail

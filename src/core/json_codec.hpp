@@ -1,0 +1,40 @@
+// The API's JSON, read leniently (tolerance rules 12-17) and written exactly.
+#pragma once
+
+#include <sora/client.hpp>
+#include <sora/result.hpp>
+#include <sora/video.hpp>
+
+#include <string>
+#include <string_view>
+
+namespace sora::detail {
+
+/// Parses a video object. Fails with protocol when the text is not a JSON object with an id.
+Result<Video> parse_video(std::string_view text);
+/// Parses a list envelope (`data` required; `has_more`, `first_id`, `last_id` optional).
+Result<VideoList> parse_video_list(std::string_view text);
+/// Parses a deletion answer; a video object with status "deleted" is accepted too.
+Result<DeletedVideo> parse_deleted(std::string_view text);
+
+/// What an error body says, whichever dialect it is in.
+struct ApiErrorBody {
+  std::string message;
+  std::string type;
+  std::string code;
+  std::string param;
+  bool is_html = false;
+};
+/// Reads OpenAI `{"error":{…}}`, FastAPI `{"detail":…}`, new-api `{"code","message"}`, a plain
+/// `{"message":…}`, HTML or text. Never fails: unknown shapes give a short excerpt as message.
+ApiErrorBody parse_error_body(std::string_view text, std::string_view content_type);
+
+/// True when `text` parses as a JSON object that looks like a video job (has an id and a status).
+bool looks_like_video(std::string_view text);
+
+/// The JSON body of a create request without an image.
+std::string encode_create_json(const CreateRequest& request);
+/// `{"prompt": …}` for remix.
+std::string encode_prompt_json(std::string_view prompt);
+
+} // namespace sora::detail

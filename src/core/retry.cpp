@@ -1,0 +1,45 @@
+// Backoff as the official SDKs do it (0.5 s doubling to 8 s with jitter), honouring server hints.
+#include "retry.hpp"
+
+#include <algorithm>
+#include <cmath>
+#include <cstdlib>
+#include <ctime>
+
+namespace sora::detail {
+
+std::optional<std::chrono::milliseconds> server_retry_delay(const Headers& headers,
+                                                            std::int64_t now_unix) {
+  if (auto ms = find_header(headers, "retry-after-ms")) {
+    char* end = nullptr;
+    double value = std::strtod(ms->c_str(), &end);
+    if (end != ms->c_str() && value >= 0)
+      return std::chrono::milliseconds(static_cast<std::int64_t>(value));
+  }
+  auto after = find_header(headers, "retry-after");
+  if (!after) return std::nullopt;
+  char* end = nullptr;
+  double seconds = std::strtod(after->c_str(), &end);
+  if (end != after->c_str() && *end == '\0' && seconds >= 0)
+    return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
+  std::tm tm{};
+  if (strptime(after->c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm) == nullptr) return std::nullopt;
+  std::int64_t when = timegm(&tm);
+  return std::chrono::milliseconds(std::max<std::int64_t>(0, when - now_unix) * 1000);
+}
+
+std::chrono::milliseconds backoff_delay(int attempt, double jitter) {
+  double seconds = std::min(0.5 * std::pow(2.0, attempt), 8.0);
+  seconds *= 1.0 - 0.25 * std::clamp(jitter, 0.0, 1.0);
+  return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
+}
+
+std::optional<bool> server_should_retry(const Headers& headers) {
+  auto value = find_header(headers, "x-should-retry");
+  if (!value) return std::nullopt;
+  if (*value == "true") return true;
+  if (*value == "false") return false;
+  return std::nullopt;
+}
+
+} // namespace sora::detail

@@ -1,0 +1,108 @@
+// Local checks that mirror the API's own, so a bad request costs nothing and explains itself.
+#include <sora/validate.hpp>
+
+#include <algorithm>
+
+namespace sora {
+namespace {
+
+std::string join(const std::vector<std::string>& items) {
+  std::string out;
+  for (std::size_t i = 0; i < items.size(); ++i) {
+    if (i > 0) out += i + 1 == items.size() ? " or " : ", ";
+    out += items[i];
+  }
+  return out;
+}
+
+bool contains(const std::vector<std::string>& items, std::string_view value) {
+  return std::find(items.begin(), items.end(), value) != items.end();
+}
+
+} // namespace
+
+bool is_known_model(std::string_view model) noexcept { return model.starts_with("sora-2"); }
+
+std::vector<std::string> supported_sizes(std::string_view model) {
+  std::vector<std::string> sizes{"720x1280", "1280x720"};
+  if (model.starts_with("sora-2-pro"))
+    sizes.insert(sizes.end(), {"1024x1792", "1792x1024", "1080x1920", "1920x1080"});
+  return sizes;
+}
+
+std::vector<std::string> supported_seconds() { return {"4", "8", "12", "16", "20"}; }
+
+std::optional<std::size_t> utf8_length(std::string_view text) noexcept {
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < text.size();) {
+    auto c = static_cast<unsigned char>(text[i]);
+    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    if (n == 0 || i + n > text.size()) return std::nullopt;
+    for (std::size_t k = 1; k < n; ++k)
+      if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return std::nullopt;
+    i += n;
+    ++count;
+  }
+  return count;
+}
+
+Result<void> validate_prompt(std::string_view prompt) {
+  auto length = utf8_length(prompt);
+  if (!length)
+    return unexpected(ErrorCode::invalid_argument, "The prompt is not valid UTF-8 text.",
+                      "Save the prompt file as UTF-8.");
+  bool blank = std::all_of(prompt.begin(), prompt.end(),
+                           [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; });
+  if (*length == 0 || blank)
+    return unexpected(ErrorCode::invalid_argument, "The prompt is empty.",
+                      "Describe the video with --prompt TEXT or --prompt-file PATH.");
+  if (*length > k_max_prompt_chars)
+    return unexpected(ErrorCode::invalid_argument,
+                      "The prompt is " + std::to_string(*length) + " characters long; the API "
+                          "accepts at most " + std::to_string(k_max_prompt_chars) + ".",
+                      "Shorten the prompt.");
+  return {};
+}
+
+Result<void> validate_create(CreateRequest& request, const std::optional<ImageInfo>& image) {
+  if (auto ok = validate_prompt(request.prompt); !ok) return ok;
+  std::string model = request.model.value_or("sora-2");
+  if (request.model && request.model->empty())
+    return unexpected(ErrorCode::invalid_argument, "The model name is empty.",
+                      "Give a model such as sora-2, or leave --model out.");
+  if (!is_known_model(model)) return {}; // compatible providers: their values pass through
+
+  if (request.seconds && !contains(supported_seconds(), *request.seconds))
+    return unexpected(ErrorCode::invalid_argument,
+                      "--seconds " + *request.seconds + " is not a duration " + model +
+                          " supports.",
+                      "Use --seconds " + join(supported_seconds()) + ".");
+  auto sizes = supported_sizes(model);
+  if (request.size && !contains(sizes, *request.size))
+    return unexpected(ErrorCode::invalid_argument,
+                      "--size " + *request.size + " is not a size " + model + " supports.",
+                      "Use --size " + join(sizes) +
+                          (model.starts_with("sora-2-pro") ? "." : " (more sizes with sora-2-pro)."));
+  if (!image) return {};
+
+  std::string image_size = size_string(*image);
+  if (!request.size) {
+    if (contains(sizes, image_size)) {
+      request.size = image_size;
+      return {};
+    }
+    return unexpected(ErrorCode::invalid_argument,
+                      "The image is " + image_size + ", which is not a size " + model +
+                          " supports; the API needs the image to match the video size.",
+                      "Resize the image to one of " + join(sizes) + ", then pass it again.");
+  }
+  if (image_size != *request.size)
+    return unexpected(ErrorCode::invalid_argument,
+                      "The image is " + image_size + " but --size is " + *request.size +
+                          "; the API rejects an image that does not match the video size.",
+                      "Resize the image to " + *request.size + ", or use --size " + image_size +
+                          (contains(sizes, image_size) ? "." : " with a model that supports it."));
+  return {};
+}
+
+} // namespace sora
