@@ -39,14 +39,14 @@ struct ClientConfig {
   std::string base_url{k_default_base_url}; ///< opaque prefix; "/videos…" is appended
   std::string api_key;
   AuthScheme auth = AuthScheme::bearer;
-  std::string auth_header;                                   ///< header name for AuthScheme::header
+  std::string auth_header; ///< header name for AuthScheme::header
   std::chrono::milliseconds connect_timeout{10'000};
-  std::chrono::milliseconds request_timeout{600'000};        ///< one whole request
-  std::chrono::milliseconds stall_timeout{60'000};           ///< no bytes moving for this long
-  int max_retries = 3;                                       ///< extra attempts after the first
-  std::string user_agent;                                    ///< empty: "sora/VERSION"
-  const std::atomic<bool>* cancel = nullptr;                 ///< set to true to stop (SIGINT)
-  LogCallback log;                                           ///< optional diagnostics
+  std::chrono::milliseconds request_timeout{600'000}; ///< one whole request
+  std::chrono::milliseconds stall_timeout{60'000};    ///< no bytes moving for this long
+  int max_retries = 3;                                ///< extra attempts after the first
+  std::string user_agent;                             ///< empty: "sora/VERSION"
+  const std::atomic<bool>* cancel = nullptr;          ///< set to true to stop (SIGINT)
+  LogCallback log;                                    ///< optional diagnostics
 };
 
 /// How a create request is encoded.
@@ -72,7 +72,7 @@ struct ListQuery {
 /// A job's progress as seen by `wait`, reported after every poll.
 struct JobProgress {
   const Video& video;
-  int poll = 0;                          ///< 1 for the first poll
+  int poll = 0; ///< 1 for the first poll
   std::chrono::milliseconds elapsed{0};
   std::chrono::milliseconds next_poll{0}; ///< how long until the next poll (0 when done)
 };
@@ -92,7 +92,7 @@ struct DownloadRequest {
 
 struct DownloadResult {
   std::filesystem::path path;
-  std::uint64_t bytes = 0;      ///< size of the final file
+  std::uint64_t bytes = 0;        ///< size of the final file
   std::uint64_t resumed_from = 0; ///< bytes reused from an earlier .part
   std::string content_type;
 };

@@ -1,4 +1,5 @@
-// The one error type of the sora core library: what failed, and everything the server said about it.
+// The one error type of the sora core library: what failed, and everything the server said about
+// it.
 #pragma once
 
 #include <chrono>
@@ -37,14 +38,14 @@ std::string_view to_string(ErrorCode code) noexcept;
 /// A failure with the server's own words when there are any. Never contains the API key.
 struct Error {
   ErrorCode code = ErrorCode::internal;
-  std::string message;      ///< what went wrong, one sentence, for people
-  std::string hint;         ///< what to do about it (may be empty)
-  int http_status = 0;      ///< 0 when no HTTP answer was received
-  std::string api_type;     ///< `error.type` from the API, e.g. "invalid_request_error"
-  std::string api_code;     ///< `error.code` from the API
-  std::string api_param;    ///< `error.param` from the API
-  std::string request_id;   ///< `x-request-id` response header
-  std::string video_id;     ///< the job this error belongs to, when known
+  std::string message;    ///< what went wrong, one sentence, for people
+  std::string hint;       ///< what to do about it (may be empty)
+  int http_status = 0;    ///< 0 when no HTTP answer was received
+  std::string api_type;   ///< `error.type` from the API, e.g. "invalid_request_error"
+  std::string api_code;   ///< `error.code` from the API
+  std::string api_param;  ///< `error.param` from the API
+  std::string request_id; ///< `x-request-id` response header
+  std::string video_id;   ///< the job this error belongs to, when known
   std::optional<std::chrono::milliseconds> retry_after; ///< server-requested delay
   bool request_sent = true; ///< false when nothing left this machine (refused, DNS): safe to resend
 };

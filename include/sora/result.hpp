@@ -12,7 +12,9 @@ namespace sora {
 struct Unexpected {
   Error error;
 };
-inline Unexpected unexpected(Error error) { return Unexpected{std::move(error)}; }
+inline Unexpected unexpected(Error error) {
+  return Unexpected{std::move(error)};
+}
 inline Unexpected unexpected(ErrorCode code, std::string message, std::string hint = {}) {
   Error e;
   e.code = code;

@@ -34,19 +34,19 @@ struct Video {
   std::string object = "video";
   std::string model;
   VideoStatus status = VideoStatus::queued;
-  std::string status_raw;                 ///< the server's own word for the status
-  int progress = 0;                       ///< 0-100, best effort
-  std::int64_t created_at = 0;            ///< unix seconds
+  std::string status_raw;      ///< the server's own word for the status
+  int progress = 0;            ///< 0-100, best effort
+  std::int64_t created_at = 0; ///< unix seconds
   std::optional<std::int64_t> completed_at;
   std::optional<std::int64_t> expires_at;
   std::optional<std::string> prompt;
-  std::string size;                       ///< "WxH"
-  std::string seconds;                    ///< duration as the API's string, e.g. "8"
+  std::string size;    ///< "WxH"
+  std::string seconds; ///< duration as the API's string, e.g. "8"
   std::optional<std::string> quality;
   std::optional<std::string> remixed_from_video_id;
   std::optional<VideoError> error;
   std::map<std::string, std::string> extra; ///< unknown field name -> its JSON text
-  std::string raw_json;                   ///< the object exactly as received
+  std::string raw_json;                     ///< the object exactly as received
 };
 
 /// One page of `GET /videos`.

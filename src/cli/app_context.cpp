@@ -65,8 +65,10 @@ Endpoint describe(const std::string& url) {
   rest = rest.substr(0, rest.find_first_of("/?#"));
   if (auto at = rest.rfind('@'); at != std::string::npos) rest = rest.substr(at + 1);
   std::string host = rest;
-  if (!host.empty() && host.front() == '[') host = host.substr(1, host.find(']') - 1);
-  else host = host.substr(0, host.find(':'));
+  if (!host.empty() && host.front() == '[')
+    host = host.substr(1, host.find(']') - 1);
+  else
+    host = host.substr(0, host.find(':'));
   e.loopback = host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
   return e;
 }
@@ -125,8 +127,8 @@ Result<Client*> AppContext::client() {
                       "Refusing to send the API key over plain http:// to " + config.base_url + ".",
                       "Use https://, or a loopback address for a local server.");
 
-  config.request_timeout = std::chrono::milliseconds(
-      static_cast<std::int64_t>(options.timeout_seconds * 1000));
+  config.request_timeout =
+      std::chrono::milliseconds(static_cast<std::int64_t>(options.timeout_seconds * 1000));
   config.max_retries = options.max_retries;
   config.cancel = &g_interrupted;
   if (options.verbose > 0) {

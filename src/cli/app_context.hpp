@@ -38,7 +38,8 @@ public:
   /// or unauthorized before anything is sent when the settings cannot work.
   Result<Client*> client();
 
-  /// Prints an error (message, API details, hint, and `resume` when given) and returns its exit code.
+  /// Prints an error (message, API details, hint, and `resume` when given) and returns its exit
+  /// code.
   int fail(const Error& error, std::string_view resume = {}) const;
   /// A progress or status line for people, on stderr; nothing with --quiet.
   void note(std::string_view line) const;

@@ -14,7 +14,9 @@
 
 namespace {
 
-extern "C" void on_signal(int) { sora::cli::g_interrupted.store(true); }
+extern "C" void on_signal(int) {
+  sora::cli::g_interrupted.store(true);
+}
 
 void install_signal_handlers() {
   struct sigaction action {};

@@ -33,7 +33,8 @@ std::string join(const std::vector<std::string>& cells, const std::vector<std::s
 std::string video_row(const Video& video) {
   auto cells = columns(video);
   std::vector<std::size_t> widths;
-  for (const auto& cell : cells) widths.push_back(cell.size());
+  for (const auto& cell : cells)
+    widths.push_back(cell.size());
   return join(cells, widths);
 }
 
@@ -46,7 +47,8 @@ std::vector<std::string> video_table(const std::vector<Video>& videos) {
       widths[i] = std::max(widths[i], rows.back()[i].size());
   }
   std::vector<std::string> lines;
-  for (const auto& row : rows) lines.push_back(join(row, widths));
+  for (const auto& row : rows)
+    lines.push_back(join(row, widths));
   return lines;
 }
 
@@ -62,7 +64,8 @@ std::string safe_file_name(std::string_view id) {
     auto u = static_cast<unsigned char>(c);
     name += (c == '/' || c == '\\' || u < 0x20 || u == 0x7F) ? '_' : c;
   }
-  while (!name.empty() && name.front() == '.') name.erase(0, 1); // no "..", no hidden files
+  while (!name.empty() && name.front() == '.')
+    name.erase(0, 1); // no "..", no hidden files
   if (name.empty()) name = "video";
   return name;
 }

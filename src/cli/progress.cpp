@@ -32,7 +32,9 @@ std::string seconds_text(std::chrono::milliseconds ms) {
 
 Progress::Progress(bool enabled) : m_enabled(enabled), m_terminal(::isatty(STDERR_FILENO) == 1) {}
 
-Progress::~Progress() { finish(); }
+Progress::~Progress() {
+  finish();
+}
 
 void Progress::live(const std::string& text, bool force) {
   if (!m_enabled || !m_terminal) return;
@@ -68,8 +70,8 @@ void Progress::upload(const TransferProgress& p, const std::string& label) {
 void Progress::job(const JobProgress& p) {
   const Video& v = p.video;
   std::string status = v.status_raw.empty() ? std::string(to_string(v.status)) : v.status_raw;
-  std::string text = v.id + "  " + status + "  " + std::to_string(v.progress) + "%  " +
-                     seconds_text(p.elapsed);
+  std::string text =
+      v.id + "  " + status + "  " + std::to_string(v.progress) + "%  " + seconds_text(p.elapsed);
   if (m_terminal) {
     live(text, true);
     return;
@@ -85,8 +87,10 @@ void Progress::download(const TransferProgress& p, const std::string& label) {
   auto now = std::chrono::steady_clock::now();
   if (m_transfer_start == std::chrono::steady_clock::time_point{}) m_transfer_start = now;
   double seconds = std::chrono::duration<double>(now - m_transfer_start).count();
-  std::string rate = seconds > 0.2 ? "  " + human_bytes(static_cast<std::uint64_t>(
-                                                 static_cast<double>(p.downloaded) / seconds)) + "/s"
+  std::string rate = seconds > 0.2 ? "  " +
+                                         human_bytes(static_cast<std::uint64_t>(
+                                             static_cast<double>(p.downloaded) / seconds)) +
+                                         "/s"
                                    : "";
   live("Downloading " + label + "  " + percent(p.downloaded, p.download_total) + rate);
 }

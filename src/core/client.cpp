@@ -1,7 +1,5 @@
-// The Client: builds each operation's request, sends it with the retry policy, and reads the answer.
-#include <sora/client.hpp>
-#include <sora/image.hpp>
-
+// The Client: builds each operation's request, sends it with the retry policy, and reads the
+// answer.
 #include "curl/curl_transport.hpp"
 #include "http_error.hpp"
 #include "json_codec.hpp"
@@ -9,6 +7,9 @@
 #include "redact.hpp"
 #include "retry.hpp"
 #include "url.hpp"
+
+#include <sora/client.hpp>
+#include <sora/image.hpp>
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -36,7 +37,9 @@ std::int64_t unix_now() {
       .count();
 }
 
-bool is_success(int status) { return status >= 200 && status < 300; }
+bool is_success(int status) {
+  return status >= 200 && status < 300;
+}
 
 Unexpected io_error(const std::string& what, const std::filesystem::path& path, int err) {
   return unexpected(ErrorCode::io, what + " " + path.string() + ": " + std::strerror(err),
@@ -47,11 +50,13 @@ Unexpected io_error(const std::string& what, const std::filesystem::path& path, 
 bool matches_variant(Variant variant, std::span<const char> head) {
   auto at = [&](std::size_t i) { return static_cast<unsigned char>(head[i]); };
   switch (variant) {
-  case Variant::video: return head.size() >= 8 && std::memcmp(head.data() + 4, "ftyp", 4) == 0;
+  case Variant::video:
+    return head.size() >= 8 && std::memcmp(head.data() + 4, "ftyp", 4) == 0;
   case Variant::thumbnail:
     return head.size() >= 12 && std::memcmp(head.data(), "RIFF", 4) == 0 &&
            std::memcmp(head.data() + 8, "WEBP", 4) == 0;
-  case Variant::spritesheet: return head.size() >= 3 && at(0) == 0xFF && at(1) == 0xD8;
+  case Variant::spritesheet:
+    return head.size() >= 3 && at(0) == 0xFF && at(1) == 0xD8;
   }
   return false;
 }
@@ -87,15 +92,24 @@ struct Client::Impl {
     Headers h;
     if (!config.api_key.empty()) {
       switch (config.auth) {
-      case AuthScheme::bearer: h.push_back({"Authorization", "Bearer " + config.api_key}); break;
-      case AuthScheme::header: h.push_back({config.auth_header, config.api_key}); break;
-      case AuthScheme::raw: h.push_back({"Authorization", config.api_key}); break;
-      case AuthScheme::key: h.push_back({"Authorization", "Key " + config.api_key}); break;
-      case AuthScheme::none: break;
+      case AuthScheme::bearer:
+        h.push_back({"Authorization", "Bearer " + config.api_key});
+        break;
+      case AuthScheme::header:
+        h.push_back({config.auth_header, config.api_key});
+        break;
+      case AuthScheme::raw:
+        h.push_back({"Authorization", config.api_key});
+        break;
+      case AuthScheme::key:
+        h.push_back({"Authorization", "Key " + config.api_key});
+        break;
+      case AuthScheme::none:
+        break;
       }
     }
-    h.push_back({"User-Agent", config.user_agent.empty() ? "sora/" + std::string(version())
-                                                        : config.user_agent});
+    h.push_back({"User-Agent",
+                 config.user_agent.empty() ? "sora/" + std::string(version()) : config.user_agent});
     h.push_back({"Accept", std::string(accept)});
     return h;
   }
@@ -143,8 +157,7 @@ struct Client::Impl {
 
   // Sends with retries; a non-2xx answer becomes an Error. `accept_job_body` keeps a non-2xx
   // answer that carries a job (tolerance rule 16) as a success.
-  Result<HttpResponse> execute(HttpRequest request, bool idempotent,
-                               bool accept_job_body = false) {
+  Result<HttpResponse> execute(HttpRequest request, bool idempotent, bool accept_job_body = false) {
     for (int attempt = 0;; ++attempt) {
       if (config.cancel && config.cancel->load())
         return unexpected(ErrorCode::interrupted, "Interrupted.");
@@ -158,7 +171,8 @@ struct Client::Impl {
       const Headers* headers = nullptr;
       if (!response) {
         error = response.error();
-        log(LogLevel::debug, "  failed after " + std::to_string(ms.count()) + " ms: " + error.message);
+        log(LogLevel::debug,
+            "  failed after " + std::to_string(ms.count()) + " ms: " + error.message);
         if (error.code == ErrorCode::interrupted || error.code == ErrorCode::internal ||
             error.code == ErrorCode::io || error.code == ErrorCode::invalid_argument)
           return unexpected(std::move(error));
@@ -227,7 +241,9 @@ Client::~Client() = default;
 Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&&) noexcept = default;
 
-const ClientConfig& Client::config() const { return m_impl->config; }
+const ClientConfig& Client::config() const {
+  return m_impl->config;
+}
 
 Result<Video> Client::create(const CreateRequest& request, const TransferCallback& on_upload) {
   bool multipart = request.encoding == Encoding::multipart ||
@@ -246,8 +262,8 @@ Result<Video> Client::create(const CreateRequest& request, const TransferCallbac
     if (request.image) {
       auto info = probe_image(*request.image);
       if (!info) return unexpected(info.error());
-      if (auto ok = body->add_file("input_reference", *request.image,
-                                   std::string(mime_type(info->type)));
+      if (auto ok =
+              body->add_file("input_reference", *request.image, std::string(mime_type(info->type)));
           !ok)
         return unexpected(ok.error());
     }
@@ -276,8 +292,8 @@ Result<VideoList> Client::list(const ListQuery& query) {
   if (query.limit) params.emplace_back("limit", std::to_string(*query.limit));
   if (query.after) params.emplace_back("after", *query.after);
   if (query.order) params.emplace_back("order", *query.order);
-  auto response =
-      m_impl->execute(m_impl->make_request("GET", with_query(m_impl->url("/videos"), params)), true);
+  auto response = m_impl->execute(
+      m_impl->make_request("GET", with_query(m_impl->url("/videos"), params)), true);
   if (!response) return unexpected(std::move(response).error());
   return detail::parse_video_list(response->body);
 }
@@ -291,7 +307,8 @@ Result<std::vector<Video>> Client::list_all(const ListQuery& query,
     auto list = this->list(page_query);
     if (!list) return unexpected(std::move(list).error());
     if (on_page) on_page(*list);
-    for (auto& video : list->data) all.push_back(std::move(video));
+    for (auto& video : list->data)
+      all.push_back(std::move(video));
     std::optional<std::string> next = list->last_id;
     if (!next && !all.empty()) next = all.back().id;
     if (!list->has_more || list->data.empty() || !next || next == page_query.after) break;
@@ -335,9 +352,9 @@ Result<Video> Client::wait(std::string_view video_id, const WaitOptions& options
       delay = std::clamp(delay, k_min_poll, k_max_poll);
     }
     if (options.on_poll)
-      options.on_poll(JobProgress{*video, poll,
-                                  std::chrono::duration_cast<std::chrono::milliseconds>(now - started),
-                                  delay});
+      options.on_poll(
+          JobProgress{*video, poll,
+                      std::chrono::duration_cast<std::chrono::milliseconds>(now - started), delay});
     if (video->status == VideoStatus::completed) return video;
     if (done) return unexpected(detail::error_from_job(*video));
     if (now + delay > deadline) {
@@ -367,8 +384,8 @@ Result<std::uint64_t> Client::Impl::fetch_content(std::string_view id, Variant v
                                                   const TransferCallback& on_progress,
                                                   std::uint64_t& resumed_from,
                                                   std::string& content_type) {
-  std::string target = with_query(url(video_path(id, "/content")),
-                                  {{"variant", std::string(to_string(variant))}});
+  std::string target =
+      with_query(url(video_path(id, "/content")), {{"variant", std::string(to_string(variant))}});
   resumed_from = offset;
   for (int attempt = 0;; ++attempt) {
     if (config.cancel && config.cancel->load())
@@ -383,7 +400,8 @@ Result<std::uint64_t> Client::Impl::fetch_content(std::string_view id, Variant v
       if (p.download_total) shifted.download_total += base;
       on_progress(shifted);
     };
-    log(LogLevel::debug, "GET " + target + (offset ? " (from byte " + std::to_string(offset) + ")" : ""));
+    log(LogLevel::debug,
+        "GET " + target + (offset ? " (from byte " + std::to_string(offset) + ")" : ""));
 
     HttpResponse head;
     std::string error_body;
@@ -405,9 +423,8 @@ Result<std::uint64_t> Client::Impl::fetch_content(std::string_view id, Variant v
                          ? std::strtoull(range.c_str() + range.find(' ') + 1, nullptr, 10)
                          : 0;
         if (start != offset)
-          return unexpected(ErrorCode::protocol, "The server resumed at the wrong byte (" +
-                                                     range + ", expected " +
-                                                     std::to_string(offset) + ").");
+          return unexpected(ErrorCode::protocol, "The server resumed at the wrong byte (" + range +
+                                                     ", expected " + std::to_string(offset) + ").");
       } else {
         if (offset > 0) log(LogLevel::debug, "  the server ignored Range: starting over");
         offset = 0; // a 200 to a Range request means the whole file again (rule 23)
@@ -481,7 +498,8 @@ Result<std::uint64_t> Client::Impl::fetch_content(std::string_view id, Variant v
     Error final_error = error;
     auto delay = retry_delay(error, nullptr, attempt, true, final_error);
     if (!delay) return unexpected(std::move(final_error));
-    log(LogLevel::debug, "  " + error.message + " Resuming in " + std::to_string(delay->count()) + " ms");
+    log(LogLevel::debug,
+        "  " + error.message + " Resuming in " + std::to_string(delay->count()) + " ms");
     if (!clock->sleep_for(*delay)) return unexpected(ErrorCode::interrupted, "Interrupted.");
   }
 }
@@ -510,7 +528,8 @@ Result<DownloadResult> Client::download(std::string_view video_id, const Downloa
   Impl::ContentSink sink;
   sink.begin = [&](std::uint64_t start, bool restart) -> Result<void> {
     if (restart && ::ftruncate(fd, 0) != 0) return io_error("Cannot truncate", part, errno);
-    if (::lseek(fd, static_cast<off_t>(start), SEEK_SET) < 0) return io_error("Cannot seek", part, errno);
+    if (::lseek(fd, static_cast<off_t>(start), SEEK_SET) < 0)
+      return io_error("Cannot seek", part, errno);
     return {};
   };
   sink.write = [&](std::span<const char> chunk) -> Result<void> {
@@ -534,7 +553,8 @@ Result<DownloadResult> Client::download(std::string_view video_id, const Downloa
     if (::lseek(fd, 0, SEEK_END) == 0) ::unlink(part.c_str());
     return unexpected(std::move(bytes).error());
   }
-  if (::ftruncate(fd, static_cast<off_t>(*bytes)) != 0) return io_error("Cannot truncate", part, errno);
+  if (::ftruncate(fd, static_cast<off_t>(*bytes)) != 0)
+    return io_error("Cannot truncate", part, errno);
   if (::fsync(fd) != 0) return io_error("Cannot flush", part, errno);
   ::close(guard.fd);
   guard.fd = -1;
@@ -552,10 +572,10 @@ Result<DownloadResult> Client::download(std::string_view video_id, const Downloa
   return result;
 }
 
-Result<std::uint64_t> Client::download_to(
-    std::string_view video_id, Variant variant,
-    const std::function<Result<void>(std::span<const char>)>& sink_fn,
-    const TransferCallback& on_progress) {
+Result<std::uint64_t>
+Client::download_to(std::string_view video_id, Variant variant,
+                    const std::function<Result<void>(std::span<const char>)>& sink_fn,
+                    const TransferCallback& on_progress) {
   std::uint64_t written = 0;
   Impl::ContentSink sink;
   sink.begin = [&](std::uint64_t start, bool restart) -> Result<void> {
@@ -576,6 +596,8 @@ Result<std::uint64_t> Client::download_to(
   return m_impl->fetch_content(video_id, variant, 0, sink, on_progress, resumed, content_type);
 }
 
-std::string_view version() noexcept { return SORA_VERSION; }
+std::string_view version() noexcept {
+  return SORA_VERSION;
+}
 
 } // namespace sora

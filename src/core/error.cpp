@@ -5,25 +5,44 @@ namespace sora {
 
 std::string_view to_string(ErrorCode code) noexcept {
   switch (code) {
-  case ErrorCode::invalid_argument: return "invalid_argument";
-  case ErrorCode::io: return "io";
-  case ErrorCode::network: return "network";
-  case ErrorCode::timeout: return "timeout";
-  case ErrorCode::unauthorized: return "unauthorized";
-  case ErrorCode::forbidden: return "forbidden";
-  case ErrorCode::not_found: return "not_found";
-  case ErrorCode::conflict: return "conflict";
-  case ErrorCode::rate_limited: return "rate_limited";
-  case ErrorCode::quota: return "quota";
-  case ErrorCode::server: return "server";
-  case ErrorCode::http: return "http";
-  case ErrorCode::protocol: return "protocol";
-  case ErrorCode::job_failed: return "job_failed";
-  case ErrorCode::moderation: return "moderation";
-  case ErrorCode::wait_timeout: return "wait_timeout";
-  case ErrorCode::interrupted: return "interrupted";
-  case ErrorCode::unsupported: return "unsupported";
-  case ErrorCode::internal: return "internal";
+  case ErrorCode::invalid_argument:
+    return "invalid_argument";
+  case ErrorCode::io:
+    return "io";
+  case ErrorCode::network:
+    return "network";
+  case ErrorCode::timeout:
+    return "timeout";
+  case ErrorCode::unauthorized:
+    return "unauthorized";
+  case ErrorCode::forbidden:
+    return "forbidden";
+  case ErrorCode::not_found:
+    return "not_found";
+  case ErrorCode::conflict:
+    return "conflict";
+  case ErrorCode::rate_limited:
+    return "rate_limited";
+  case ErrorCode::quota:
+    return "quota";
+  case ErrorCode::server:
+    return "server";
+  case ErrorCode::http:
+    return "http";
+  case ErrorCode::protocol:
+    return "protocol";
+  case ErrorCode::job_failed:
+    return "job_failed";
+  case ErrorCode::moderation:
+    return "moderation";
+  case ErrorCode::wait_timeout:
+    return "wait_timeout";
+  case ErrorCode::interrupted:
+    return "interrupted";
+  case ErrorCode::unsupported:
+    return "unsupported";
+  case ErrorCode::internal:
+    return "internal";
   }
   return "internal";
 }
@@ -34,9 +53,12 @@ bool is_retryable(const Error& error) noexcept {
   case ErrorCode::timeout:
   case ErrorCode::conflict:
   case ErrorCode::rate_limited:
-  case ErrorCode::server: return true;
-  case ErrorCode::http: return error.http_status == 408;
-  default: return false;
+  case ErrorCode::server:
+    return true;
+  case ErrorCode::http:
+    return error.http_status == 408;
+  default:
+    return false;
   }
 }
 

@@ -35,7 +35,8 @@ Error error_from_response(const HttpResponse& response, std::int64_t now_unix) {
   e.http_status = response.status;
   e.request_id = find_header(response.headers, "x-request-id").value_or("");
   e.retry_after = server_retry_delay(response.headers, now_unix);
-  auto body = parse_error_body(response.body, find_header(response.headers, "content-type").value_or(""));
+  auto body =
+      parse_error_body(response.body, find_header(response.headers, "content-type").value_or(""));
   e.api_type = body.type;
   e.api_code = body.code;
   e.api_param = body.param;
@@ -98,7 +99,8 @@ Error error_from_job(const Video& video) {
     return e;
   }
   e.code = ErrorCode::job_failed;
-  std::string verb = video.status == VideoStatus::failed ? "failed" : "ended as " + video.status_raw;
+  std::string verb =
+      video.status == VideoStatus::failed ? "failed" : "ended as " + video.status_raw;
   e.message = "Video " + video.id + " " + verb + (detail.empty() ? "." : ": " + detail) +
               (code.empty() ? "" : " (" + code + ")");
   e.hint = video.status == VideoStatus::failed ? "Try again, or change the prompt."

@@ -13,12 +13,16 @@ namespace {
 
 using Bytes = std::span<const unsigned char>;
 
-unsigned be16(Bytes b, std::size_t at) { return (unsigned{b[at]} << 8) | b[at + 1]; }
+unsigned be16(Bytes b, std::size_t at) {
+  return (unsigned{b[at]} << 8) | b[at + 1];
+}
 std::uint32_t be32(Bytes b, std::size_t at) {
   return (std::uint32_t{b[at]} << 24) | (std::uint32_t{b[at + 1]} << 16) |
          (std::uint32_t{b[at + 2]} << 8) | b[at + 3];
 }
-unsigned le16(Bytes b, std::size_t at) { return b[at] | (unsigned{b[at + 1]} << 8); }
+unsigned le16(Bytes b, std::size_t at) {
+  return b[at] | (unsigned{b[at + 1]} << 8);
+}
 std::uint32_t le24(Bytes b, std::size_t at) {
   return b[at] | (std::uint32_t{b[at + 1]} << 8) | (std::uint32_t{b[at + 2]} << 16);
 }
@@ -42,8 +46,8 @@ Result<ImageInfo> probe_jpeg(Bytes b) {
       continue;
     }
     unsigned length = be16(b, at + 2);
-    bool is_sof = marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 &&
-                  marker != 0xCC;
+    bool is_sof =
+        marker >= 0xC0 && marker <= 0xCF && marker != 0xC4 && marker != 0xC8 && marker != 0xCC;
     if (is_sof) {
       if (at + 9 > b.size()) break;
       return ImageInfo{ImageType::jpeg, static_cast<int>(be16(b, at + 7)),
@@ -87,9 +91,12 @@ Result<ImageInfo> probe_webp(Bytes b) {
 
 std::string_view mime_type(ImageType type) noexcept {
   switch (type) {
-  case ImageType::jpeg: return "image/jpeg";
-  case ImageType::png: return "image/png";
-  case ImageType::webp: return "image/webp";
+  case ImageType::jpeg:
+    return "image/jpeg";
+  case ImageType::png:
+    return "image/png";
+  case ImageType::webp:
+    return "image/webp";
   }
   return "application/octet-stream";
 }

@@ -12,7 +12,9 @@ namespace {
 
 using json = nlohmann::ordered_json;
 
-std::string dump(const json& j) { return j.dump(-1, ' ', false, json::error_handler_t::replace); }
+std::string dump(const json& j) {
+  return j.dump(-1, ' ', false, json::error_handler_t::replace);
+}
 
 Unexpected protocol_error(std::string message) {
   return unexpected(ErrorCode::protocol, std::move(message),
@@ -57,9 +59,10 @@ const json* member(const json& object, const char* key) {
 
 Video video_from_json(const json& j) {
   static const std::set<std::string> k_known{
-      "id",   "task_id", "request_id", "object", "model", "status", "progress", "created_at",
-      "completed_at", "expires_at", "prompt", "size", "seconds", "quality",
-      "remixed_from_video_id", "error"};
+      "id",     "task_id",  "request_id", "object",       "model",
+      "status", "progress", "created_at", "completed_at", "expires_at",
+      "prompt", "size",     "seconds",    "quality",      "remixed_from_video_id",
+      "error"};
   Video v;
   for (const char* key : {"id", "task_id", "request_id"}) {
     if (const json* id = member(j, key); id && as_string(*id) && !as_string(*id)->empty()) {
@@ -111,7 +114,8 @@ json parse_object(std::string_view text) {
 
 std::string excerpt(std::string_view text) {
   std::string out;
-  for (char c : text.substr(0, 200)) out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
+  for (char c : text.substr(0, 200))
+    out += (c == '\n' || c == '\r' || c == '\t') ? ' ' : c;
   if (text.size() > 200) out += "…";
   return out;
 }
@@ -120,7 +124,8 @@ std::string excerpt(std::string_view text) {
 
 Result<Video> parse_video(std::string_view text) {
   json j = parse_object(text);
-  if (j.is_null()) return protocol_error("The server's answer is not a JSON object: " + excerpt(text));
+  if (j.is_null())
+    return protocol_error("The server's answer is not a JSON object: " + excerpt(text));
   Video v = video_from_json(j);
   if (v.id.empty()) return protocol_error("The server's answer has no video id: " + excerpt(text));
   return v;
@@ -144,12 +149,15 @@ Result<VideoList> parse_video_list(std::string_view text) {
 
 Result<DeletedVideo> parse_deleted(std::string_view text) {
   json j = parse_object(text);
-  if (j.is_null()) return protocol_error("The server's answer is not a JSON object: " + excerpt(text));
+  if (j.is_null())
+    return protocol_error("The server's answer is not a JSON object: " + excerpt(text));
   DeletedVideo d;
   Video v = video_from_json(j);
   d.id = v.id;
-  if (const json* x = member(j, "deleted"); x && x->is_boolean()) d.deleted = x->get<bool>();
-  else d.deleted = v.status == VideoStatus::deleted;
+  if (const json* x = member(j, "deleted"); x && x->is_boolean())
+    d.deleted = x->get<bool>();
+  else
+    d.deleted = v.status == VideoStatus::deleted;
   d.raw_json = dump(j);
   return d;
 }
@@ -167,10 +175,12 @@ ApiErrorBody parse_error_body(std::string_view text, std::string_view content_ty
     } else if (e && e->is_string()) {
       out.message = e->get<std::string>();
     } else if (const json* d = member(j, "detail")) { // FastAPI
-      if (d->is_string()) out.message = d->get<std::string>();
+      if (d->is_string())
+        out.message = d->get<std::string>();
       else if (d->is_array() && !d->empty() && d->front().is_object() && d->front().contains("msg"))
         out.message = as_string(d->front()["msg"]).value_or(dump(*d));
-      else out.message = dump(*d);
+      else
+        out.message = dump(*d);
     } else if (const json* m = member(j, "message")) { // new-api and plain
       out.message = as_string(*m).value_or(dump(*m));
       if (const json* c = member(j, "code")) out.code = as_string(*c).value_or("");

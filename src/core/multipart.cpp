@@ -15,14 +15,16 @@ std::string random_boundary() {
   std::mt19937_64 rng(device());
   std::uniform_int_distribution<std::size_t> pick(0, sizeof(k_chars) - 2);
   std::string boundary = "sora-";
-  for (int i = 0; i < 32; ++i) boundary += k_chars[pick(rng)];
+  for (int i = 0; i < 32; ++i)
+    boundary += k_chars[pick(rng)];
   return boundary;
 }
 
 // Quotes in names would break the header; the API's field names never contain them.
 std::string quoted(const std::string& text) {
   std::string out;
-  for (char c : text) out += (c == '"' || c == '\r' || c == '\n') ? '_' : c;
+  for (char c : text)
+    out += (c == '"' || c == '\r' || c == '\n') ? '_' : c;
   return out;
 }
 
@@ -56,8 +58,8 @@ Result<void> MultipartBody::add_file(const std::string& name, const std::filesys
                       "Cannot read " + path.string() + ": " + ec.message(),
                       "Check the path and the file's permissions.");
   append_text("--" + m_boundary + "\r\nContent-Disposition: form-data; name=\"" + quoted(name) +
-              "\"; filename=\"" + quoted(path.filename().string()) + "\"\r\nContent-Type: " +
-              content_type + "\r\n\r\n");
+              "\"; filename=\"" + quoted(path.filename().string()) +
+              "\"\r\nContent-Type: " + content_type + "\r\n\r\n");
   m_segments.push_back(Segment{{}, path, size});
   append_text("\r\n");
   return {};

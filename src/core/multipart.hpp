@@ -32,8 +32,8 @@ public:
 
 private:
   struct Segment {
-    std::string text;                ///< used when path is empty
-    std::filesystem::path path;      ///< a file's bytes
+    std::string text;           ///< used when path is empty
+    std::filesystem::path path; ///< a file's bytes
     std::uint64_t file_size = 0;
   };
   void append_text(std::string text);
@@ -42,9 +42,9 @@ private:
   std::string m_boundary;
   std::vector<Segment> m_segments;
   bool m_finished = false;
-  std::size_t m_index = 0;      ///< current segment
-  std::uint64_t m_offset = 0;   ///< offset inside it
-  std::FILE* m_file = nullptr;  ///< open while reading a file segment
+  std::size_t m_index = 0;     ///< current segment
+  std::uint64_t m_offset = 0;  ///< offset inside it
+  std::FILE* m_file = nullptr; ///< open while reading a file segment
 };
 
 } // namespace sora::detail

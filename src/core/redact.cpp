@@ -9,8 +9,8 @@ namespace sora::detail {
 
 bool is_secret_header(std::string_view name) {
   static constexpr std::array<std::string_view, 8> k_secret{
-      "authorization", "proxy-authorization", "api-key", "x-api-key",
-      "x-litellm-api-key", "x-goog-api-key", "cookie", "set-cookie"};
+      "authorization",     "proxy-authorization", "api-key", "x-api-key",
+      "x-litellm-api-key", "x-goog-api-key",      "cookie",  "set-cookie"};
   std::string lower(name);
   std::transform(lower.begin(), lower.end(), lower.begin(),
                  [](unsigned char c) { return static_cast<char>(std::tolower(c)); });

@@ -37,8 +37,12 @@ std::string lower(std::string_view text) {
 
 } // namespace
 
-std::string encode_segment(std::string_view text) { return percent_encode(text); }
-std::string encode_query(std::string_view text) { return percent_encode(text); }
+std::string encode_segment(std::string_view text) {
+  return percent_encode(text);
+}
+std::string encode_query(std::string_view text) {
+  return percent_encode(text);
+}
 
 std::string join_url(std::string_view base, std::string_view path) {
   if (!base.empty() && base.back() == '/') base.remove_suffix(1);
@@ -101,7 +105,8 @@ bool is_loopback_host(std::string_view host) {
   std::size_t pos = 0;
   while (pos <= host.size()) {
     auto dot = host.find('.', pos);
-    auto piece = host.substr(pos, dot == std::string_view::npos ? std::string_view::npos : dot - pos);
+    auto piece =
+        host.substr(pos, dot == std::string_view::npos ? std::string_view::npos : dot - pos);
     int value = -1;
     auto [end, ec] = std::from_chars(piece.data(), piece.data() + piece.size(), value);
     if (piece.empty() || ec != std::errc{} || end != piece.data() + piece.size() || value > 255)

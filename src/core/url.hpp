@@ -15,7 +15,8 @@ std::string encode_query(std::string_view text);
 /// `base` with one trailing '/' removed, then `path` (which starts with '/') appended.
 std::string join_url(std::string_view base, std::string_view path);
 /// Appends `?k=v&…` (encoded) to `url`; pairs with empty values are skipped.
-std::string with_query(std::string url, const std::vector<std::pair<std::string, std::string>>& query);
+std::string with_query(std::string url,
+                       const std::vector<std::pair<std::string, std::string>>& query);
 
 struct UrlParts {
   std::string scheme; ///< lower case, e.g. "https"

@@ -21,7 +21,9 @@ bool contains(const std::vector<std::string>& items, std::string_view value) {
 
 } // namespace
 
-bool is_known_model(std::string_view model) noexcept { return model.starts_with("sora-2"); }
+bool is_known_model(std::string_view model) noexcept {
+  return model.starts_with("sora-2");
+}
 
 std::vector<std::string> supported_sizes(std::string_view model) {
   std::vector<std::string> sizes{"720x1280", "1280x720"};
@@ -30,13 +32,19 @@ std::vector<std::string> supported_sizes(std::string_view model) {
   return sizes;
 }
 
-std::vector<std::string> supported_seconds() { return {"4", "8", "12", "16", "20"}; }
+std::vector<std::string> supported_seconds() {
+  return {"4", "8", "12", "16", "20"};
+}
 
 std::optional<std::size_t> utf8_length(std::string_view text) noexcept {
   std::size_t count = 0;
   for (std::size_t i = 0; i < text.size();) {
     auto c = static_cast<unsigned char>(text[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : (c >> 3) == 0x1E ? 4 : 0;
+    std::size_t n = c < 0x80           ? 1
+                    : (c >> 5) == 0x6  ? 2
+                    : (c >> 4) == 0xE  ? 3
+                    : (c >> 3) == 0x1E ? 4
+                                       : 0;
     if (n == 0 || i + n > text.size()) return std::nullopt;
     for (std::size_t k = 1; k < n; ++k)
       if ((static_cast<unsigned char>(text[i + k]) & 0xC0) != 0x80) return std::nullopt;
@@ -58,8 +66,10 @@ Result<void> validate_prompt(std::string_view prompt) {
                       "Describe the video with --prompt TEXT or --prompt-file PATH.");
   if (*length > k_max_prompt_chars)
     return unexpected(ErrorCode::invalid_argument,
-                      "The prompt is " + std::to_string(*length) + " characters long; the API "
-                          "accepts at most " + std::to_string(k_max_prompt_chars) + ".",
+                      "The prompt is " + std::to_string(*length) +
+                          " characters long; the API "
+                          "accepts at most " +
+                          std::to_string(k_max_prompt_chars) + ".",
                       "Shorten the prompt.");
   return {};
 }
@@ -79,10 +89,11 @@ Result<void> validate_create(CreateRequest& request, const std::optional<ImageIn
                       "Use --seconds " + join(supported_seconds()) + ".");
   auto sizes = supported_sizes(model);
   if (request.size && !contains(sizes, *request.size))
-    return unexpected(ErrorCode::invalid_argument,
-                      "--size " + *request.size + " is not a size " + model + " supports.",
-                      "Use --size " + join(sizes) +
-                          (model.starts_with("sora-2-pro") ? "." : " (more sizes with sora-2-pro)."));
+    return unexpected(
+        ErrorCode::invalid_argument,
+        "--size " + *request.size + " is not a size " + model + " supports.",
+        "Use --size " + join(sizes) +
+            (model.starts_with("sora-2-pro") ? "." : " (more sizes with sora-2-pro)."));
   if (!image) return {};
 
   std::string image_size = size_string(*image);

@@ -26,7 +26,7 @@ Command register_delete(CLI::App& app, AppContext& ctx);
 
 /// In the order `--help` lists them.
 inline constexpr Command (*k_commands[])(CLI::App&, AppContext&) = {
-    register_create, register_remix, register_status, register_wait,
-    register_download, register_list, register_delete};
+    register_create,   register_remix, register_status, register_wait,
+    register_download, register_list,  register_delete};
 
 } // namespace sora::cli

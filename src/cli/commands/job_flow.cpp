@@ -24,8 +24,10 @@ void add_prompt_options(CLI::App& sub, PromptOptions& options, bool required) {
   group->add_option("-p,--prompt", options.text, "What the video should show")->type_name("TEXT");
   group->add_option("--prompt-file", options.file, "Read the prompt from a file ('-' for stdin)")
       ->type_name("PATH");
-  if (required) group->require_option(1);
-  else group->require_option(0, 1);
+  if (required)
+    group->require_option(1);
+  else
+    group->require_option(0, 1);
 }
 
 Result<std::string> read_prompt(const PromptOptions& options) {
@@ -46,7 +48,8 @@ Result<std::string> read_prompt(const PromptOptions& options) {
                           "Check the path given to --prompt-file.");
       prompt.assign(std::istreambuf_iterator<char>(in), {});
     }
-    while (!prompt.empty() && (prompt.back() == '\n' || prompt.back() == '\r')) prompt.pop_back();
+    while (!prompt.empty() && (prompt.back() == '\n' || prompt.back() == '\r'))
+      prompt.pop_back();
   }
   if (auto ok = validate_prompt(prompt); !ok) return unexpected(ok.error());
   return prompt;
@@ -126,7 +129,8 @@ int save_content(AppContext& ctx, Client& client, const std::string& id, Variant
   if (!result) {
     std::string resume = "sora download " + id + " -o " + output;
     if (variant != Variant::video) resume += " --variant " + std::string(to_string(variant));
-    return ctx.fail(result.error(), result.error().code == ErrorCode::invalid_argument ? "" : resume);
+    return ctx.fail(result.error(),
+                    result.error().code == ErrorCode::invalid_argument ? "" : resume);
   }
   ctx.note("Saved " + output + " (" + human_bytes(result->bytes) +
            (result->resumed_from ? ", resumed from " + human_bytes(result->resumed_from) : "") +

@@ -30,7 +30,8 @@ int run_list(const ListOptions& o, AppContext& ctx) {
     // Stream pages as they arrive in JSON mode; the table needs every row to align columns.
     auto all = (*client)->list_all(query, [&](const VideoList& page) {
       if (ctx.options.json)
-        for (const auto& v : page.data) print_line(v.raw_json);
+        for (const auto& v : page.data)
+          print_line(v.raw_json);
     });
     if (!all) return ctx.fail(all.error());
     videos = std::move(*all);
@@ -42,9 +43,11 @@ int run_list(const ListOptions& o, AppContext& ctx) {
     more = page->has_more;
   }
   if (ctx.options.json) {
-    for (const auto& v : videos) print_line(v.raw_json);
+    for (const auto& v : videos)
+      print_line(v.raw_json);
   } else {
-    for (const auto& line : video_table(videos)) print_line(line);
+    for (const auto& line : video_table(videos))
+      print_line(line);
   }
   if (more && !videos.empty())
     ctx.note("More videos: sora list --after " + videos.back().id + " (or --all)");

@@ -27,31 +27,32 @@ Command register_wait(CLI::App& app, AppContext& ctx) {
       ->type_name("SECONDS")
       ->check(CLI::PositiveNumber)
       ->capture_default_str();
-  sub->footer("Prints each video's status line when it is done. Exit 6 if a job failed, 7 if it\n"
-              "was refused by content policy, 8 on timeout; with several ids, the first failure's.");
-  return {sub, [o, &ctx] {
-            auto client = ctx.client();
-            if (!client) return ctx.fail(client.error());
-            auto deadline = std::chrono::steady_clock::now() +
-                            std::chrono::milliseconds(static_cast<std::int64_t>(o->timeout * 1000));
-            int code = k_exit_ok;
-            for (const auto& id : o->ids) {
-              double left = std::chrono::duration<double>(deadline -
-                                                          std::chrono::steady_clock::now())
-                                .count();
-              auto video = wait_for(ctx, **client, id, std::max(left, 0.001));
-              if (!video) {
-                bool resumable = video.error().code == ErrorCode::wait_timeout ||
-                                 video.error().code == ErrorCode::interrupted;
-                int failed = ctx.fail(video.error(), resumable ? "sora wait " + id : "");
-                if (code == k_exit_ok) code = failed;
-                if (failed == k_exit_interrupted) return failed;
-                continue;
-              }
-              print_line(ctx.options.json ? video->raw_json : video_row(*video));
-            }
-            return code;
-          }};
+  sub->footer(
+      "Prints each video's status line when it is done. Exit 6 if a job failed, 7 if it\n"
+      "was refused by content policy, 8 on timeout; with several ids, the first failure's.");
+  return {
+      sub, [o, &ctx] {
+        auto client = ctx.client();
+        if (!client) return ctx.fail(client.error());
+        auto deadline = std::chrono::steady_clock::now() +
+                        std::chrono::milliseconds(static_cast<std::int64_t>(o->timeout * 1000));
+        int code = k_exit_ok;
+        for (const auto& id : o->ids) {
+          double left =
+              std::chrono::duration<double>(deadline - std::chrono::steady_clock::now()).count();
+          auto video = wait_for(ctx, **client, id, std::max(left, 0.001));
+          if (!video) {
+            bool resumable = video.error().code == ErrorCode::wait_timeout ||
+                             video.error().code == ErrorCode::interrupted;
+            int failed = ctx.fail(video.error(), resumable ? "sora wait " + id : "");
+            if (code == k_exit_ok) code = failed;
+            if (failed == k_exit_interrupted) return failed;
+            continue;
+          }
+          print_line(ctx.options.json ? video->raw_json : video_row(*video));
+        }
+        return code;
+      }};
 }
 
 } // namespace sora::cli

@@ -99,10 +99,9 @@ int on_progress(void* user, curl_off_t dl_total, curl_off_t dl_now, curl_off_t u
   auto* t = static_cast<Transfer*>(user);
   if (t->cancel && t->cancel->load()) return 1;
   if (t->request->on_progress)
-    t->request->on_progress(TransferProgress{static_cast<std::uint64_t>(ul_now),
-                                             static_cast<std::uint64_t>(ul_total),
-                                             static_cast<std::uint64_t>(dl_now),
-                                             static_cast<std::uint64_t>(dl_total)});
+    t->request->on_progress(
+        TransferProgress{static_cast<std::uint64_t>(ul_now), static_cast<std::uint64_t>(ul_total),
+                         static_cast<std::uint64_t>(dl_now), static_cast<std::uint64_t>(dl_total)});
   return 0;
 }
 
@@ -187,10 +186,12 @@ private:
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, error_buffer);
     curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
     curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
-    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS, static_cast<long>(m_options.connect_timeout.count()));
+    curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT_MS,
+                     static_cast<long>(m_options.connect_timeout.count()));
     curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
-    curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME,
-                     static_cast<long>(std::max<std::int64_t>(1, m_options.stall_timeout.count() / 1000)));
+    curl_easy_setopt(
+        c, CURLOPT_LOW_SPEED_TIME,
+        static_cast<long>(std::max<std::int64_t>(1, m_options.stall_timeout.count() / 1000)));
     if (!handler) // a download of any size may take long; only API calls get a total limit
       curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.request_timeout.count()));
     else {
@@ -222,9 +223,9 @@ private:
       curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
       curl_easy_setopt(c, CURLOPT_READDATA, &t);
       auto size = static_cast<curl_off_t>(request.body->size());
-      curl_easy_setopt(c, request.method == "POST" ? CURLOPT_POSTFIELDSIZE_LARGE
-                                                   : CURLOPT_INFILESIZE_LARGE,
-                       size);
+      curl_easy_setopt(
+          c, request.method == "POST" ? CURLOPT_POSTFIELDSIZE_LARGE : CURLOPT_INFILESIZE_LARGE,
+          size);
     } else if (request.method == "POST") {
       curl_easy_setopt(c, CURLOPT_POSTFIELDS, "");
       curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, 0L);
