@@ -1,0 +1,38 @@
+#include "retry.hpp"
+
+#include <gtest/gtest.h>
+
+using namespace sora;
+using namespace sora::detail;
+using std::chrono::milliseconds;
+
+TEST(RetryTest, BackoffDoublesFromHalfASecondToEight) {
+  EXPECT_EQ(backoff_delay(0, 0.0), milliseconds(500));
+  EXPECT_EQ(backoff_delay(1, 0.0), milliseconds(1000));
+  EXPECT_EQ(backoff_delay(3, 0.0), milliseconds(4000));
+  EXPECT_EQ(backoff_delay(10, 0.0), milliseconds(8000));
+  EXPECT_EQ(backoff_delay(0, 1.0), milliseconds(375)); // jitter takes off at most a quarter
+}
+
+TEST(RetryTest, RetryAfterMsWinsOverRetryAfter) {
+  EXPECT_EQ(server_retry_delay({{"retry-after-ms", "250"}, {"Retry-After", "9"}}, 0),
+            milliseconds(250));
+  EXPECT_EQ(server_retry_delay({{"Retry-After", "2"}}, 0), milliseconds(2000));
+  EXPECT_EQ(server_retry_delay({{"Retry-After", "1.5"}}, 0), milliseconds(1500));
+  EXPECT_FALSE(server_retry_delay({}, 0).has_value());
+  EXPECT_FALSE(server_retry_delay({{"Retry-After", "soon"}}, 0).has_value());
+}
+
+TEST(RetryTest, RetryAfterHttpDate) {
+  // Wed, 21 Oct 2015 07:28:00 GMT = 1445412480
+  EXPECT_EQ(server_retry_delay({{"Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT"}}, 1445412470),
+            milliseconds(10'000));
+  EXPECT_EQ(server_retry_delay({{"Retry-After", "Wed, 21 Oct 2015 07:28:00 GMT"}}, 1445412490),
+            milliseconds(0));
+}
+
+TEST(RetryTest, ShouldRetryHeader) {
+  EXPECT_EQ(server_should_retry({{"x-should-retry", "true"}}), true);
+  EXPECT_EQ(server_should_retry({{"X-Should-Retry", "false"}}), false);
+  EXPECT_FALSE(server_should_retry({}).has_value());
+}
