@@ -45,8 +45,9 @@ struct ClientConfig {
   std::chrono::milliseconds stall_timeout{60'000};    ///< no bytes moving for this long
   int max_retries = 3;                                ///< extra attempts after the first
   std::string user_agent;                             ///< empty: "sora/VERSION"
-  const std::atomic<bool>* cancel = nullptr;          ///< set to true to stop (SIGINT)
-  LogCallback log;                                    ///< optional diagnostics
+  bool insecure = false; ///< skip TLS certificate verification (never the default)
+  const std::atomic<bool>* cancel = nullptr; ///< set to true to stop (SIGINT)
+  LogCallback log;                           ///< optional diagnostics
 };
 
 /// How a create request is encoded.

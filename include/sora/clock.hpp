@@ -3,6 +3,7 @@
 
 #include <atomic>
 #include <chrono>
+#include <cstdint>
 #include <memory>
 
 namespace sora {
@@ -13,6 +14,8 @@ public:
   using time_point = std::chrono::steady_clock::time_point;
   virtual ~Clock() = default;
   virtual time_point now() = 0;
+  /// Wall-clock time in unix seconds (to compare with the server's timestamps).
+  virtual std::int64_t unix_seconds() = 0;
   /// Waits `duration`; returns false if the wait was cancelled.
   virtual bool sleep_for(std::chrono::milliseconds duration) = 0;
 };

@@ -18,6 +18,7 @@
 #include <algorithm>
 #include <cerrno>
 #include <cstring>
+#include <ctime>
 #include <random>
 
 namespace sora {
@@ -194,10 +195,68 @@ struct Client::Impl {
     }
   }
 
-  Result<Video> video_call(HttpRequest request, bool idempotent, bool accept_job_body = false) {
-    auto response = execute(std::move(request), idempotent, accept_job_body);
+  std::string idempotency_key() {
+    static constexpr char k_hex[] = "0123456789abcdef";
+    std::string key = "sora-";
+    std::uniform_int_distribution<int> digit(0, 15);
+    for (int i = 0; i < 32; ++i)
+      key += k_hex[digit(rng)];
+    return key;
+  }
+
+  // The newest jobs that `same_job` recognises, created since `since` (with room for clock skew).
+  // nullopt inside: no such job. An error: the server cannot tell (no list, no prompts in it).
+  Result<std::optional<Video>> find_recent(const std::function<bool(const Video&)>& same_job,
+                                           std::int64_t since) {
+    std::vector<std::pair<std::string, std::string>> query{{"limit", "20"}, {"order", "desc"}};
+    auto response = execute(make_request("GET", with_query(url("/videos"), query)), true);
     if (!response) return unexpected(std::move(response).error());
-    return detail::parse_video(response->body);
+    auto page = detail::parse_video_list(response->body);
+    if (!page) return unexpected(std::move(page).error());
+    bool prompts_known = page->data.empty();
+    for (const auto& video : page->data) {
+      if (!video.prompt) continue;
+      prompts_known = true;
+      if ((video.created_at == 0 || video.created_at >= since - 300) && same_job(video))
+        return std::optional<Video>(video);
+    }
+    if (!prompts_known)
+      return unexpected(ErrorCode::unsupported, "The server's list does not show prompts.");
+    return std::optional<Video>();
+  }
+
+  // POSTs that start a paid job. Sent with one Idempotency-Key for all attempts. When the answer
+  // is lost after the request may have reached the server, the recent jobs are checked first and
+  // the request is sent again only when no matching job exists: a job is never created twice.
+  Result<Video> submit(HttpRequest request, const std::function<bool(const Video&)>& same_job) {
+    request.headers.push_back({"Idempotency-Key", idempotency_key()});
+    std::int64_t since = clock->unix_seconds();
+    for (int attempt = 0;; ++attempt) {
+      auto response = execute(request, false);
+      if (response) return detail::parse_video(response->body);
+      Error error = std::move(response).error();
+      bool answer_lost = error.request_sent &&
+                         (error.code == ErrorCode::network || error.code == ErrorCode::timeout ||
+                          error.code == ErrorCode::server || error.code == ErrorCode::conflict);
+      if (!answer_lost) return unexpected(std::move(error));
+      log(LogLevel::debug, "  no answer to the " + request.method +
+                               "; checking whether the server started the job anyway");
+      auto found = find_recent(same_job, since);
+      if (!found) {
+        error.hint = "The job may have been created: check 'sora list' before trying again.";
+        return unexpected(std::move(error));
+      }
+      if (*found) {
+        log(LogLevel::debug, "  found it: " + (*found)->id);
+        return std::move(**found);
+      }
+      if (attempt >= config.max_retries) return unexpected(std::move(error));
+      std::uniform_real_distribution<double> jitter(0.0, 1.0);
+      auto delay = detail::backoff_delay(attempt, jitter(rng));
+      log(LogLevel::debug,
+          "  no such job; sending again in " + std::to_string(delay.count()) + " ms");
+      if (!clock->sleep_for(delay)) return unexpected(ErrorCode::interrupted, "Interrupted.");
+    }
   }
 
   Result<Video> retrieve(std::string_view id, Headers* response_headers) {
@@ -209,6 +268,40 @@ struct Client::Impl {
     }
     if (response_headers) *response_headers = response->headers;
     return detail::parse_video(response->body);
+  }
+
+  bool same_origin(const std::string& target) const {
+    detail::UrlParts a, b;
+    return detail::parse_url(config.base_url, a) && detail::parse_url(target, b) &&
+           a.scheme == b.scheme && a.host == b.host && a.port == b.port;
+  }
+
+  // A Location header made absolute against the URL it answered.
+  static std::string resolve_url(const std::string& from, const std::string& location) {
+    if (location.starts_with("http://") || location.starts_with("https://")) return location;
+    auto scheme_end = from.find("://");
+    if (location.starts_with("//")) return from.substr(0, scheme_end + 1) + location;
+    auto path_start = from.find('/', scheme_end + 3);
+    std::string origin = from.substr(0, path_start);
+    if (location.starts_with("/")) return origin + location;
+    std::string path = path_start == std::string::npos ? "/" : from.substr(path_start);
+    path = path.substr(0, path.find('?'));
+    return origin + path.substr(0, path.rfind('/') + 1) + location;
+  }
+
+  // Content that is gone after the job's expires_at is reported as expired, with the time.
+  void explain_expiry(std::string_view id, Error& error) {
+    auto video = retrieve(id, nullptr);
+    if (!video || !video->expires_at || *video->expires_at > clock->unix_seconds()) return;
+    std::time_t t = static_cast<std::time_t>(*video->expires_at);
+    std::tm tm{};
+    gmtime_r(&t, &tm);
+    char when[32];
+    std::strftime(when, sizeof when, "%Y-%m-%d %H:%M:%S UTC", &tm);
+    error.code = ErrorCode::not_found;
+    error.message = "The files of video " + std::string(id) + " expired at " + when + ".";
+    error.hint = "Servers keep the files for a limited time after a video is finished; create it "
+                 "again (sora remix or sora create), and download right away.";
   }
 
   // Streams `/content` to the handler's sink, retrying dropped transfers from `offset`.
@@ -231,6 +324,7 @@ Client::Client(ClientConfig config, std::shared_ptr<Transport> transport,
     options.request_timeout = m_impl->config.request_timeout;
     options.stall_timeout = m_impl->config.stall_timeout;
     options.cancel = m_impl->config.cancel;
+    options.insecure = m_impl->config.insecure;
     transport = detail::make_curl_transport(options);
   }
   m_impl->transport = std::move(transport);
@@ -273,14 +367,22 @@ Result<Video> Client::create(const CreateRequest& request, const TransferCallbac
     http = Impl::with_json(std::move(http), detail::encode_create_json(request));
   }
   http.on_progress = on_upload;
-  return m_impl->video_call(std::move(http), false);
+  return m_impl->submit(std::move(http), [&](const Video& v) {
+    return v.prompt == request.prompt &&
+           (!request.model || v.model.empty() || v.model == *request.model) &&
+           (!request.size || v.size.empty() || v.size == *request.size) &&
+           (!request.seconds || v.seconds.empty() || v.seconds == *request.seconds);
+  });
 }
 
 Result<Video> Client::remix(std::string_view video_id, std::string_view prompt) {
   auto http = Impl::with_json(
       m_impl->make_request("POST", m_impl->url(m_impl->video_path(video_id, "/remix"))),
       detail::encode_prompt_json(prompt));
-  return m_impl->video_call(std::move(http), false);
+  return m_impl->submit(std::move(http), [&](const Video& v) {
+    return v.prompt == std::string(prompt) &&
+           (!v.remixed_from_video_id || *v.remixed_from_video_id == video_id);
+  });
 }
 
 Result<Video> Client::retrieve(std::string_view video_id) {
@@ -387,10 +489,15 @@ Result<std::uint64_t> Client::Impl::fetch_content(std::string_view id, Variant v
   std::string target =
       with_query(url(video_path(id, "/content")), {{"variant", std::string(to_string(variant))}});
   resumed_from = offset;
+  int redirects = 0;
   for (int attempt = 0;; ++attempt) {
     if (config.cancel && config.cancel->load())
       return unexpected(ErrorCode::interrupted, "Interrupted.");
     HttpRequest request = make_request("GET", target, "application/binary");
+    if (!same_origin(target)) // credentials never leave the API's origin (tolerance rule 4)
+      std::erase_if(request.headers, [&](const Header& h) {
+        return detail::is_secret_header(h.name) || h.name == config.auth_header;
+      });
     if (offset > 0) request.headers.push_back({"Range", "bytes=" + std::to_string(offset) + "-"});
     std::uint64_t base = offset;
     request.on_progress = [&](const TransferProgress& p) {
@@ -482,6 +589,15 @@ Result<std::uint64_t> Client::Impl::fetch_content(std::string_view id, Variant v
       full.body = error_body;
       error = detail::error_from_response(full, unix_now());
       error.video_id = std::string(id);
+      auto location = find_header(head.headers, "location");
+      if (response->status >= 300 && response->status < 400 && location && redirects < 5) {
+        target = resolve_url(target, *location);
+        log(LogLevel::debug, "  redirected to " + target);
+        ++redirects;
+        --attempt; // following a redirect is not a retry
+        continue;
+      }
+      if (error.code == ErrorCode::not_found || response->status == 410) explain_expiry(id, error);
       if (response->status == 416 && offset > 0) { // stale .part: start over once
         offset = 0;
         if (auto ok = sink.begin(0, true); !ok) return unexpected(ok.error());

@@ -55,7 +55,7 @@ Error error_from_response(const HttpResponse& response, std::int64_t now_unix) {
   } else if (s == 403) {
     e.code = ErrorCode::forbidden;
     e.hint = "The key is valid but not allowed to do this: check its project and permissions.";
-  } else if (s == 404) {
+  } else if (s == 404 || s == 410) {
     e.code = ErrorCode::not_found;
     e.hint = "Check the video id (sora list shows yours) and --base-url.";
   } else if (s == 409) {

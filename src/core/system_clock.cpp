@@ -11,6 +11,11 @@ class SystemClock final : public Clock {
 public:
   explicit SystemClock(const std::atomic<bool>* cancel) : m_cancel(cancel) {}
   time_point now() override { return std::chrono::steady_clock::now(); }
+  std::int64_t unix_seconds() override {
+    return std::chrono::duration_cast<std::chrono::seconds>(
+               std::chrono::system_clock::now().time_since_epoch())
+        .count();
+  }
   bool sleep_for(std::chrono::milliseconds duration) override {
     auto until = now() + duration;
     while (true) {

@@ -39,12 +39,17 @@ expect_exit 9 -- sora status "$id" --max-retries 0
 assert_empty "$OUT"
 assert_nonempty "$ERR"
 
-case_ "exit 9: a request slower than --timeout"
+case_ "a create whose answer is lost (slower than --timeout) is reconciled, never sent twice"
 stop_mock
 start_mock --fault create-delay --delay-ms 4000
-timed_expect_exit 9 -- sora create --prompt "a slow one" --timeout 1 --max-retries 0
+timed_expect_exit 0 -- sora create --prompt "a slow one" --timeout 1 -v
 ((ELAPSED < 4)) || fail "--timeout 1 took ${ELAPSED}s"
-assert_empty "$OUT"
+id="$(single_line "$OUT")"
+assert_req 'len(reqs("POST", r"/videos$")) == 1' "exactly one create must reach the server"
+assert_req 'len(reqs("GET", r"/videos$")) >= 1' "the client must look for the job before resending"
+expect_exit 0 -- sora list --json
+[[ "$(line_count "$OUT")" == 1 ]] || fail "exactly one job must exist, found $(line_count "$OUT")"
+assert_contains "$OUT" "$id"
 
 case_ "create-429 with Retry-After is retried and succeeds"
 stop_mock

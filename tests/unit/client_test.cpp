@@ -76,13 +76,18 @@ TEST_F(ClientFixture, CreateWithImageSendsMultipartWithTheDetectedType) {
   EXPECT_EQ(sent.body.find("name=\"model\""), std::string::npos); // unset fields are not sent
 }
 
-TEST_F(ClientFixture, CreateIsNotResentAfterAServerErrorThatMayHaveCreatedTheJob) {
+TEST_F(ClientFixture, AServerErrorOnCreateIsReconciledBeforeAnyResend) {
   transport->push(reply(500, R"({"error":{"message":"boom","type":"server_error"}})"));
+  transport->push(reply(200, R"({"data":[{"id":"video_made","status":"queued","prompt":"a lake",
+    "created_at":1800000000}],"has_more":false})"));
   auto client = make();
   auto v = client.create(CreateRequest{"a lake", {}, {}, {}, {}, Encoding::automatic});
-  ASSERT_FALSE(v);
-  EXPECT_EQ(v.error().code, ErrorCode::server);
-  EXPECT_EQ(transport->requests.size(), 1u);
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_EQ(v->id, "video_made");
+  int posts = 0;
+  for (const auto& r : transport->requests)
+    posts += r.method == "POST";
+  EXPECT_EQ(posts, 1);
 }
 
 TEST_F(ClientFixture, CreateIsRetriedAfterARateLimitHonouringRetryAfter) {
@@ -338,4 +343,56 @@ TEST_F(ClientFixture, OtherAuthSchemes) {
   Client client(none, transport, clock);
   ASSERT_TRUE(client.retrieve("v"));
   EXPECT_FALSE(find_header(transport->requests[0].headers, "authorization").has_value());
+}
+
+TEST_F(ClientFixture, CreatesCarryOneIdempotencyKeyAcrossRetries) {
+  transport->push(
+      reply(429, R"({"error":{"message":"Rate limit reached"}})", {{"retry-after-ms", "5"}}));
+  transport->push(reply(200, video_json("v", "queued")));
+  auto client = make();
+  ASSERT_TRUE(client.create(CreateRequest{"a lake", {}, {}, {}, {}, Encoding::automatic}));
+  auto first = find_header(transport->requests[0].headers, "idempotency-key");
+  ASSERT_TRUE(first);
+  EXPECT_EQ(first->rfind("sora-", 0), 0u);
+  EXPECT_EQ(find_header(transport->requests[1].headers, "idempotency-key"), first);
+}
+
+TEST_F(ClientFixture, ALostCreateAnswerIsReconciledInsteadOfResent) {
+  transport->push(fail_with(ErrorCode::timeout)); // the server got it, the answer never came
+  transport->push(reply(200, R"({"object":"list","data":[
+    {"id":"video_other","status":"queued","prompt":"another","created_at":1800000000},
+    {"id":"video_mine","status":"queued","prompt":"a lake","model":"sora-2","created_at":1800000000}],
+    "has_more":false})"));
+  auto client = make();
+  CreateRequest r{"a lake", std::string("sora-2"), {}, {}, {}, Encoding::automatic};
+  auto v = client.create(r);
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_EQ(v->id, "video_mine");
+  ASSERT_EQ(transport->requests.size(), 2u);
+  EXPECT_EQ(transport->requests[1].method, "GET");
+  EXPECT_EQ(transport->requests[1].url, "https://api.example.com/v1/videos?limit=20&order=desc");
+}
+
+TEST_F(ClientFixture, ALostCreateIsResentOnlyWhenNoMatchingJobExists) {
+  transport->push(fail_with(ErrorCode::network));
+  transport->push(reply(200, R"({"object":"list","data":[
+    {"id":"old","status":"completed","prompt":"a lake","created_at":1700000000}],"has_more":false})"));
+  transport->push(reply(200, video_json("video_new", "queued")));
+  auto client = make();
+  auto v = client.create(CreateRequest{"a lake", {}, {}, {}, {}, Encoding::automatic});
+  ASSERT_TRUE(v) << v.error().message;
+  EXPECT_EQ(v->id, "video_new"); // the old job with the same prompt predates this create
+  ASSERT_EQ(transport->requests.size(), 3u);
+  EXPECT_EQ(transport->requests[2].method, "POST");
+}
+
+TEST_F(ClientFixture, ALostCreateIsNotResentWhenTheServerCannotTell) {
+  transport->push(fail_with(ErrorCode::timeout));
+  transport->push(reply(404, R"({"error":{"message":"no list here"}})"));
+  auto client = make();
+  auto v = client.create(CreateRequest{"a lake", {}, {}, {}, {}, Encoding::automatic});
+  ASSERT_FALSE(v);
+  EXPECT_EQ(v.error().code, ErrorCode::timeout);
+  EXPECT_NE(v.error().hint.find("sora list"), std::string::npos);
+  EXPECT_EQ(transport->requests.size(), 2u);
 }

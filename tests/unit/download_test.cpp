@@ -176,3 +176,44 @@ TEST_F(DownloadFixture, StreamsToASink) {
   EXPECT_EQ(*bytes, body.size());
   EXPECT_EQ(received, body);
 }
+
+TEST_F(DownloadFixture, RedirectsToAnotherOriginDropTheCredentials) {
+  std::string body = mp4(500);
+  transport->push(reply(302, "", {{"Location", "https://cdn.example.net/signed/clip.mp4?sig=1"}}));
+  transport->push(media(200, body));
+  ClientConfig config;
+  config.base_url = "http://127.0.0.1:9/v1";
+  config.api_key = "sk-secret-abcdef";
+  Client client(config, transport, clock);
+  auto result = client.download("video_1", to("clip.mp4"));
+  ASSERT_TRUE(result) << result.error().message;
+  ASSERT_EQ(transport->requests.size(), 2u);
+  EXPECT_TRUE(find_header(transport->requests[0].headers, "authorization").has_value());
+  EXPECT_EQ(transport->requests[1].url, "https://cdn.example.net/signed/clip.mp4?sig=1");
+  EXPECT_FALSE(find_header(transport->requests[1].headers, "authorization").has_value());
+  EXPECT_EQ(read_file(dir / "clip.mp4"), body);
+}
+
+TEST_F(DownloadFixture, RelativeRedirectsStayOnTheOriginWithCredentials) {
+  transport->push(reply(307, "", {{"Location", "/files/clip.mp4"}}));
+  transport->push(media(200, mp4(100)));
+  ClientConfig config;
+  config.base_url = "http://127.0.0.1:9/v1";
+  config.api_key = "sk-secret-abcdef";
+  Client client(config, transport, clock);
+  ASSERT_TRUE(client.download("video_1", to("clip.mp4")));
+  EXPECT_EQ(transport->requests[1].url, "http://127.0.0.1:9/files/clip.mp4");
+  EXPECT_EQ(find_header(transport->requests[1].headers, "authorization"),
+            "Bearer sk-secret-abcdef");
+}
+
+TEST_F(DownloadFixture, ExpiredContentSaysWhenItExpired) {
+  transport->push(reply(410, R"({"error":{"message":"gone"}})"));
+  transport->push(reply(200, R"({"id":"video_1","status":"completed","expires_at":1700000000})"));
+  auto client = make();
+  auto result = client.download("video_1", to("clip.mp4"));
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::not_found);
+  EXPECT_NE(result.error().message.find("expired at 2023-11-14 22:13:20 UTC"), std::string::npos)
+      << result.error().message;
+}

@@ -194,11 +194,13 @@ private:
         static_cast<long>(std::max<std::int64_t>(1, m_options.stall_timeout.count() / 1000)));
     if (!handler) // a download of any size may take long; only API calls get a total limit
       curl_easy_setopt(c, CURLOPT_TIMEOUT_MS, static_cast<long>(m_options.request_timeout.count()));
-    else {
-      curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 1L); // libcurl drops Authorization off-host
-      curl_easy_setopt(c, CURLOPT_MAXREDIRS, 5L);
-      curl_easy_setopt(c, CURLOPT_REDIR_PROTOCOLS_STR, "http,https");
+    else
       curl_easy_setopt(c, CURLOPT_BUFFERSIZE, 512L * 1024L);
+    // Redirects are followed by the client, which decides where credentials may go.
+    curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+    if (m_options.insecure) {
+      curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 0L);
+      curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 0L);
     }
     curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
     curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, ""); // whatever libcurl decodes; media is sent raw

@@ -14,6 +14,7 @@ struct CurlOptions {
   std::chrono::milliseconds request_timeout{600'000}; ///< buffered calls only
   std::chrono::milliseconds stall_timeout{60'000};    ///< no bytes moving for this long
   const std::atomic<bool>* cancel = nullptr;
+  bool insecure = false; ///< skip TLS verification
 };
 
 /// Creates a transport that keeps one connection alive across calls.
