@@ -88,6 +88,10 @@ void AppContext::register_options(CLI::App& app) {
   app.add_flag("-q,--quiet", options.quiet, "Print only results and errors");
   app.add_flag("-v,--verbose", options.verbose,
                "Log requests to stderr (-vv adds redacted headers)");
+  app.add_flag("--no-journal", options.no_journal,
+               "Do not record started jobs in the journal (see sora history)");
+  app.add_flag("--insecure", options.insecure,
+               "Skip TLS certificate verification (unsafe; for test servers only)");
   app.add_option("--timeout", options.timeout_seconds, "Timeout of one request, in seconds")
       ->type_name("SECONDS")
       ->check(CLI::PositiveNumber);
@@ -131,6 +135,8 @@ Result<Client*> AppContext::client() {
       std::chrono::milliseconds(static_cast<std::int64_t>(options.timeout_seconds * 1000));
   config.max_retries = options.max_retries;
   config.cancel = &g_interrupted;
+  config.insecure = options.insecure;
+  if (options.insecure) warn("TLS certificate verification is off (--insecure).");
   if (options.verbose > 0) {
     auto logger = spdlog::stderr_color_st("sora");
     logger->set_pattern("%^%l%$ %v");
@@ -142,6 +148,37 @@ Result<Client*> AppContext::client() {
   }
   m_client.emplace(std::move(config));
   return &*m_client;
+}
+
+Journal AppContext::journal() const {
+  return Journal(Journal::default_path(std::getenv("XDG_STATE_HOME"), std::getenv("HOME")));
+}
+
+Result<std::string> AppContext::resolve_id(const std::string& reference) const {
+  if (reference.empty())
+    return unexpected(ErrorCode::invalid_argument, "The video id is empty.",
+                      "Give a video id, or @last for the newest job.");
+  return journal().resolve(reference);
+}
+
+void AppContext::record_job(const std::string& command, const Video& video,
+                            const std::string& prompt, const std::string& output) const {
+  if (options.no_journal || !m_client) return;
+  JournalEntry entry;
+  entry.id = video.id;
+  entry.command = command;
+  std::string base = m_client->config().base_url;
+  auto start = base.find("://");
+  start = start == std::string::npos ? 0 : start + 3;
+  entry.host = base.substr(start, base.find('/', start) - start);
+  entry.model = video.model;
+  entry.size = video.size;
+  entry.seconds = video.seconds;
+  entry.prompt = prompt;
+  entry.output = output;
+  Journal j = journal();
+  if (auto ok = j.append(entry); !ok)
+    warn(ok.error().message + " The video id is " + video.id + ".");
 }
 
 int AppContext::fail(const Error& error, std::string_view resume) const {

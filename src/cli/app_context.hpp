@@ -2,6 +2,7 @@
 #pragma once
 
 #include <sora/client.hpp>
+#include <sora/journal.hpp>
 
 #include <atomic>
 #include <optional>
@@ -25,6 +26,8 @@ struct GlobalOptions {
   int verbose = 0;
   double timeout_seconds = 600;
   int max_retries = 3;
+  bool no_journal = false;
+  bool insecure = false;
 };
 
 class AppContext {
@@ -37,6 +40,14 @@ public:
   /// The client for the resolved settings (flags, then environment). Fails with invalid_argument
   /// or unauthorized before anything is sent when the settings cannot work.
   Result<Client*> client();
+
+  /// The job journal ($XDG_STATE_HOME/sora/jobs.jsonl).
+  Journal journal() const;
+  /// A video id, or the job an @last / @N reference names in the journal.
+  Result<std::string> resolve_id(const std::string& reference) const;
+  /// Records a job the moment its id is known (unless --no-journal); a failure only warns.
+  void record_job(const std::string& command, const Video& video, const std::string& prompt,
+                  const std::string& output) const;
 
   /// Prints an error (message, API details, hint, and `resume` when given) and returns its exit
   /// code.

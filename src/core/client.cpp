@@ -289,10 +289,19 @@ struct Client::Impl {
     return origin + path.substr(0, path.rfind('/') + 1) + location;
   }
 
-  // Content that is gone after the job's expires_at is reported as expired, with the time.
-  void explain_expiry(std::string_view id, Error& error) {
+  // Says why content is missing when the job tells: not finished yet (servers answer 400 or 404
+  // then, rule 21), or past its expires_at (reported as expired, with the time).
+  void explain_missing_content(std::string_view id, Error& error) {
     auto video = retrieve(id, nullptr);
-    if (!video || !video->expires_at || *video->expires_at > clock->unix_seconds()) return;
+    if (!video) return;
+    if (!is_terminal(video->status)) {
+      error.message = "Video " + std::string(id) + " is not finished yet (" +
+                      std::string(to_string(video->status)) + ", " +
+                      std::to_string(video->progress) + "%); the server said: " + error.message;
+      error.hint = "Wait for it first: sora wait " + std::string(id);
+      return;
+    }
+    if (!video->expires_at || *video->expires_at > clock->unix_seconds()) return;
     std::time_t t = static_cast<std::time_t>(*video->expires_at);
     std::tm tm{};
     gmtime_r(&t, &tm);
@@ -597,7 +606,8 @@ Result<std::uint64_t> Client::Impl::fetch_content(std::string_view id, Variant v
         --attempt; // following a redirect is not a retry
         continue;
       }
-      if (error.code == ErrorCode::not_found || response->status == 410) explain_expiry(id, error);
+      if (error.code == ErrorCode::not_found || error.code == ErrorCode::http)
+        explain_missing_content(id, error);
       if (response->status == 416 && offset > 0) { // stale .part: start over once
         offset = 0;
         if (auto ok = sink.begin(0, true); !ok) return unexpected(ok.error());

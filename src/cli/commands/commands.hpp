@@ -23,10 +23,11 @@ Command register_wait(CLI::App& app, AppContext& ctx);
 Command register_download(CLI::App& app, AppContext& ctx);
 Command register_list(CLI::App& app, AppContext& ctx);
 Command register_delete(CLI::App& app, AppContext& ctx);
+Command register_history(CLI::App& app, AppContext& ctx);
 
 /// In the order `--help` lists them.
 inline constexpr Command (*k_commands[])(CLI::App&, AppContext&) = {
     register_create,   register_remix, register_status, register_wait,
-    register_download, register_list,  register_delete};
+    register_download, register_list,  register_delete, register_history};
 
 } // namespace sora::cli

@@ -50,6 +50,7 @@ int run_create(const CreateOptions& o, AppContext& ctx) {
   });
   progress.finish();
   if (!video) return ctx.fail(video.error());
+  ctx.record_job("create", *video, request.prompt, o.follow.output);
   return follow_job(ctx, **client, *video, o.follow);
 }
 

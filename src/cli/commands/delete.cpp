@@ -12,13 +12,16 @@ namespace sora::cli {
 Command register_delete(CLI::App& app, AppContext& ctx) {
   auto ids = std::make_shared<std::vector<std::string>>();
   auto* sub = app.add_subcommand("delete", "Delete videos from the server");
-  sub->add_option("ids", *ids, "Video ids")->required()->type_name("ID...");
+  sub->add_option("ids", *ids, "Video ids (or @last, @N)")->required()->type_name("ID...");
   sub->footer("Prints each deleted id; with several ids, the exit code is the first failure's.");
   return {sub, [ids, &ctx] {
             auto client = ctx.client();
             if (!client) return ctx.fail(client.error());
             int code = k_exit_ok;
-            for (const auto& id : *ids) {
+            for (const auto& reference : *ids) {
+              auto resolved = ctx.resolve_id(reference);
+              if (!resolved) return ctx.fail(resolved.error());
+              const std::string& id = *resolved;
               auto deleted = (*client)->remove(id);
               if (!deleted) {
                 int failed = ctx.fail(deleted.error());

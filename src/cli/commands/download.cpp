@@ -18,11 +18,13 @@ struct DownloadOptions {
 
 int run_download(const DownloadOptions& o, AppContext& ctx) {
   auto variant = parse_variant(o.variant);
-  std::string output = o.output.empty() ? default_output(o.id, *variant) : o.output;
+  auto id = ctx.resolve_id(o.id);
+  if (!id) return ctx.fail(id.error());
+  std::string output = o.output.empty() ? default_output(*id, *variant) : o.output;
   if (auto ok = check_output(output, o.force); !ok) return ctx.fail(ok.error());
   auto client = ctx.client();
   if (!client) return ctx.fail(client.error());
-  return save_content(ctx, **client, o.id, *variant, output, o.force, true);
+  return save_content(ctx, **client, *id, *variant, output, o.force, true);
 }
 
 } // namespace
@@ -30,7 +32,7 @@ int run_download(const DownloadOptions& o, AppContext& ctx) {
 Command register_download(CLI::App& app, AppContext& ctx) {
   auto options = std::make_shared<DownloadOptions>();
   auto* sub = app.add_subcommand("download", "Save a finished video, thumbnail or spritesheet");
-  sub->add_option("id", options->id, "The video")->required()->type_name("ID");
+  sub->add_option("id", options->id, "The video (or @last, @N)")->required()->type_name("ID");
   sub->add_option("-o,--output", options->output,
                   "Where to save it ('-' for stdout); default ID.mp4, ID.webp or ID.jpg")
       ->type_name("PATH");

@@ -115,7 +115,11 @@ int save_content(AppContext& ctx, Client& client, const std::string& id, Variant
         [&](const TransferProgress& p) { progress.download(p, id); });
     progress.finish();
     std::fflush(stdout);
-    if (!bytes) return ctx.fail(bytes.error(), "sora download " + id + " -o -");
+    if (!bytes) {
+      int code = exit_code_for(bytes.error());
+      bool resumable = code == k_exit_unavailable || code == k_exit_interrupted;
+      return ctx.fail(bytes.error(), resumable ? "sora download " + id + " -o -" : "");
+    }
     return k_exit_ok;
   }
   DownloadRequest request;
@@ -129,8 +133,9 @@ int save_content(AppContext& ctx, Client& client, const std::string& id, Variant
   if (!result) {
     std::string resume = "sora download " + id + " -o " + output;
     if (variant != Variant::video) resume += " --variant " + std::string(to_string(variant));
-    return ctx.fail(result.error(),
-                    result.error().code == ErrorCode::invalid_argument ? "" : resume);
+    int code = exit_code_for(result.error());
+    bool resumable = code == k_exit_unavailable || code == k_exit_interrupted;
+    return ctx.fail(result.error(), resumable ? resume : "");
   }
   ctx.note("Saved " + output + " (" + human_bytes(result->bytes) +
            (result->resumed_from ? ", resumed from " + human_bytes(result->resumed_from) : "") +

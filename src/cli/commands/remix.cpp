@@ -19,10 +19,13 @@ int run_remix(const RemixOptions& o, AppContext& ctx) {
   auto prompt = read_prompt(o.prompt);
   if (!prompt) return ctx.fail(prompt.error());
   if (auto ok = check_output(o.follow.output, o.follow.force); !ok) return ctx.fail(ok.error());
+  auto id = ctx.resolve_id(o.id);
+  if (!id) return ctx.fail(id.error());
   auto client = ctx.client();
   if (!client) return ctx.fail(client.error());
-  auto video = (*client)->remix(o.id, *prompt);
+  auto video = (*client)->remix(*id, *prompt);
   if (!video) return ctx.fail(video.error());
+  ctx.record_job("remix", *video, *prompt, o.follow.output);
   return follow_job(ctx, **client, *video, o.follow);
 }
 
@@ -31,7 +34,9 @@ int run_remix(const RemixOptions& o, AppContext& ctx) {
 Command register_remix(CLI::App& app, AppContext& ctx) {
   auto options = std::make_shared<RemixOptions>();
   auto* sub = app.add_subcommand("remix", "Start a new video that changes a finished one");
-  sub->add_option("id", options->id, "The finished video to change")->required()->type_name("ID");
+  sub->add_option("id", options->id, "The finished video to change (or @last, @N)")
+      ->required()
+      ->type_name("ID");
   add_prompt_options(*sub, options->prompt, true);
   add_follow_options(*sub, options->follow);
   sub->footer("Prints the new video's id. Model, size and duration come from the original.");

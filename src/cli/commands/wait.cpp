@@ -21,7 +21,7 @@ struct WaitCommandOptions {
 Command register_wait(CLI::App& app, AppContext& ctx) {
   auto o = std::make_shared<WaitCommandOptions>();
   auto* sub = app.add_subcommand("wait", "Wait until videos are finished");
-  sub->add_option("ids", o->ids, "Video ids")->required()->type_name("ID...");
+  sub->add_option("ids", o->ids, "Video ids (or @last, @N)")->required()->type_name("ID...");
   sub->add_option("--wait-timeout", o->timeout,
                   "Give up after this many seconds in all (the jobs keep running)")
       ->type_name("SECONDS")
@@ -37,7 +37,10 @@ Command register_wait(CLI::App& app, AppContext& ctx) {
         auto deadline = std::chrono::steady_clock::now() +
                         std::chrono::milliseconds(static_cast<std::int64_t>(o->timeout * 1000));
         int code = k_exit_ok;
-        for (const auto& id : o->ids) {
+        for (const auto& reference : o->ids) {
+          auto resolved = ctx.resolve_id(reference);
+          if (!resolved) return ctx.fail(resolved.error());
+          const std::string& id = *resolved;
           double left =
               std::chrono::duration<double>(deadline - std::chrono::steady_clock::now()).count();
           auto video = wait_for(ctx, **client, id, std::max(left, 0.001));

@@ -1,0 +1,49 @@
+// `sora history`: the jobs sora has started, from the local journal.
+#include "commands/commands.hpp"
+#include "exit_codes.hpp"
+#include "output.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <algorithm>
+#include <memory>
+
+namespace sora::cli {
+
+Command register_history(CLI::App& app, AppContext& ctx) {
+  auto count = std::make_shared<int>(20);
+  auto* sub = app.add_subcommand("history", "List the jobs sora has started (the local journal)");
+  sub->add_option("-n,--count", *count, "Show the last N jobs")
+      ->type_name("N")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  sub->footer("Newest last. @1 (or @last) is the newest job, @2 the one before; any command that\n"
+              "takes a video id takes these too. The journal is $XDG_STATE_HOME/sora/jobs.jsonl\n"
+              "(default ~/.local/state/sora/jobs.jsonl); --no-journal turns recording off.");
+  return {sub, [count, &ctx] {
+            auto journal = ctx.journal();
+            auto entries = journal.read();
+            if (!entries) return ctx.fail(entries.error());
+            std::size_t total = entries->size();
+            std::size_t first = total > static_cast<std::size_t>(*count) ? total - *count : 0;
+            for (std::size_t i = first; i < total; ++i) {
+              const auto& e = (*entries)[i];
+              if (ctx.options.json) {
+                print_line(e.raw_json);
+                continue;
+              }
+              std::string line = "@" + std::to_string(total - i) + "  " + iso_time(e.time) + "  " +
+                                 e.id + "  " + e.command + "  " + e.host;
+              for (const auto* field : {&e.model, &e.size})
+                if (!field->empty()) line += "  " + *field;
+              if (!e.seconds.empty()) line += "  " + e.seconds + "s";
+              line += "  \"" + e.prompt + "\"";
+              if (!e.output.empty()) line += "  -> " + e.output;
+              print_line(line);
+            }
+            if (total == 0) ctx.note("No jobs recorded yet in " + journal.path().string() + ".");
+            return static_cast<int>(k_exit_ok);
+          }};
+}
+
+} // namespace sora::cli

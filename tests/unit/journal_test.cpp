@@ -1,0 +1,66 @@
+#include "support/temp_dir.hpp"
+
+#include <sora/journal.hpp>
+
+#include <gtest/gtest.h>
+
+using namespace sora;
+
+TEST(JournalTest, DefaultPathFollowsXdg) {
+  EXPECT_EQ(Journal::default_path("/state", "/home/u"), "/state/sora/jobs.jsonl");
+  EXPECT_EQ(Journal::default_path(nullptr, "/home/u"), "/home/u/.local/state/sora/jobs.jsonl");
+  EXPECT_EQ(Journal::default_path("relative", "/home/u"), "/home/u/.local/state/sora/jobs.jsonl");
+}
+
+TEST(JournalTest, AppendsAndReadsBackOldestFirst) {
+  test::TempDir dir;
+  Journal journal(dir / "deep" / "jobs.jsonl");
+  JournalEntry a;
+  a.id = "video_a";
+  a.command = "create";
+  a.prompt = std::string(200, 'x') + "\nsecond line";
+  ASSERT_TRUE(journal.append(a));
+  JournalEntry b;
+  b.id = "video_b";
+  b.command = "remix";
+  b.output = "clip.mp4";
+  ASSERT_TRUE(journal.append(b));
+  auto entries = journal.read();
+  ASSERT_TRUE(entries);
+  ASSERT_EQ(entries->size(), 2u);
+  EXPECT_EQ((*entries)[0].id, "video_a");
+  EXPECT_EQ((*entries)[0].prompt.size(), 80u); // only the head of the prompt is kept
+  EXPECT_GT((*entries)[0].time, 0);
+  EXPECT_EQ((*entries)[1].output, "clip.mp4");
+}
+
+TEST(JournalTest, ResolvesLastAndNumberedReferences) {
+  test::TempDir dir;
+  Journal journal(dir / "jobs.jsonl");
+  for (const char* id : {"v1", "v2", "v3"}) {
+    JournalEntry e;
+    e.id = id;
+    ASSERT_TRUE(journal.append(e));
+  }
+  EXPECT_EQ(*journal.resolve("@last"), "v3");
+  EXPECT_EQ(*journal.resolve("@1"), "v3");
+  EXPECT_EQ(*journal.resolve("@3"), "v1");
+  EXPECT_EQ(*journal.resolve("video_x"), "video_x");
+  for (const char* bad : {"@4", "@0", "@x", "@"}) {
+    auto r = journal.resolve(bad);
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().code, ErrorCode::invalid_argument);
+  }
+}
+
+TEST(JournalTest, SkipsDamagedLines) {
+  test::TempDir dir;
+  test::write_file(dir / "jobs.jsonl",
+                   "{\"id\":\"ok1\"}\nnot json\n{\"no\":\"id\"}\n{\"id\":\"ok2\"");
+  Journal journal(dir / "jobs.jsonl");
+  auto entries = journal.read();
+  ASSERT_TRUE(entries);
+  ASSERT_EQ(entries->size(), 1u);
+  EXPECT_EQ((*entries)[0].id, "ok1");
+  EXPECT_TRUE(Journal(dir / "missing.jsonl").read()->empty());
+}
