@@ -94,11 +94,23 @@ void AppContext::register_options(CLI::App& app) {
                "Skip TLS certificate verification (unsafe; for test servers only)");
   app.add_option("--timeout", options.timeout_seconds, "Timeout of one request, in seconds")
       ->type_name("SECONDS")
-      ->check(CLI::PositiveNumber);
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--connect-timeout", options.connect_timeout_seconds,
+                 "Give up connecting after this many seconds")
+      ->type_name("SECONDS")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
+  app.add_option("--stall-timeout", options.stall_timeout_seconds,
+                 "Give up a transfer that moves no data for this many seconds")
+      ->type_name("SECONDS")
+      ->check(CLI::PositiveNumber)
+      ->capture_default_str();
   app.add_option("--max-retries", options.max_retries,
                  "Retries of a failed request (network errors, 408, 409, 429, 5xx)")
       ->type_name("N")
-      ->check(CLI::Range(0, 20));
+      ->check(CLI::Range(0, 20))
+      ->capture_default_str();
 }
 
 Result<Client*> AppContext::client() {
@@ -133,6 +145,10 @@ Result<Client*> AppContext::client() {
 
   config.request_timeout =
       std::chrono::milliseconds(static_cast<std::int64_t>(options.timeout_seconds * 1000));
+  config.connect_timeout =
+      std::chrono::milliseconds(static_cast<std::int64_t>(options.connect_timeout_seconds * 1000));
+  config.stall_timeout =
+      std::chrono::milliseconds(static_cast<std::int64_t>(options.stall_timeout_seconds * 1000));
   config.max_retries = options.max_retries;
   config.cancel = &g_interrupted;
   config.insecure = options.insecure;

@@ -25,6 +25,8 @@ struct GlobalOptions {
   bool quiet = false;
   int verbose = 0;
   double timeout_seconds = 600;
+  double connect_timeout_seconds = 10;
+  double stall_timeout_seconds = 60;
   int max_retries = 3;
   bool no_journal = false;
   bool insecure = false;

@@ -1,0 +1,60 @@
+#!/usr/bin/env bash
+# Faults that must never cost a video, a file or a key: interrupted downloads resume, transient
+# server errors are retried, and credentials are refused where they could leak.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+case_ "Ctrl-C during a download keeps the .part, says how to resume, exits 130"
+start_mock --fault content-slow
+id="$(create_id --prompt "a slow river")"
+expect_exit 0 -- sora wait "$id"
+"$SORA_BIN" download "$id" -o "$T/river.mp4" >"$T/dl.out" 2>"$T/dl.err" &
+dl=$!
+for _ in $(seq 200); do # the .part holds data once the transfer is under way
+  [[ -s "$T/river.mp4.part" ]] && break
+  sleep 0.02
+done
+[[ -s "$T/river.mp4.part" ]] || fail "no .part appeared while downloading"
+kill -INT "$dl"
+code=0
+wait "$dl" || code=$?
+assert_eq "$code" 130 "exit code after SIGINT"
+assert_no_file "$T/river.mp4"
+assert_file "$T/river.mp4.part"
+assert_contains "$T/dl.err" "sora download $id -o $T/river.mp4"
+part_size="$(file_size "$T/river.mp4.part")"
+
+case_ "the next download resumes the .part with a Range request"
+clear_requests
+expect_exit 0 -- sora download "$id" -o "$T/river.mp4"
+assert_same "$T/river.mp4" "$SORA_TEST_DATA/sample-clip.mp4"
+assert_no_file "$T/river.mp4.part"
+assert_contains "$ERR" "resumed"
+assert_req "any(r['status'] == 206 for r in reqs('GET', r'/content$'))" \
+  "the resumed download should be a 206 partial response (had $part_size bytes)"
+
+case_ "a 5xx on status is retried and the command succeeds"
+stop_mock
+start_mock --fault status-500
+id="$(create_id --prompt "an unreliable day")"
+expect_exit 0 -- sora status "$id"
+assert_req "[r['status'] for r in reqs('GET', r'/videos/[^/]+$')] == [500, 200]" \
+  "one 500 then one successful retry"
+
+case_ "an HTML 502 from a proxy is retried, then succeeds"
+stop_mock
+start_mock --fault status-html-502
+id="$(create_id --prompt "behind a proxy")"
+expect_exit 0 -- sora status "$id"
+
+case_ "the key is never sent over plain http to a non-loopback host (nothing sent)"
+expect_exit 2 -- sora --base-url http://192.0.2.1/v1 list
+assert_contains "$ERR" "plain http"
+assert_not_contains "$ERR" "$SORA_API_KEY"
+
+case_ "a remote server without a key is refused before sending (exit 4)"
+expect_exit 4 -- env -u SORA_API_KEY -u OPENAI_API_KEY "$SORA_BIN" --base-url https://api.invalid/v1 list
+assert_contains "$ERR" "SORA_API_KEY"
+
+case_ "--insecure says so"
+expect_exit 0 -- sora --insecure list
+assert_contains "$ERR" "verification is off"
