@@ -1,0 +1,55 @@
+// Injected failures (--fault): which are on, and the one-shot ones that fire only once.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sora_mock {
+
+/// One injectable failure; the wire names are listed by `fault_names`.
+enum class Fault {
+  create_429,
+  quota,
+  status_500,
+  status_html_502,
+  content_drop,
+  content_slow,
+  job_failed,
+  moderation,
+  never_complete,
+  create_delay,
+  unauthorized,
+};
+
+inline constexpr std::size_t k_fault_count = 11;
+
+/// The fault called `name` (e.g. "create-429"), or nullopt if there is none.
+std::optional<Fault> parse_fault(std::string_view name);
+/// The command-line name of `fault`.
+std::string_view fault_name(Fault fault);
+/// Every valid name, comma-separated, for usage messages.
+std::string fault_names();
+
+/// The enabled faults. Thread-safe: one-shot faults are consumed atomically.
+class Faults {
+public:
+  Faults() = default;
+  explicit Faults(const std::vector<Fault>& enabled);
+
+  /// True if `fault` was enabled on the command line.
+  bool enabled(Fault fault) const { return m_enabled[index(fault)]; }
+  /// True exactly once (for the first caller) if `fault` is enabled; false afterwards.
+  bool take_once(Fault fault);
+
+private:
+  static std::size_t index(Fault fault) { return static_cast<std::size_t>(fault); }
+
+  std::array<bool, k_fault_count> m_enabled{};
+  std::array<std::atomic<bool>, k_fault_count> m_consumed{};
+};
+
+} // namespace sora_mock

@@ -1,0 +1,151 @@
+// sora-mock entry point: options, signal handling, the port file, then serve until stopped.
+#include "server.hpp"
+
+#include <CLI/CLI.hpp>
+
+#include <pthread.h>
+#include <signal.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdio>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <mutex>
+#include <thread>
+
+namespace {
+
+constexpr int k_exit_usage = 2;
+constexpr int k_exit_failure = 1;
+
+/// Writes "PORT\n" to `path` via a temporary file and a rename, so readers never see half.
+bool write_port_file(const std::string& path, int port) {
+  const auto temp = path + ".tmp";
+  {
+    std::ofstream out(temp, std::ios::trunc);
+    out << port << '\n';
+    out.close();
+    if (!out) return false;
+  }
+  std::error_code ec;
+  std::filesystem::rename(temp, path, ec);
+  return !ec;
+}
+
+std::string url_host(const std::string& host) {
+  return host.find(':') != std::string::npos ? "[" + host + "]" : host;
+}
+
+/// Blocks SIGINT/SIGTERM (and SIGUSR1, used to end the watcher) in every thread but sigwait's.
+sigset_t blocked_signals() {
+  sigset_t set;
+  sigemptyset(&set);
+  sigaddset(&set, SIGINT);
+  sigaddset(&set, SIGTERM);
+  sigaddset(&set, SIGUSR1);
+  return set;
+}
+
+} // namespace
+
+int main(int argc, char** argv) {
+  sora_mock::Options options;
+  std::vector<std::string> fault_args;
+
+  CLI::App app{"sora-mock: a stateful mock server for the OpenAI Videos (Sora) API.", "sora-mock"};
+  app.set_version_flag("--version", std::string("sora-mock ") + SORA_MOCK_VERSION);
+  app.add_option("--host", options.host, "Address to listen on")->capture_default_str();
+  app.add_option("--port", options.port, "Port to listen on; 0 picks a free port")
+      ->check(CLI::Range(0, 65535))
+      ->capture_default_str();
+  app.add_option("--port-file", options.port_file,
+                 "Write the bound port to FILE (atomically) once listening");
+  app.add_option("--polls", options.polls, "Status GETs until a job finishes")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--poll-after-ms", options.poll_after_ms,
+                 "openai-poll-after-ms header value on pending jobs")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--api-key", options.api_key,
+                 "Require 'Authorization: Bearer KEY' (or 'api-key: KEY') on API routes");
+  app.add_option("--video", options.video, "Serve FILE as the video variant")
+      ->check(CLI::ExistingFile);
+  app.add_option("--thumbnail", options.thumbnail, "Serve FILE as the thumbnail variant")
+      ->check(CLI::ExistingFile);
+  app.add_option("--spritesheet", options.spritesheet, "Serve FILE as the spritesheet variant")
+      ->check(CLI::ExistingFile);
+  app.add_option("--fault", fault_args,
+                 "Inject failures (repeatable, comma-separated): " + sora_mock::fault_names())
+      ->delimiter(',')
+      ->type_name("NAME[,NAME...]");
+  app.add_option("--delay-ms", options.delay_ms, "Delay of the create-delay fault")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_flag("--quiet", options.quiet, "Do not log one line per request");
+
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    const int code = app.exit(e);
+    return code == 0 ? 0 : k_exit_usage;
+  }
+  for (const auto& name : fault_args) {
+    const auto fault = sora_mock::parse_fault(name);
+    if (!fault) {
+      std::cerr << "sora-mock: unknown fault '" << name
+                << "'; valid faults: " << sora_mock::fault_names() << "\n"
+                << "Run with --help for more information.\n";
+      return k_exit_usage;
+    }
+    options.faults.push_back(*fault);
+  }
+
+  // Signals are taken by one watcher thread (sigwait), never by an async handler, so stopping
+  // the server runs in ordinary thread context.
+  const sigset_t signals = blocked_signals();
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+
+  sora_mock::MockServer server(options);
+  const int port = server.bind();
+  if (port < 0) {
+    std::cerr << "sora-mock: cannot listen on " << options.host << ":" << options.port << "\n";
+    return k_exit_failure;
+  }
+  if (!options.port_file.empty() && !write_port_file(options.port_file, port)) {
+    std::cerr << "sora-mock: cannot write port file " << options.port_file << "\n";
+    return k_exit_failure;
+  }
+
+  std::mutex mutex;
+  std::condition_variable served;
+  bool listen_returned = false;
+  std::thread watcher([&] {
+    int signal_number = 0;
+    sigwait(&signals, &signal_number);
+    if (signal_number == SIGUSR1) return; // main is done already
+    // stop() is a no-op until listen has started, so repeat it until listen returns.
+    std::unique_lock lock(mutex);
+    while (!listen_returned) {
+      lock.unlock();
+      server.stop();
+      lock.lock();
+      served.wait_for(lock, std::chrono::milliseconds(20), [&] { return listen_returned; });
+    }
+  });
+
+  std::cerr << "sora-mock listening on http://" << url_host(options.host) << ":" << port
+            << " (polls " << options.polls << ")" << std::endl;
+  const bool ok = server.listen();
+  server.stop(); // wakes handlers still sleeping in create-delay or content-slow
+  {
+    std::lock_guard lock(mutex);
+    listen_returned = true;
+  }
+  served.notify_all();
+  pthread_kill(watcher.native_handle(), SIGUSR1);
+  watcher.join();
+  return ok ? 0 : k_exit_failure;
+}

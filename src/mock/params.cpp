@@ -1,0 +1,342 @@
+// Request validation mirroring the real API's 400 messages (see docs/mock-server.md).
+#include "params.hpp"
+
+#include <algorithm>
+#include <cctype>
+#include <map>
+
+namespace sora_mock {
+namespace {
+
+constexpr std::size_t k_prompt_max = 32000;
+
+const std::vector<std::string> k_models = {"sora-2", "sora-2-pro", "sora-2-2025-10-06",
+                                           "sora-2-pro-2025-10-06", "sora-2-2025-12-08"};
+const std::vector<std::string> k_seconds = {"4", "8", "12", "16", "20"};
+const std::vector<std::string> k_sizes = {"720x1280", "1280x720"};
+const std::vector<std::string> k_pro_sizes = {"720x1280",  "1280x720",  "1024x1792",
+                                              "1792x1024", "1920x1080", "1080x1920"};
+
+/// The input reference as sent, before its checks.
+struct Reference {
+  enum class Kind { none, file, image_url, file_id } kind = Kind::none;
+  std::string value; // the file bytes, the URL or the file id
+};
+
+/// Raw fields from either encoding; absent fields are nullopt.
+struct Fields {
+  std::optional<std::string> prompt;
+  std::optional<std::string> model;
+  std::optional<std::string> seconds;
+  std::optional<std::string> size;
+  Reference reference;
+};
+
+std::string lower(std::string text) {
+  std::transform(text.begin(), text.end(), text.begin(),
+                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  return text;
+}
+
+std::string media_type(const std::string& content_type) {
+  auto type = lower(content_type.substr(0, content_type.find(';')));
+  while (!type.empty() && type.back() == ' ')
+    type.pop_back();
+  return type;
+}
+
+bool contains(const std::vector<std::string>& values, const std::string& value) {
+  return std::find(values.begin(), values.end(), value) != values.end();
+}
+
+ApiError invalid_value(const std::string& param, const std::string& value,
+                       const std::vector<std::string>& supported) {
+  return invalid_request("Invalid value: '" + value +
+                             "'. Supported values are: " + quoted_list(supported) + ".",
+                         param, "invalid_value");
+}
+
+ApiError unknown_parameter(const std::string& name) {
+  return invalid_request("Unknown parameter: '" + name + "'.", name, "unknown_parameter");
+}
+
+ApiError invalid_type(const std::string& name, const std::string& expected,
+                      const nlohmann::json& got) {
+  return invalid_request("Invalid type for '" + name + "': expected " + expected + ", but got " +
+                             json_type_phrase(got) + " instead.",
+                         name, "invalid_type");
+}
+
+ApiError unsupported_content_type(const std::string& content_type) {
+  return invalid_request(
+      "Unsupported content type: '" + content_type +
+      "'. This API method only accepts 'application/json' and 'multipart/form-data' requests, "
+      "but you specified the header 'Content-Type: " +
+      content_type + "'. Please try again with a supported content type.");
+}
+
+ApiError invalid_json() {
+  return invalid_request(
+      "We could not parse the JSON body of your request. (HINT: This likely means you aren't "
+      "using your HTTP library correctly. The OpenAI API expects a JSON payload, but what was "
+      "sent was not valid JSON. If you have trouble figuring out how to fix this, please contact "
+      "us through our help center at help.openai.com.)");
+}
+
+ApiError invalid_image_format() {
+  return invalid_request(
+      "Invalid file format. Supported formats: image/jpeg, image/png, image/webp.",
+      "input_reference", "invalid_image_format");
+}
+
+std::optional<ApiError> check_prompt(const std::optional<std::string>& prompt) {
+  if (!prompt) {
+    return invalid_request("Missing required parameter: 'prompt'.", "prompt",
+                           "missing_required_parameter");
+  }
+  const auto length = utf8_length(*prompt);
+  if (length == 0) {
+    return invalid_request("Invalid 'prompt': string too short. Expected a string with minimum "
+                           "length 1, but got an empty string instead.",
+                           "prompt", "string_below_min_length");
+  }
+  if (length > k_prompt_max) {
+    return invalid_request("Invalid 'prompt': string too long. Expected a string with maximum "
+                           "length 32000, but got a string with length " +
+                               std::to_string(length) + " instead.",
+                           "prompt", "string_above_max_length");
+  }
+  return std::nullopt;
+}
+
+/// Checks decoded image bytes: a supported format whose pixel size equals `size`.
+std::optional<ApiError> check_image(std::string_view bytes, const std::string& size) {
+  const auto format = detect_image_format(bytes);
+  if (!format) return invalid_image_format();
+  const auto dims = probe_image_size(bytes, *format);
+  if (!dims) {
+    return invalid_request("Invalid image file: could not read the image dimensions.",
+                           "input_reference", "invalid_image");
+  }
+  const auto actual = std::to_string(dims->width) + "x" + std::to_string(dims->height);
+  if (actual != size) {
+    return invalid_request("Inpaint image must match the requested width and height (image is " +
+                               actual + ", size is " + size + ").",
+                           "input_reference", "invalid_value");
+  }
+  return std::nullopt;
+}
+
+std::optional<ApiError> check_reference(const Reference& reference, const std::string& size) {
+  switch (reference.kind) {
+  case Reference::Kind::none:
+    return std::nullopt;
+  case Reference::Kind::file:
+    return check_image(reference.value, size);
+  case Reference::Kind::file_id:
+    if (reference.value.empty()) {
+      return invalid_request("Invalid 'input_reference.file_id': expected a file id.",
+                             "input_reference", "invalid_value");
+    }
+    return std::nullopt;
+  case Reference::Kind::image_url: {
+    const auto& url = reference.value;
+    const auto lowered = lower(url.substr(0, 8));
+    if (lowered.rfind("https://", 0) == 0 || lowered.rfind("http://", 0) == 0) {
+      return std::nullopt; // fetched by the real service; accepted unchecked here
+    }
+    if (lowered.rfind("data:", 0) != 0) {
+      return invalid_request(
+          "Invalid 'input_reference.image_url': expected an https URL or a base64 data URL.",
+          "input_reference", "invalid_value");
+    }
+    const auto comma = url.find(',');
+    if (comma == std::string::npos ||
+        lower(url.substr(0, comma)).find(";base64") == std::string::npos) {
+      return invalid_request(
+          "Invalid 'input_reference.image_url': a data URL must be base64-encoded "
+          "(data:image/...;base64,...).",
+          "input_reference", "invalid_value");
+    }
+    const auto bytes = decode_base64(std::string_view(url).substr(comma + 1));
+    if (!bytes) {
+      return invalid_request("Invalid 'input_reference.image_url': the data URL is not valid "
+                             "base64.",
+                             "input_reference", "invalid_value");
+    }
+    return check_image(*bytes, size);
+  }
+  }
+  return std::nullopt;
+}
+
+std::variant<CreateParams, ApiError> validate_create(const Fields& fields) {
+  if (auto error = check_prompt(fields.prompt)) return *error;
+  CreateParams params;
+  params.prompt = *fields.prompt;
+  params.model = fields.model.value_or("sora-2");
+  params.seconds = fields.seconds.value_or("4");
+  params.size = fields.size.value_or("720x1280");
+  if (!contains(k_models, params.model)) return invalid_value("model", params.model, k_models);
+  if (!contains(k_seconds, params.seconds)) {
+    return invalid_value("seconds", params.seconds, k_seconds);
+  }
+  const bool pro = params.model.rfind("sora-2-pro", 0) == 0;
+  const auto& sizes = pro ? k_pro_sizes : k_sizes;
+  if (!contains(sizes, params.size)) return invalid_value("size", params.size, sizes);
+  if (auto error = check_reference(fields.reference, params.size)) return *error;
+  return params;
+}
+
+/// How the body was encoded; JSON bodies are parsed, multipart parts were parsed by httplib.
+enum class Encoding { json, multipart };
+
+std::variant<Encoding, ApiError> classify(const httplib::Request& req) {
+  if (req.is_multipart_form_data()) return Encoding::multipart;
+  const auto content_type = req.get_header_value("Content-Type");
+  if (content_type.empty() || is_json_content_type(content_type)) return Encoding::json;
+  return unsupported_content_type(content_type);
+}
+
+/// Parses a JSON object body; an empty body counts as `{}`.
+std::variant<nlohmann::json, ApiError> parse_json_object(const httplib::Request& req) {
+  if (req.body.empty()) return nlohmann::json::object();
+  auto body = nlohmann::json::parse(req.body, nullptr, false);
+  if (body.is_discarded()) return invalid_json();
+  if (!body.is_object()) {
+    return invalid_request("Invalid type for request body: expected an object, but got " +
+                           json_type_phrase(body) + " instead.");
+  }
+  return body;
+}
+
+/// Reads an optional string member; null counts as absent.
+std::optional<ApiError> read_string(const nlohmann::json& body, const std::string& key,
+                                    std::optional<std::string>& out) {
+  const auto it = body.find(key);
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  if (!it->is_string()) return invalid_type(key, "a string", *it);
+  out = it->get<std::string>();
+  return std::nullopt;
+}
+
+std::optional<ApiError> read_json_reference(const nlohmann::json& value, Reference& out) {
+  if (value.is_null()) return std::nullopt;
+  if (!value.is_object()) return invalid_type("input_reference", "an object", value);
+  int given = 0;
+  for (const auto& [key, member] : value.items()) {
+    if (key != "image_url" && key != "file_id") return unknown_parameter("input_reference." + key);
+    if (member.is_null()) continue;
+    if (!member.is_string()) return invalid_type("input_reference." + key, "a string", member);
+    out.kind = key == "image_url" ? Reference::Kind::image_url : Reference::Kind::file_id;
+    out.value = member.get<std::string>();
+    ++given;
+  }
+  if (given != 1) {
+    return invalid_request("Invalid 'input_reference': provide exactly one of 'image_url' or "
+                           "'file_id'.",
+                           "input_reference", "invalid_value");
+  }
+  return std::nullopt;
+}
+
+std::variant<Fields, ApiError> fields_from_json(const nlohmann::json& body) {
+  Fields fields;
+  for (const auto& [key, value] : body.items()) {
+    if (key != "prompt" && key != "model" && key != "seconds" && key != "size" &&
+        key != "input_reference") {
+      return unknown_parameter(key);
+    }
+  }
+  if (const auto it = body.find("prompt"); it != body.end() && !it->is_null()) {
+    if (!it->is_string()) return invalid_type("prompt", "a string", *it);
+    fields.prompt = it->get<std::string>();
+  }
+  if (auto error = read_string(body, "model", fields.model)) return *error;
+  if (auto error = read_string(body, "seconds", fields.seconds)) return *error;
+  if (auto error = read_string(body, "size", fields.size)) return *error;
+  if (const auto it = body.find("input_reference"); it != body.end()) {
+    if (auto error = read_json_reference(*it, fields.reference)) return *error;
+  }
+  return fields;
+}
+
+std::variant<Fields, ApiError> fields_from_multipart(const httplib::Request& req) {
+  Fields fields;
+  int references = 0;
+  for (const auto& [name, part] : req.files) {
+    if (name == "prompt" || name == "model" || name == "seconds" || name == "size") {
+      auto& slot = name == "prompt"    ? fields.prompt
+                   : name == "model"   ? fields.model
+                   : name == "seconds" ? fields.seconds
+                                       : fields.size;
+      if (!slot) slot = part.content;
+    } else if (name == "input_reference") {
+      fields.reference = {Reference::Kind::file, part.content};
+      ++references;
+    } else if (name == "input_reference[image_url]") {
+      fields.reference = {Reference::Kind::image_url, part.content};
+      ++references;
+    } else if (name == "input_reference[file_id]") {
+      fields.reference = {Reference::Kind::file_id, part.content};
+      ++references;
+    } else {
+      return unknown_parameter(name);
+    }
+  }
+  if (references > 1) {
+    return invalid_request("Invalid 'input_reference': provide exactly one input reference.",
+                           "input_reference", "invalid_value");
+  }
+  return fields;
+}
+
+} // namespace
+
+bool is_json_content_type(const std::string& content_type) {
+  const auto type = media_type(content_type);
+  return type == "application/json" ||
+         (type.size() > 5 && type.compare(type.size() - 5, 5, "+json") == 0);
+}
+
+std::variant<CreateParams, ApiError> parse_create(const httplib::Request& req) {
+  const auto encoding = classify(req);
+  if (const auto* error = std::get_if<ApiError>(&encoding)) return *error;
+  std::variant<Fields, ApiError> fields;
+  if (std::get<Encoding>(encoding) == Encoding::multipart) {
+    fields = fields_from_multipart(req);
+  } else {
+    const auto body = parse_json_object(req);
+    if (const auto* error = std::get_if<ApiError>(&body)) return *error;
+    fields = fields_from_json(std::get<nlohmann::json>(body));
+  }
+  if (const auto* error = std::get_if<ApiError>(&fields)) return *error;
+  return validate_create(std::get<Fields>(fields));
+}
+
+std::variant<std::string, ApiError> parse_remix(const httplib::Request& req) {
+  const auto encoding = classify(req);
+  if (const auto* error = std::get_if<ApiError>(&encoding)) return *error;
+  std::optional<std::string> prompt;
+  if (std::get<Encoding>(encoding) == Encoding::multipart) {
+    for (const auto& [name, part] : req.files) {
+      if (name != "prompt") return unknown_parameter(name);
+      if (!prompt) prompt = part.content;
+    }
+  } else {
+    const auto parsed = parse_json_object(req);
+    if (const auto* error = std::get_if<ApiError>(&parsed)) return *error;
+    const auto& body = std::get<nlohmann::json>(parsed);
+    for (const auto& [key, value] : body.items()) {
+      if (key != "prompt") return unknown_parameter(key);
+    }
+    if (const auto it = body.find("prompt"); it != body.end() && !it->is_null()) {
+      if (!it->is_string()) return invalid_type("prompt", "a string", *it);
+      prompt = it->get<std::string>();
+    }
+  }
+  if (auto error = check_prompt(prompt)) return *error;
+  return *prompt;
+}
+
+} // namespace sora_mock

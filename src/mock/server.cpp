@@ -1,0 +1,498 @@
+// Routing and handlers of sora-mock. Every API route is served under /v1 and at the root.
+#include "server.hpp"
+
+#include "assets.hpp"
+#include "params.hpp"
+
+#include <sys/socket.h>
+
+#include <algorithm>
+#include <cctype>
+#include <charconv>
+#include <cstdio>
+
+namespace sora_mock {
+namespace {
+
+constexpr std::size_t k_payload_max = 128 * 1024 * 1024;
+constexpr std::size_t k_worker_threads = 32;
+
+constexpr std::string_view k_missing_key_message =
+    "You didn't provide an API key. You need to provide your API key in an Authorization header "
+    "using Bearer auth (i.e. Authorization: Bearer YOUR_KEY), or as the password field (with "
+    "blank username) if you're accessing the API from your browser and are prompted for a "
+    "username and password. You can obtain an API key from "
+    "https://platform.openai.com/account/api-keys.";
+constexpr std::string_view k_bad_key_message =
+    "Incorrect API key provided. You can find your API key at "
+    "https://platform.openai.com/account/api-keys.";
+constexpr std::string_view k_html_502 = "<html>\r\n"
+                                        "<head><title>502 Bad Gateway</title></head>\r\n"
+                                        "<body>\r\n"
+                                        "<center><h1>502 Bad Gateway</h1></center>\r\n"
+                                        "<hr><center>nginx</center>\r\n"
+                                        "</body>\r\n"
+                                        "</html>\r\n";
+
+/// The routes below /videos; `id` is the already percent-decoded path segment.
+struct Route {
+  enum class Kind { collection, video, content, remix } kind;
+  std::string id;
+  std::vector<std::string> methods;
+};
+
+std::optional<Route> match_route(const std::string& route) {
+  std::vector<std::string> segments;
+  if (route.empty() || route.front() != '/') return std::nullopt;
+  std::size_t start = 1;
+  while (true) {
+    const auto slash = route.find('/', start);
+    segments.push_back(route.substr(start, slash - start));
+    if (segments.back().empty()) return std::nullopt;
+    if (slash == std::string::npos) break;
+    start = slash + 1;
+  }
+  if (segments[0] != "videos") return std::nullopt;
+  switch (segments.size()) {
+  case 1:
+    return Route{Route::Kind::collection, "", {"GET", "POST"}};
+  case 2:
+    return Route{Route::Kind::video, segments[1], {"GET", "DELETE"}};
+  case 3:
+    if (segments[2] == "content") return Route{Route::Kind::content, segments[1], {"GET"}};
+    if (segments[2] == "remix") return Route{Route::Kind::remix, segments[1], {"POST"}};
+    return std::nullopt;
+  default:
+    return std::nullopt;
+  }
+}
+
+/// The path below the optional /v1 prefix.
+std::string strip_version(const std::string& path) {
+  if (path == "/v1") return "/";
+  if (path.rfind("/v1/", 0) == 0) return path.substr(3);
+  return path;
+}
+
+std::string join(const std::vector<std::string>& values, std::string_view separator) {
+  std::string out;
+  for (const auto& value : values) {
+    if (!out.empty()) out += separator;
+    out += value;
+  }
+  return out;
+}
+
+void send_json(httplib::Response& res, int status, const Json& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+void send_error(httplib::Response& res, const ApiError& error) {
+  send_json(res, error.status, error_body(error));
+}
+
+ApiError not_found_video(const std::string& id) {
+  ApiError error = invalid_request("No video found with id '" + id + "'.");
+  error.status = 404;
+  return error;
+}
+
+ApiError unauthorized(std::string_view message, std::optional<std::string> code) {
+  ApiError error = invalid_request(std::string(message), std::nullopt, std::move(code));
+  error.status = 401;
+  return error;
+}
+
+bool starts_with_ci(std::string_view text, std::string_view prefix) {
+  if (text.size() < prefix.size()) return false;
+  return std::equal(prefix.begin(), prefix.end(), text.begin(), [](char a, char b) {
+    return std::tolower(static_cast<unsigned char>(a)) ==
+           std::tolower(static_cast<unsigned char>(b));
+  });
+}
+
+/// A status code's reason phrase for errors httplib raises before routing.
+std::string default_message(int status) {
+  switch (status) {
+  case 400:
+    return "Bad request: the HTTP request could not be parsed.";
+  case 413:
+    return "Request body too large.";
+  case 414:
+    return "Request URI too long.";
+  case 416:
+    return "Requested range not satisfiable.";
+  default:
+    return "HTTP error " + std::to_string(status) + ".";
+  }
+}
+
+MediaSource make_source(std::string content_type, std::string extension,
+                        std::span<const unsigned char> embedded, const std::string& path) {
+  return MediaSource{std::move(content_type), std::move(extension), embedded, path};
+}
+
+} // namespace
+
+MockServer::MockServer(Options options)
+    : m_options(std::move(options)), m_store(m_options.polls), m_faults(m_options.faults),
+      m_media{
+          make_source("video/mp4", "mp4", assets::sample_clip(), m_options.video),
+          make_source("image/webp", "webp", assets::sample_thumbnail(), m_options.thumbnail),
+          make_source("image/jpeg", "jpg", assets::sample_spritesheet(), m_options.spritesheet)} {
+  m_http.new_task_queue = [] { return new httplib::ThreadPool(k_worker_threads); };
+  m_http.set_payload_max_length(k_payload_max);
+  // httplib's default also sets SO_REUSEPORT, which would let a second mock silently share
+  // (and load-balance) a busy port instead of failing to bind.
+  m_http.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+  });
+
+  const auto handler = [this](const httplib::Request& req, httplib::Response& res) {
+    handle(req, res);
+  };
+  m_http.Get(".*", handler);
+  m_http.Post(".*", handler);
+  m_http.Put(".*", handler);
+  m_http.Patch(".*", handler);
+  m_http.Delete(".*", handler);
+  m_http.Options(".*", handler);
+
+  // Errors httplib raises itself (unparsable request, bad Range syntax, body too large) get
+  // the same envelope and request id as ours. Our own responses already carry an id.
+  m_http.set_error_handler(httplib::Server::HandlerWithResponse(
+      [this](const httplib::Request& req, httplib::Response& res) {
+        if (res.has_header("x-request-id")) return httplib::Server::HandlerResponse::Unhandled;
+        const_cast<httplib::Request&>(req).ranges.clear();
+        if (res.status == 416) {
+          // httplib answers 416 before routing to any Range it cannot parse (`bytes=5-2`,
+          // `items=0-1`); RFC 9110 says to ignore such a header, so route the request anyway.
+          handle(req, res);
+          return httplib::Server::HandlerResponse::Handled;
+        }
+        res.set_header("x-request-id", new_request_id());
+        ApiError error = invalid_request(default_message(res.status));
+        error.status = res.status;
+        send_error(res, error);
+        return httplib::Server::HandlerResponse::Handled;
+      }));
+  m_http.set_exception_handler(
+      [](const httplib::Request&, httplib::Response& res, std::exception_ptr ep) {
+        std::string what = "unknown error";
+        try {
+          std::rethrow_exception(ep);
+        } catch (const std::exception& e) {
+          what = e.what();
+        } catch (...) {
+        }
+        ApiError error;
+        error.status = 500;
+        error.type = "server_error";
+        error.message = "sora-mock internal error: " + what;
+        res.set_header("x-request-id", new_request_id());
+        send_error(res, error);
+      });
+  if (!m_options.quiet) {
+    m_http.set_logger(
+        [this](const httplib::Request& req, const httplib::Response& res) { log_line(req, res); });
+  }
+}
+
+int MockServer::bind() {
+  if (m_options.port == 0) return m_http.bind_to_any_port(m_options.host);
+  return m_http.bind_to_port(m_options.host, m_options.port) ? m_options.port : -1;
+}
+
+bool MockServer::listen() {
+  return m_http.listen_after_bind();
+}
+
+void MockServer::stop() {
+  m_shutdown.request();
+  m_http.stop();
+}
+
+void MockServer::log_line(const httplib::Request& req, const httplib::Response& res) {
+  const auto line = req.method + " " + req.path + " -> " + std::to_string(res.status) + "\n";
+  std::lock_guard lock(m_stderr_mutex);
+  std::fputs(line.c_str(), stderr);
+  std::fflush(stderr);
+}
+
+void MockServer::handle(const httplib::Request& req, httplib::Response& res) {
+  // httplib would cut every response body to the parsed Range; byte ranges of downloads are
+  // computed in media.cpp from the raw header instead. The Request object itself is not const.
+  const auto range_header = req.get_header_value("Range");
+  const_cast<httplib::Request&>(req).ranges.clear();
+  res.set_header("x-request-id", new_request_id());
+
+  const auto route = strip_version(req.path);
+  if (route.rfind("/_mock/", 0) == 0) {
+    handle_mock(req, res, route);
+    return;
+  }
+  const auto entry = m_log.begin(req);
+  const bool authorized = handle_api(req, res, route, range_header);
+  m_log.finish(entry, authorized, res.status);
+}
+
+void MockServer::handle_mock(const httplib::Request& req, httplib::Response& res,
+                             const std::string& route) {
+  const bool get = req.method == "GET" || req.method == "HEAD";
+  if (route == "/_mock/health" && get) return send_json(res, 200, Json{{"ok", true}});
+  if (route == "/_mock/requests" && get) return send_json(res, 200, m_log.snapshot());
+  if (route == "/_mock/requests" && req.method == "DELETE") {
+    m_log.clear();
+    return send_json(res, 200, Json{{"ok", true}});
+  }
+  const bool known = route == "/_mock/health" || route == "/_mock/requests";
+  ApiError error = invalid_request((known ? "Invalid method for URL (" : "Invalid URL (") +
+                                   req.method + " " + req.path + ")");
+  error.status = known ? 405 : 404;
+  send_error(res, error);
+}
+
+bool MockServer::handle_api(const httplib::Request& req, httplib::Response& res,
+                            const std::string& route, const std::string& range_header) {
+  const auto matched = match_route(route);
+  if (!matched) {
+    ApiError error = invalid_request("Invalid URL (" + req.method + " " + req.path + ")");
+    error.status = 404;
+    send_error(res, error);
+    return false;
+  }
+  const auto method = req.method == "HEAD" ? std::string("GET") : req.method;
+  if (std::find(matched->methods.begin(), matched->methods.end(), method) ==
+      matched->methods.end()) {
+    ApiError error = invalid_request("Invalid method for URL (" + req.method + " " + req.path +
+                                     "). Allowed methods: " + join(matched->methods, ", ") + ".");
+    error.status = 405;
+    res.set_header("Allow", join(matched->methods, ", "));
+    send_error(res, error);
+    return false;
+  }
+  if (auto error = check_auth(req)) {
+    send_error(res, *error);
+    return false;
+  }
+
+  switch (matched->kind) {
+  case Route::Kind::collection:
+    if (method == "POST") {
+      create(req, res);
+    } else {
+      list(req, res);
+    }
+    break;
+  case Route::Kind::video:
+    if (method == "DELETE") {
+      remove(res, matched->id);
+    } else {
+      retrieve(res, matched->id);
+    }
+    break;
+  case Route::Kind::content:
+    content(req, res, matched->id, range_header);
+    break;
+  case Route::Kind::remix:
+    remix(req, res, matched->id);
+    break;
+  }
+  return true;
+}
+
+std::optional<ApiError> MockServer::check_auth(const httplib::Request& req) const {
+  if (m_faults.enabled(Fault::unauthorized))
+    return unauthorized(k_bad_key_message, "invalid_api_key");
+  if (m_options.api_key.empty()) return std::nullopt;
+
+  std::string bearer;
+  const auto authorization = req.get_header_value("Authorization");
+  if (starts_with_ci(authorization, "Bearer ")) {
+    bearer = authorization.substr(7);
+    const auto first = bearer.find_first_not_of(' ');
+    bearer = first == std::string::npos ? "" : bearer.substr(first);
+    while (!bearer.empty() && bearer.back() == ' ')
+      bearer.pop_back();
+  }
+  const auto api_key = req.get_header_value("api-key");
+  if (bearer.empty() && api_key.empty()) return unauthorized(k_missing_key_message, std::nullopt);
+  if (bearer == m_options.api_key || api_key == m_options.api_key) return std::nullopt;
+  return unauthorized(k_bad_key_message, "invalid_api_key");
+}
+
+Outcome MockServer::outcome_for(const std::string& prompt) const {
+  // A trigger in the prompt wins over a fault that applies to every job.
+  if (prompt.find("mock:never") != std::string::npos) return Outcome::never;
+  if (prompt.find("mock:moderation") != std::string::npos) return Outcome::moderation;
+  if (prompt.find("mock:fail") != std::string::npos) return Outcome::fail;
+  if (m_faults.enabled(Fault::never_complete)) return Outcome::never;
+  if (m_faults.enabled(Fault::moderation)) return Outcome::moderation;
+  if (m_faults.enabled(Fault::job_failed)) return Outcome::fail;
+  return Outcome::complete;
+}
+
+void MockServer::create(const httplib::Request& req, httplib::Response& res) {
+  if (m_faults.take_once(Fault::create_429)) {
+    ApiError error;
+    error.status = 429;
+    error.type = "requests";
+    error.code = "rate_limit_exceeded";
+    error.message = "Rate limit reached for requests";
+    res.set_header("Retry-After", "1");
+    res.set_header("retry-after-ms", "1000");
+    return send_error(res, error);
+  }
+  if (m_faults.enabled(Fault::quota)) {
+    ApiError error;
+    error.status = 429;
+    error.type = "insufficient_quota";
+    error.code = "insufficient_quota";
+    error.message = "You exceeded your current quota, please check your plan and billing details.";
+    return send_error(res, error);
+  }
+
+  auto parsed = parse_create(req);
+  if (const auto* error = std::get_if<ApiError>(&parsed)) return send_error(res, *error);
+  auto& params = std::get<CreateParams>(parsed);
+  JobSpec spec;
+  spec.outcome = outcome_for(params.prompt);
+  spec.prompt = std::move(params.prompt);
+  spec.model = std::move(params.model);
+  spec.size = std::move(params.size);
+  spec.seconds = std::move(params.seconds);
+  const auto job = m_store.create(std::move(spec));
+  if (m_faults.enabled(Fault::create_delay)) {
+    m_shutdown.wait_for(std::chrono::milliseconds(m_options.delay_ms));
+  }
+  send_json(res, 200, video_json(job));
+}
+
+void MockServer::list(const httplib::Request& req, httplib::Response& res) {
+  std::size_t limit = 20;
+  if (req.has_param("limit")) {
+    const auto text = req.get_param_value("limit");
+    long long value = 0;
+    const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
+    if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
+      return send_error(res, invalid_request("Invalid 'limit': expected an integer, but got '" +
+                                                 text + "' instead.",
+                                             "limit", "invalid_type"));
+    }
+    if (value < 1) {
+      return send_error(res, invalid_request("Invalid 'limit': integer below minimum value. "
+                                             "Expected a value >= 1, but got " +
+                                                 text + " instead.",
+                                             "limit", "integer_below_min_value"));
+    }
+    if (value > 100) {
+      return send_error(res, invalid_request("Invalid 'limit': integer above maximum value. "
+                                             "Expected a value <= 100, but got " +
+                                                 text + " instead.",
+                                             "limit", "integer_above_max_value"));
+    }
+    limit = static_cast<std::size_t>(value);
+  }
+  auto order = Order::desc;
+  if (req.has_param("order")) {
+    const auto text = req.get_param_value("order");
+    if (text == "asc") {
+      order = Order::asc;
+    } else if (text != "desc") {
+      return send_error(res, invalid_request("Invalid value: '" + text +
+                                                 "'. Supported values are: 'asc' and 'desc'.",
+                                             "order", "invalid_value"));
+    }
+  }
+  const auto after = req.get_param_value("after");
+  const auto page = m_store.list(limit, after, order);
+  if (!page) {
+    return send_error(res,
+                      invalid_request("Invalid 'after': no video found with id '" + after + "'.",
+                                      "after", "invalid_value"));
+  }
+  Json data = Json::array();
+  for (const auto& job : page->jobs)
+    data.push_back(video_json(job));
+  send_json(res, 200,
+            Json{{"object", "list"},
+                 {"data", data},
+                 {"first_id", page->jobs.empty() ? Json() : Json(page->jobs.front().id)},
+                 {"last_id", page->jobs.empty() ? Json() : Json(page->jobs.back().id)},
+                 {"has_more", page->has_more}});
+}
+
+void MockServer::retrieve(httplib::Response& res, const std::string& id) {
+  if (m_faults.take_once(Fault::status_500)) {
+    ApiError error;
+    error.status = 500;
+    error.type = "server_error";
+    error.message = "The server had an error while processing your request. Sorry about that!";
+    return send_error(res, error);
+  }
+  if (m_faults.take_once(Fault::status_html_502)) {
+    res.status = 502;
+    res.set_content(std::string(k_html_502), "text/html");
+    return;
+  }
+  const auto job = m_store.poll(id);
+  if (!job) return send_error(res, not_found_video(id));
+  if (job->status == VideoStatus::queued || job->status == VideoStatus::in_progress) {
+    res.set_header("openai-poll-after-ms", std::to_string(m_options.poll_after_ms));
+  }
+  send_json(res, 200, video_json(*job));
+}
+
+void MockServer::remove(httplib::Response& res, const std::string& id) {
+  if (!m_store.remove(id)) return send_error(res, not_found_video(id));
+  send_json(res, 200, Json{{"id", id}, {"object", "video.deleted"}, {"deleted", true}});
+}
+
+void MockServer::content(const httplib::Request& req, httplib::Response& res, const std::string& id,
+                         const std::string& range_header) {
+  std::size_t index = 0;
+  if (req.has_param("variant")) {
+    const auto variant = req.get_param_value("variant");
+    const std::vector<std::string> variants = {"video", "thumbnail", "spritesheet"};
+    const auto it = std::find(variants.begin(), variants.end(), variant);
+    if (it == variants.end()) {
+      return send_error(
+          res, invalid_request("Invalid value: '" + variant +
+                                   "'. Supported values are: " + quoted_list(variants) + ".",
+                               "variant", "invalid_value"));
+    }
+    index = static_cast<std::size_t>(it - variants.begin());
+  }
+  const auto job = m_store.find(id);
+  if (!job) return send_error(res, not_found_video(id));
+  if (job->status != VideoStatus::completed) {
+    return send_error(res, invalid_request("Video is not ready yet (status: " +
+                                           std::string(status_name(job->status)) + ")."));
+  }
+  const auto& source = m_media[index];
+  if (auto error = serve_media(req, res, source, id + "." + source.extension, range_header,
+                               m_faults, m_shutdown)) {
+    send_error(res, *error);
+  }
+}
+
+void MockServer::remix(const httplib::Request& req, httplib::Response& res, const std::string& id) {
+  auto prompt = parse_remix(req);
+  if (const auto* error = std::get_if<ApiError>(&prompt)) return send_error(res, *error);
+  const auto source = m_store.find(id);
+  if (!source) return send_error(res, not_found_video(id));
+  if (source->status != VideoStatus::completed) {
+    return send_error(res, invalid_request("Video " + id +
+                                           " is not completed yet; only completed videos can be "
+                                           "remixed."));
+  }
+  JobSpec spec = source->spec;
+  spec.prompt = std::move(std::get<std::string>(prompt));
+  spec.remixed_from = id;
+  spec.outcome = outcome_for(spec.prompt);
+  send_json(res, 200, video_json(m_store.create(std::move(spec))));
+}
+
+} // namespace sora_mock

@@ -1,0 +1,79 @@
+// The sora-mock HTTP server: routes, auth, faults and the request log on top of cpp-httplib.
+#pragma once
+
+#include "faults.hpp"
+#include "media.hpp"
+#include "request_log.hpp"
+#include "shutdown.hpp"
+#include "store.hpp"
+
+#include <httplib.h>
+
+#include <array>
+#include <mutex>
+#include <string>
+#include <vector>
+
+namespace sora_mock {
+
+/// Settings from the command line (see docs/mock-server.md).
+struct Options {
+  std::string host = "127.0.0.1";
+  int port = 8000;
+  std::string port_file;
+  int polls = 5;
+  int poll_after_ms = 500;
+  std::string api_key;
+  std::string video;
+  std::string thumbnail;
+  std::string spritesheet;
+  std::vector<Fault> faults;
+  int delay_ms = 5000;
+  bool quiet = false;
+};
+
+/// A stateful mock of the Videos API. Construct, `bind`, then `listen` (blocks until `stop`).
+class MockServer {
+public:
+  explicit MockServer(Options options);
+  MockServer(const MockServer&) = delete;
+  MockServer& operator=(const MockServer&) = delete;
+
+  /// Binds the listening socket; returns the bound port, or -1 on failure.
+  int bind();
+  /// Serves until `stop`; false if the server could not run.
+  bool listen();
+  /// Stops serving and wakes sleeping handlers. Safe from any thread, also before `listen`.
+  void stop();
+  /// True while `listen` is serving.
+  bool running() const { return m_http.is_running(); }
+
+private:
+  void handle(const httplib::Request& req, httplib::Response& res);
+  void handle_mock(const httplib::Request& req, httplib::Response& res, const std::string& route);
+  bool handle_api(const httplib::Request& req, httplib::Response& res, const std::string& route,
+                  const std::string& range_header);
+  std::optional<ApiError> check_auth(const httplib::Request& req) const;
+
+  void create(const httplib::Request& req, httplib::Response& res);
+  void list(const httplib::Request& req, httplib::Response& res);
+  void retrieve(httplib::Response& res, const std::string& id);
+  void remove(httplib::Response& res, const std::string& id);
+  void content(const httplib::Request& req, httplib::Response& res, const std::string& id,
+               const std::string& range_header);
+  void remix(const httplib::Request& req, httplib::Response& res, const std::string& id);
+
+  Outcome outcome_for(const std::string& prompt) const;
+  void log_line(const httplib::Request& req, const httplib::Response& res);
+
+  Options m_options;
+  httplib::Server m_http;
+  Store m_store;
+  Faults m_faults;
+  RequestLog m_log;
+  Shutdown m_shutdown;
+  std::array<MediaSource, 3> m_media; // video, thumbnail, spritesheet
+  std::mutex m_stderr_mutex;
+};
+
+} // namespace sora_mock
