@@ -12,6 +12,7 @@
 #include <filesystem>
 #include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -20,6 +21,27 @@
 namespace sora {
 
 inline constexpr std::string_view k_default_base_url = "https://api.openai.com/v1";
+
+/// Shared by several Clients (a batch) so that a rate limit seen by one slows all of them, and so
+/// their requests can be counted. Thread-safe.
+class Throttle {
+public:
+  using time_point = std::chrono::steady_clock::time_point;
+  /// No request starts before `until` (a later call never shortens an earlier hold).
+  void hold_until(time_point until) {
+    std::lock_guard lock(m_mutex);
+    if (until > m_until) m_until = until;
+  }
+  time_point ready_at() const {
+    std::lock_guard lock(m_mutex);
+    return m_until;
+  }
+  std::atomic<std::uint64_t> requests{0}; ///< HTTP requests sent through it
+
+private:
+  mutable std::mutex m_mutex;
+  time_point m_until{};
+};
 
 /// How the API key is presented to the server.
 enum class AuthScheme {
@@ -48,6 +70,7 @@ struct ClientConfig {
   bool insecure = false; ///< skip TLS certificate verification (never the default)
   const std::atomic<bool>* cancel = nullptr; ///< set to true to stop (SIGINT)
   LogCallback log;                           ///< optional diagnostics
+  std::shared_ptr<Throttle> throttle;        ///< optional, shared by several clients
 };
 
 /// How a create request is encoded.
@@ -139,6 +162,13 @@ private:
   struct Impl;
   std::unique_ptr<Impl> m_impl;
 };
+
+/// True for an absolute http:// or https:// URL (scheme in any case).
+bool is_http_url(std::string_view url) noexcept;
+/// True for a plain http:// URL (not https).
+bool is_plain_http_url(std::string_view url) noexcept;
+/// True when the URL's host is a loopback address: localhost, 127.0.0.0/8 or [::1].
+bool is_loopback_url(std::string_view url) noexcept;
 
 /// The library's version, e.g. "0.1.0".
 std::string_view version() noexcept;

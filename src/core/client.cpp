@@ -19,7 +19,9 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <mutex>
 #include <random>
+#include <set>
 
 namespace sora {
 
@@ -27,6 +29,21 @@ using detail::join_url;
 using detail::with_query;
 
 namespace {
+
+// Jobs this process has created: a reconcile never mistakes one of them for a lost create with
+// the same prompt (a batch may hold the same prompt twice).
+std::mutex g_claimed_mutex;
+std::set<std::string> g_claimed_ids;
+
+void claim(const std::string& id) {
+  std::lock_guard lock(g_claimed_mutex);
+  g_claimed_ids.insert(id);
+}
+
+bool claimed(const std::string& id) {
+  std::lock_guard lock(g_claimed_mutex);
+  return g_claimed_ids.contains(id);
+}
 
 constexpr std::chrono::milliseconds k_first_poll{1000};
 constexpr std::chrono::milliseconds k_max_poll{15'000};
@@ -139,9 +156,7 @@ struct Client::Impl {
     bool retry = forced.value_or(is_retryable(error));
     // A request that may have reached the server is resent only when the server said it did
     // nothing with it (a rate limit), so a paid job is never created twice.
-    if (!idempotent && error.request_sent && error.code != ErrorCode::rate_limited &&
-        !forced.value_or(false))
-      retry = false;
+    if (!idempotent && error.request_sent && error.code != ErrorCode::rate_limited) retry = false;
     if (!retry) return std::nullopt;
     if (error.retry_after) {
       if (*error.retry_after > detail::k_max_server_delay) {
@@ -166,6 +181,7 @@ struct Client::Impl {
                                (attempt ? " (retry " + std::to_string(attempt) + ")" : ""));
       log(LogLevel::trace, "request headers:\n" + detail::format_headers(request.headers));
       auto started = clock->now();
+      if (!await_throttle()) return unexpected(ErrorCode::interrupted, "Interrupted.");
       auto response = transport->send(request);
       auto ms = std::chrono::duration_cast<std::chrono::milliseconds>(clock->now() - started);
       Error error;
@@ -191,6 +207,8 @@ struct Client::Impl {
       auto delay = retry_delay(error, headers, attempt, idempotent, final_error);
       if (!delay) return unexpected(std::move(final_error));
       log(LogLevel::debug, "  retrying in " + std::to_string(delay->count()) + " ms");
+      if (config.throttle && error.code == ErrorCode::rate_limited)
+        config.throttle->hold_until(clock->now() + *delay); // one rate limit slows every client
       if (!clock->sleep_for(*delay)) return unexpected(ErrorCode::interrupted, "Interrupted.");
     }
   }
@@ -217,8 +235,11 @@ struct Client::Impl {
     for (const auto& video : page->data) {
       if (!video.prompt) continue;
       prompts_known = true;
-      if ((video.created_at == 0 || video.created_at >= since - 300) && same_job(video))
+      if ((video.created_at == 0 || video.created_at >= since - 120) && !claimed(video.id) &&
+          same_job(video)) {
+        claim(video.id);
         return std::optional<Video>(video);
+      }
     }
     if (!prompts_known)
       return unexpected(ErrorCode::unsupported, "The server's list does not show prompts.");
@@ -233,7 +254,11 @@ struct Client::Impl {
     std::int64_t since = clock->unix_seconds();
     for (int attempt = 0;; ++attempt) {
       auto response = execute(request, false);
-      if (response) return detail::parse_video(response->body);
+      if (response) {
+        auto video = detail::parse_video(response->body);
+        if (video) claim(video->id);
+        return video;
+      }
       Error error = std::move(response).error();
       bool answer_lost = error.request_sent &&
                          (error.code == ErrorCode::network || error.code == ErrorCode::timeout ||
@@ -268,6 +293,18 @@ struct Client::Impl {
     }
     if (response_headers) *response_headers = response->headers;
     return detail::parse_video(response->body);
+  }
+
+  // Waits while a shared throttle holds requests back; counts the request. False if cancelled.
+  bool await_throttle() {
+    if (!config.throttle) return true;
+    auto ready = config.throttle->ready_at();
+    auto now = clock->now();
+    if (ready > now &&
+        !clock->sleep_for(std::chrono::duration_cast<std::chrono::milliseconds>(ready - now)))
+      return false;
+    config.throttle->requests++;
+    return true;
   }
 
   bool same_origin(const std::string& target) const {
@@ -472,7 +509,9 @@ Result<Video> Client::wait(std::string_view video_id, const WaitOptions& options
       Error e;
       e.code = ErrorCode::wait_timeout;
       e.video_id = video->id;
-      auto waited = std::chrono::duration_cast<std::chrono::seconds>(now - started).count();
+      auto waited =
+          (std::chrono::duration_cast<std::chrono::milliseconds>(now - started).count() + 999) /
+          1000;
       e.message = "Video " + video->id + " is still " + std::string(to_string(video->status)) +
                   " (" + std::to_string(video->progress) + "%) after waiting " +
                   std::to_string(waited) + " s.";
@@ -584,6 +623,7 @@ Result<std::uint64_t> Client::Impl::fetch_content(std::string_view id, Variant v
       return sink.write(chunk);
     };
 
+    if (!await_throttle()) return unexpected(ErrorCode::interrupted, "Interrupted.");
     auto response = transport->send(request, handler);
     if (response && streaming && !checked_magic) { // a body shorter than the magic window
       if (auto ok = flush_pending(); !ok) return unexpected(ok.error());
@@ -720,6 +760,21 @@ Client::download_to(std::string_view video_id, Variant variant,
   std::uint64_t resumed = 0;
   std::string content_type;
   return m_impl->fetch_content(video_id, variant, 0, sink, on_progress, resumed, content_type);
+}
+
+bool is_http_url(std::string_view url) noexcept {
+  detail::UrlParts parts;
+  return detail::parse_url(url, parts);
+}
+
+bool is_plain_http_url(std::string_view url) noexcept {
+  detail::UrlParts parts;
+  return detail::parse_url(url, parts) && parts.scheme == "http";
+}
+
+bool is_loopback_url(std::string_view url) noexcept {
+  detail::UrlParts parts;
+  return detail::parse_url(url, parts) && detail::is_loopback_host(parts.host);
 }
 
 std::string_view version() noexcept {

@@ -105,13 +105,25 @@ std::string size_string(const ImageInfo& info) {
   return std::to_string(info.width) + "x" + std::to_string(info.height);
 }
 
+namespace {
+
+// A header that parses but names no pixels (0 wide, or past 2^31) is damaged, not an image.
+Result<ImageInfo> checked(Result<ImageInfo> info) {
+  if (info && (info->width <= 0 || info->height <= 0))
+    return not_an_image("The image header gives an impossible size (" + size_string(*info) + ").");
+  return info;
+}
+
+} // namespace
+
 Result<ImageInfo> probe_image_bytes(std::span<const unsigned char> b) {
   static constexpr std::array<unsigned char, 8> k_png{0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A};
-  if (b.size() >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return probe_jpeg(b);
-  if (b.size() >= 8 && std::memcmp(b.data(), k_png.data(), k_png.size()) == 0) return probe_png(b);
+  if (b.size() >= 3 && b[0] == 0xFF && b[1] == 0xD8 && b[2] == 0xFF) return checked(probe_jpeg(b));
+  if (b.size() >= 8 && std::memcmp(b.data(), k_png.data(), k_png.size()) == 0)
+    return checked(probe_png(b));
   if (b.size() >= 12 && std::memcmp(b.data(), "RIFF", 4) == 0 &&
       std::memcmp(b.data() + 8, "WEBP", 4) == 0)
-    return probe_webp(b);
+    return checked(probe_webp(b));
   return not_an_image("The file is not a JPEG, PNG or WebP image.");
 }
 

@@ -21,12 +21,18 @@ Unexpected protocol_error(std::string message) {
                     "Check --base-url: it must point at a server that speaks the Videos API.");
 }
 
+// A double as an int64 when it is a whole number in range (a cast outside the range is undefined).
+std::optional<std::int64_t> whole(double d) {
+  if (!std::isfinite(d) || d < -9.2e18 || d > 9.2e18) return std::nullopt;
+  return static_cast<std::int64_t>(d);
+}
+
 std::optional<std::string> as_string(const json& j) {
   if (j.is_string()) return j.get<std::string>();
   if (j.is_number_integer()) return std::to_string(j.get<std::int64_t>());
   if (j.is_number_float()) {
     double d = j.get<double>();
-    if (std::floor(d) == d) return std::to_string(static_cast<std::int64_t>(d));
+    if (auto w = whole(d); w && std::floor(d) == d) return std::to_string(*w);
     return dump(j);
   }
   return std::nullopt;
@@ -34,7 +40,7 @@ std::optional<std::string> as_string(const json& j) {
 
 std::optional<std::int64_t> as_int(const json& j) {
   if (j.is_number_integer()) return j.get<std::int64_t>();
-  if (j.is_number_float()) return static_cast<std::int64_t>(j.get<double>());
+  if (j.is_number_float()) return whole(j.get<double>());
   if (j.is_string()) {
     const auto& s = j.get_ref<const std::string&>();
     char* end = nullptr;

@@ -8,24 +8,34 @@
 
 namespace sora::detail {
 
+namespace {
+
+// Any delay past a day is as good as "too long"; capping first keeps the conversion defined.
+constexpr double k_cap_ms = 86'400'000;
+
+std::chrono::milliseconds capped(double ms) {
+  return std::chrono::milliseconds(static_cast<std::int64_t>(std::min(ms, k_cap_ms)));
+}
+
+} // namespace
+
 std::optional<std::chrono::milliseconds> server_retry_delay(const Headers& headers,
                                                             std::int64_t now_unix) {
   if (auto ms = find_header(headers, "retry-after-ms")) {
     char* end = nullptr;
     double value = std::strtod(ms->c_str(), &end);
-    if (end != ms->c_str() && value >= 0)
-      return std::chrono::milliseconds(static_cast<std::int64_t>(value));
+    if (end != ms->c_str() && value >= 0 && !std::isnan(value)) return capped(value);
   }
   auto after = find_header(headers, "retry-after");
   if (!after) return std::nullopt;
   char* end = nullptr;
   double seconds = std::strtod(after->c_str(), &end);
-  if (end != after->c_str() && *end == '\0' && seconds >= 0)
-    return std::chrono::milliseconds(static_cast<std::int64_t>(seconds * 1000));
+  if (end != after->c_str() && *end == '\0' && seconds >= 0 && !std::isnan(seconds))
+    return capped(seconds * 1000);
   std::tm tm{};
   if (strptime(after->c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm) == nullptr) return std::nullopt;
   std::int64_t when = timegm(&tm);
-  return std::chrono::milliseconds(std::max<std::int64_t>(0, when - now_unix) * 1000);
+  return capped(static_cast<double>(std::max<std::int64_t>(0, when - now_unix)) * 1000);
 }
 
 std::chrono::milliseconds backoff_delay(int attempt, double jitter) {

@@ -66,3 +66,20 @@ TEST(ImageTest, TruncatedHeadersFailCleanly) {
     EXPECT_FALSE(probe_image_bytes(bytes(jpeg))) << cut;
   }
 }
+
+TEST(ImageTest, HeadersWithImpossibleSizesAreDamaged) { // found by tests/fuzz
+  auto hex = [](const std::string& h) {
+    std::vector<unsigned char> out;
+    for (std::size_t i = 0; i + 1 < h.size(); i += 2)
+      out.push_back(static_cast<unsigned char>(std::stoi(h.substr(i, 2), nullptr, 16)));
+    return out;
+  };
+  for (const char* h :
+       {"ffd8ffc00011080000000003", "89504e470d0a1a0a0000000d4948445280000000000000000802000000",
+        "524946461600000057454250565038200a0000000000009d012a00000000"}) {
+    auto bytes = hex(h);
+    auto info = probe_image_bytes(bytes);
+    ASSERT_FALSE(info) << h;
+    EXPECT_EQ(info.error().code, ErrorCode::invalid_argument);
+  }
+}

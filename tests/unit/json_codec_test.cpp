@@ -117,3 +117,13 @@ TEST(JsonCodecTest, EncodesCreateJsonWithOnlyTheFieldsSet) {
   EXPECT_EQ(encode_create_json(r), R"({"prompt":"a \"quoted\" lake","seconds":"8"})");
   EXPECT_EQ(encode_prompt_json("x"), R"({"prompt":"x"})");
 }
+
+TEST(JsonCodecTest, HugeNumbersDoNotOverflow) { // found by tests/fuzz
+  auto v = parse_video(R"({"id":"v","status":"queued","progress":1e300,"created_at":1e300,
+    "seconds":1e20})");
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->progress, 0);
+  EXPECT_EQ(v->created_at, 0);
+  EXPECT_FALSE(v->seconds.empty());
+  EXPECT_TRUE(parse_video(R"({"id":1e300,"status":"queued"})"));
+}

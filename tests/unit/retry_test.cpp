@@ -36,3 +36,13 @@ TEST(RetryTest, ShouldRetryHeader) {
   EXPECT_EQ(server_should_retry({{"X-Should-Retry", "false"}}), false);
   EXPECT_FALSE(server_should_retry({}).has_value());
 }
+
+TEST(RetryTest, AbsurdDelaysAreCappedNotOverflowed) { // found by tests/fuzz
+  for (const char* value : {"inf", "1e19", "1e300"}) {
+    auto d = server_retry_delay({{"retry-after-ms", value}}, 0);
+    ASSERT_TRUE(d) << value;
+    EXPECT_GT(*d, k_max_server_delay) << value;
+  }
+  EXPECT_GT(*server_retry_delay({{"Retry-After", "1e16"}}, 0), k_max_server_delay);
+  EXPECT_FALSE(server_retry_delay({{"retry-after-ms", "nan"}}, 0).has_value());
+}

@@ -46,7 +46,14 @@ struct Transfer {
   }
 };
 
-size_t on_header(char* data, size_t size, size_t count, void* user) {
+Error internal_failure() {
+  Error e;
+  e.code = ErrorCode::internal;
+  e.message = "An unexpected exception during a transfer (out of memory?).";
+  return e;
+}
+
+size_t on_header_impl(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   std::string_view line(data, size * count);
   if (line.starts_with("HTTP/")) {
@@ -57,7 +64,17 @@ size_t on_header(char* data, size_t size, size_t count, void* user) {
   return size * count;
 }
 
-size_t on_write(char* data, size_t size, size_t count, void* user) {
+// libcurl calls this from C: nothing may throw through it.
+size_t on_header(char* data, size_t size, size_t count, void* user) noexcept {
+  try {
+    return on_header_impl(data, size, count, user);
+  } catch (...) {
+    static_cast<Transfer*>(user)->failure = internal_failure();
+    return 0;
+  }
+}
+
+size_t on_write_impl(char* data, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   std::size_t n = size * count;
   if (auto ok = t->deliver_head(); !ok) {
@@ -84,7 +101,17 @@ size_t on_write(char* data, size_t size, size_t count, void* user) {
   return n;
 }
 
-size_t on_read(char* buffer, size_t size, size_t count, void* user) {
+// libcurl calls this from C: nothing may throw through it.
+size_t on_write(char* data, size_t size, size_t count, void* user) noexcept {
+  try {
+    return on_write_impl(data, size, count, user);
+  } catch (...) {
+    static_cast<Transfer*>(user)->failure = internal_failure();
+    return 0;
+  }
+}
+
+size_t on_read_impl(char* buffer, size_t size, size_t count, void* user) {
   auto* t = static_cast<Transfer*>(user);
   auto n = t->request->body->read(std::span<char>(buffer, size * count));
   if (!n) {
@@ -94,8 +121,18 @@ size_t on_read(char* buffer, size_t size, size_t count, void* user) {
   return *n;
 }
 
-int on_progress(void* user, curl_off_t dl_total, curl_off_t dl_now, curl_off_t ul_total,
-                curl_off_t ul_now) {
+// libcurl calls this from C: nothing may throw through it.
+size_t on_read(char* buffer, size_t size, size_t count, void* user) noexcept {
+  try {
+    return on_read_impl(buffer, size, count, user);
+  } catch (...) {
+    static_cast<Transfer*>(user)->failure = internal_failure();
+    return CURL_READFUNC_ABORT;
+  }
+}
+
+int on_progress_impl(void* user, curl_off_t dl_total, curl_off_t dl_now, curl_off_t ul_total,
+                     curl_off_t ul_now) {
   auto* t = static_cast<Transfer*>(user);
   if (t->cancel && t->cancel->load()) return 1;
   if (t->request->on_progress)
@@ -103,6 +140,16 @@ int on_progress(void* user, curl_off_t dl_total, curl_off_t dl_now, curl_off_t u
         TransferProgress{static_cast<std::uint64_t>(ul_now), static_cast<std::uint64_t>(ul_total),
                          static_cast<std::uint64_t>(dl_now), static_cast<std::uint64_t>(dl_total)});
   return 0;
+}
+
+int on_progress(void* user, curl_off_t dl_total, curl_off_t dl_now, curl_off_t ul_total,
+                curl_off_t ul_now) noexcept {
+  try {
+    return on_progress_impl(user, dl_total, dl_now, ul_total, ul_now);
+  } catch (...) {
+    static_cast<Transfer*>(user)->failure = internal_failure();
+    return 1;
+  }
 }
 
 Error transport_error(CURLcode code, const char* detail, const CurlOptions& options,

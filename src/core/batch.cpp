@@ -1,0 +1,519 @@
+// Batch runs: manifest loading and validation, the state file, and the worker pool.
+#include <sora/batch.hpp>
+#include <sora/image.hpp>
+#include <sora/validate.hpp>
+
+#include <nlohmann/json.hpp>
+
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstring>
+#include <deque>
+#include <fstream>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace sora {
+namespace {
+
+namespace fs = std::filesystem;
+using json = nlohmann::ordered_json;
+
+using Row = std::map<std::string, std::string>; // field -> value, as written in the manifest
+
+const std::set<std::string> k_fields{"prompt", "prompt_file", "image", "model",   "seconds",
+                                     "size",   "output",      "id",    "remix_of"};
+
+// One CSV record (RFC 4180: quotes, doubled quotes, commas and newlines inside quotes).
+bool read_csv_record(std::istream& in, std::vector<std::string>& cells, std::size_t& line) {
+  cells.clear();
+  std::string cell;
+  bool quoted = false, any = false;
+  char c;
+  while (in.get(c)) {
+    any = true;
+    if (quoted) {
+      if (c == '"') {
+        if (in.peek() == '"') {
+          cell += '"';
+          in.get();
+        } else {
+          quoted = false;
+        }
+      } else {
+        if (c == '\n') ++line;
+        cell += c;
+      }
+    } else if (c == '"') {
+      quoted = true;
+    } else if (c == ',') {
+      cells.push_back(std::move(cell));
+      cell.clear();
+    } else if (c == '\n') {
+      ++line;
+      break;
+    } else if (c != '\r') {
+      cell += c;
+    }
+  }
+  if (!any) return false;
+  cells.push_back(std::move(cell));
+  return true;
+}
+
+struct RawLine {
+  std::size_t line;
+  Row row;
+  std::string error;
+};
+
+std::vector<RawLine> read_rows(const fs::path& manifest, std::string& fatal) {
+  std::vector<RawLine> rows;
+  std::ifstream in(manifest, std::ios::binary);
+  if (!in) {
+    fatal = "Cannot read the manifest " + manifest.string() + ": " + std::strerror(errno) + ".";
+    return rows;
+  }
+  std::string ext = manifest.extension().string();
+  std::transform(ext.begin(), ext.end(), ext.begin(), ::tolower);
+  if (ext == ".csv") {
+    std::vector<std::string> header;
+    std::size_t line = 1;
+    if (!read_csv_record(in, header, line)) {
+      fatal = "The manifest " + manifest.string() + " is empty.";
+      return rows;
+    }
+    for (auto& h : header) {
+      h.erase(0, h.find_first_not_of(" \t\xEF\xBB\xBF")); // BOM and spaces
+      h.erase(h.find_last_not_of(" \t") + 1);
+    }
+    std::vector<std::string> cells;
+    while (true) {
+      std::size_t start = line;
+      if (!read_csv_record(in, cells, line)) break;
+      if (cells.size() == 1 && cells[0].empty()) continue; // blank line
+      RawLine raw{start, {}, {}};
+      if (cells.size() != header.size())
+        raw.error = "has " + std::to_string(cells.size()) + " cells but the header has " +
+                    std::to_string(header.size());
+      for (std::size_t i = 0; i < std::min(cells.size(), header.size()); ++i)
+        if (!cells[i].empty()) raw.row[header[i]] = cells[i];
+      rows.push_back(std::move(raw));
+    }
+    return rows;
+  }
+  std::string text;
+  std::size_t line = 0;
+  while (std::getline(in, text)) {
+    ++line;
+    auto first = text.find_first_not_of(" \t\r");
+    if (first == std::string::npos || text[first] == '#') continue;
+    RawLine raw{line, {}, {}};
+    json j = json::parse(text, nullptr, false);
+    if (j.is_discarded() || !j.is_object()) {
+      raw.error = "is not a JSON object";
+    } else {
+      for (const auto& [key, value] : j.items()) {
+        if (value.is_null()) continue;
+        if (value.is_string())
+          raw.row[key] = value.get<std::string>();
+        else if (value.is_number_integer())
+          raw.row[key] = std::to_string(value.get<std::int64_t>());
+        else
+          raw.error = "field '" + key + "' must be a string";
+      }
+    }
+    rows.push_back(std::move(raw));
+  }
+  return rows;
+}
+
+std::string field(const Row& row, const char* name) {
+  auto it = row.find(name);
+  return it == row.end() ? std::string() : it->second;
+}
+
+fs::path resolve(const fs::path& base, const std::string& path) {
+  fs::path p(path);
+  return p.is_absolute() ? p : base / p;
+}
+
+Result<void> write_atomically(const fs::path& path, const std::string& text) {
+  fs::path temp = path;
+  temp += ".tmp";
+  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0)
+    return unexpected(ErrorCode::io,
+                      "Cannot write " + temp.string() + ": " + std::strerror(errno) + ".");
+  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
+            ::fsync(fd) == 0;
+  ::close(fd);
+  if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
+    ::unlink(temp.c_str());
+    return unexpected(ErrorCode::io, "Cannot write " + path.string() + ".");
+  }
+  return {};
+}
+
+} // namespace
+
+std::string_view to_string(BatchStatus status) noexcept {
+  switch (status) {
+  case BatchStatus::pending:
+    return "pending";
+  case BatchStatus::created:
+    return "created";
+  case BatchStatus::completed:
+    return "completed";
+  case BatchStatus::downloaded:
+    return "downloaded";
+  case BatchStatus::failed:
+    return "failed";
+  case BatchStatus::refused:
+    return "refused";
+  case BatchStatus::error:
+    return "error";
+  }
+  return "pending";
+}
+
+static std::optional<BatchStatus> parse_batch_status(std::string_view text) {
+  for (auto s :
+       {BatchStatus::pending, BatchStatus::created, BatchStatus::completed, BatchStatus::downloaded,
+        BatchStatus::failed, BatchStatus::refused, BatchStatus::error})
+    if (to_string(s) == text) return s;
+  return std::nullopt;
+}
+
+Result<std::vector<BatchJob>> load_manifest(const fs::path& manifest, const fs::path& out_dir) {
+  std::string fatal;
+  auto rows = read_rows(manifest, fatal);
+  if (!fatal.empty())
+    return unexpected(ErrorCode::invalid_argument, fatal, "Check the manifest's path.");
+  fs::path base = manifest.parent_path();
+  std::vector<std::string> problems;
+  std::vector<BatchJob> jobs;
+  std::map<std::string, std::size_t> labels, outputs;
+  for (const auto& raw : rows) {
+    auto problem = [&](const std::string& what) {
+      problems.push_back("line " + std::to_string(raw.line) + ": " + what);
+    };
+    if (!raw.error.empty()) {
+      problem(raw.error);
+      continue;
+    }
+    for (const auto& [key, value] : raw.row)
+      if (!k_fields.contains(key))
+        problem("unknown field '" + key +
+                "' (known: prompt, prompt_file, image, model, seconds, "
+                "size, output, id, remix_of)");
+    BatchJob job;
+    job.line = raw.line;
+    job.label = field(raw.row, "id");
+    if (job.label.empty()) job.label = "line-" + std::to_string(raw.line);
+    if (job.label.find('/') != std::string::npos || job.label.starts_with("."))
+      problem("id '" + job.label + "' must not contain '/' or start with '.'");
+    if (auto [it, fresh] = labels.emplace(job.label, raw.line); !fresh)
+      problem("id '" + job.label + "' is also used on line " + std::to_string(it->second));
+
+    std::string prompt = field(raw.row, "prompt");
+    std::string prompt_file = field(raw.row, "prompt_file");
+    if (!prompt.empty() && !prompt_file.empty()) problem("give prompt or prompt_file, not both");
+    if (!prompt_file.empty()) {
+      std::ifstream in(resolve(base, prompt_file), std::ios::binary);
+      if (!in) problem("cannot read prompt_file " + resolve(base, prompt_file).string());
+      prompt.assign(std::istreambuf_iterator<char>(in), {});
+      while (!prompt.empty() && (prompt.back() == '\n' || prompt.back() == '\r'))
+        prompt.pop_back();
+    }
+    job.request.prompt = prompt;
+    if (auto m = field(raw.row, "model"); !m.empty()) job.request.model = m;
+    if (auto s = field(raw.row, "seconds"); !s.empty()) job.request.seconds = s;
+    if (auto s = field(raw.row, "size"); !s.empty()) job.request.size = s;
+    if (auto r = field(raw.row, "remix_of"); !r.empty()) job.remix_of = r;
+    std::optional<ImageInfo> image;
+    if (auto i = field(raw.row, "image"); !i.empty()) {
+      job.request.image = resolve(base, i);
+      auto info = probe_image(*job.request.image);
+      if (!info)
+        problem(info.error().message);
+      else
+        image = *info;
+    }
+    if (job.remix_of) {
+      if (job.request.image || job.request.model || job.request.size || job.request.seconds)
+        problem("a remix takes only a prompt; model, size, seconds and image come from the "
+                "original");
+      if (auto ok = validate_prompt(job.request.prompt); !ok) problem(ok.error().message);
+    } else if (auto ok = validate_create(job.request, image); !ok) {
+      problem(ok.error().message + (ok.error().hint.empty() ? "" : " " + ok.error().hint));
+    }
+    std::string output = field(raw.row, "output");
+    job.output =
+        fs::weakly_canonical(resolve(out_dir, output.empty() ? job.label + ".mp4" : output));
+    if (auto [it, fresh] = outputs.emplace(job.output.string(), raw.line); !fresh)
+      problem("output " + job.output.string() + " is also written by line " +
+              std::to_string(it->second));
+    jobs.push_back(std::move(job));
+  }
+  // remix_of may name another job of the manifest; it must not loop.
+  for (const auto& job : jobs) {
+    std::set<std::string> seen{job.label};
+    const BatchJob* at = &job;
+    while (at->remix_of && labels.contains(*at->remix_of)) {
+      if (!seen.insert(*at->remix_of).second) {
+        problems.push_back("line " + std::to_string(job.line) + ": remix_of forms a loop");
+        break;
+      }
+      at = &*std::find_if(jobs.begin(), jobs.end(),
+                          [&](const BatchJob& j) { return j.label == *at->remix_of; });
+    }
+  }
+  if (jobs.empty() && problems.empty()) problems.push_back("the manifest has no jobs");
+  if (!problems.empty()) {
+    std::string message = "The manifest " + manifest.string() + " has " +
+                          std::to_string(problems.size()) +
+                          (problems.size() == 1 ? " problem:" : " problems:");
+    for (std::size_t i = 0; i < problems.size() && i < 50; ++i)
+      message += "\n  " + problems[i];
+    if (problems.size() > 50) message += "\n  …";
+    return unexpected(ErrorCode::invalid_argument, message, "Fix the manifest; nothing was sent.");
+  }
+  return jobs;
+}
+
+std::vector<BatchJob> select_shard(const std::vector<BatchJob>& jobs, int k, int n) {
+  std::vector<BatchJob> out;
+  for (std::size_t i = 0; i < jobs.size(); ++i)
+    if (n <= 1 || static_cast<int>(i % static_cast<std::size_t>(n)) == k - 1)
+      out.push_back(jobs[i]);
+  return out;
+}
+
+Result<void> BatchState::load() {
+  std::ifstream in(m_path, std::ios::binary);
+  if (!in) return {};
+  std::string text{std::istreambuf_iterator<char>(in), {}};
+  json j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || !j.contains("jobs") || !j["jobs"].is_object())
+    return unexpected(ErrorCode::invalid_argument,
+                      "The batch state file " + m_path.string() + " is damaged.",
+                      "Move it aside to start over (jobs it names may already exist: see sora "
+                      "history).");
+  for (const auto& [label, item] : j["jobs"].items()) {
+    BatchJobState s;
+    s.label = label;
+    s.video_id = item.value("video_id", "");
+    s.status = parse_batch_status(item.value("status", "pending")).value_or(BatchStatus::pending);
+    s.output = item.value("output", "");
+    s.error = item.value("error", "");
+    s.exit_code = item.value("exit_code", 0);
+    m_jobs[label] = s;
+  }
+  return {};
+}
+
+Result<void> BatchState::save() const {
+  json j;
+  j["version"] = 1;
+  json& jobs = j["jobs"] = json::object();
+  for (const auto& [label, s] : m_jobs) {
+    json item;
+    item["status"] = std::string(to_string(s.status));
+    if (!s.video_id.empty()) item["video_id"] = s.video_id;
+    if (!s.output.empty()) item["output"] = s.output;
+    if (!s.error.empty()) item["error"] = s.error;
+    if (s.exit_code) item["exit_code"] = s.exit_code;
+    jobs[label] = item;
+  }
+  std::error_code ec;
+  if (m_path.has_parent_path()) fs::create_directories(m_path.parent_path(), ec);
+  return write_atomically(m_path, j.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+}
+
+Result<BatchReport> run_batch(const ClientConfig& config, const std::vector<BatchJob>& jobs,
+                              BatchState& state, const BatchOptions& options,
+                              const ExitCodeFor& exit_code_for) {
+  ClientConfig shared = config;
+  if (!shared.throttle) shared.throttle = std::make_shared<Throttle>();
+  std::mutex mutex; // guards `state`, its file and on_change
+  std::map<std::string, const BatchJob*> by_label;
+  for (const auto& job : jobs)
+    by_label[job.label] = &job;
+
+  auto update = [&](const BatchJobState& s) {
+    std::lock_guard lock(mutex);
+    state.jobs()[s.label] = s;
+    auto saved = state.save();
+    if (options.on_change) options.on_change(s);
+    return saved;
+  };
+  auto snapshot = [&](const std::string& label) {
+    std::lock_guard lock(mutex);
+    return state.jobs()[label];
+  };
+
+  // Prepare each job's starting point from earlier runs.
+  std::vector<bool> todo(jobs.size(), true);
+  for (std::size_t i = 0; i < jobs.size(); ++i) {
+    BatchJobState s = snapshot(jobs[i].label);
+    s.label = jobs[i].label;
+    s.output = jobs[i].output.string();
+    std::error_code ec;
+    bool done = s.status == BatchStatus::downloaded && fs::exists(jobs[i].output, ec);
+    bool settled = s.status == BatchStatus::failed || s.status == BatchStatus::refused;
+    if (done || (settled && !options.retry_failed)) {
+      todo[i] = false;
+      std::lock_guard lock(mutex);
+      state.jobs()[s.label].from_earlier_run = true;
+      continue;
+    }
+    if (settled) { // --retry-failed: a new job; the failed one stays failed on the server
+      s.video_id.clear();
+      s.status = BatchStatus::pending;
+      s.error.clear();
+      s.exit_code = 0;
+    }
+    std::lock_guard lock(mutex);
+    state.jobs()[s.label] = s;
+  }
+  {
+    std::lock_guard lock(mutex);
+    if (auto ok = state.save(); !ok) return unexpected(ok.error());
+  }
+
+  auto fail = [&](BatchJobState s, const Error& e) {
+    s.exit_code = exit_code_for(e);
+    s.error = e.message;
+    s.status = e.code == ErrorCode::job_failed   ? BatchStatus::failed
+               : e.code == ErrorCode::moderation ? BatchStatus::refused
+                                                 : BatchStatus::error;
+    (void)update(s);
+  };
+
+  auto process = [&](Client& client, const BatchJob& job) {
+    BatchJobState s = snapshot(job.label);
+    if (s.video_id.empty()) {
+      Result<Video> video = unexpected(ErrorCode::internal, "not started");
+      if (job.remix_of) {
+        std::string source = *job.remix_of;
+        if (by_label.contains(source)) {
+          BatchJobState original = snapshot(source);
+          if (original.status != BatchStatus::completed &&
+              original.status != BatchStatus::downloaded) {
+            Error e;
+            e.code = ErrorCode::job_failed;
+            e.message = "Not remixed: job " + source + " did not complete.";
+            return fail(s, e);
+          }
+          source = original.video_id;
+        }
+        video = client.remix(source, job.request.prompt);
+      } else {
+        video = client.create(job.request);
+      }
+      if (!video) return fail(s, video.error());
+      s.video_id = video->id;
+      s.status = BatchStatus::created;
+      s.error.clear();
+      (void)update(s); // the id is on disk before anything else happens
+    }
+    if (s.status == BatchStatus::created || s.status == BatchStatus::pending ||
+        s.status == BatchStatus::error) {
+      WaitOptions wait;
+      wait.timeout = options.wait_timeout;
+      auto done = client.wait(s.video_id, wait);
+      if (!done) return fail(s, done.error());
+      s.status = BatchStatus::completed;
+      s.error.clear();
+      s.exit_code = 0;
+      (void)update(s);
+    }
+    DownloadRequest download;
+    download.output = job.output;
+    download.overwrite = options.overwrite;
+    std::error_code ec;
+    fs::create_directories(job.output.parent_path(), ec);
+    auto saved = client.download(s.video_id, download);
+    if (!saved) {
+      Error e = saved.error();
+      BatchJobState kept = s; // the job completed; only the download needs another go
+      kept.exit_code = exit_code_for(e);
+      kept.error = e.message;
+      return (void)update(kept);
+    }
+    s.status = BatchStatus::downloaded;
+    s.error.clear();
+    s.exit_code = 0;
+    (void)update(s);
+  };
+
+  // Jobs that remix another job of the manifest run in a later round than that job.
+  std::map<std::string, int> depth;
+  std::function<int(const BatchJob&)> depth_of = [&](const BatchJob& job) -> int {
+    if (!job.remix_of || !by_label.contains(*job.remix_of)) return 0;
+    if (auto it = depth.find(job.label); it != depth.end()) return it->second;
+    return depth[job.label] = 1 + depth_of(*by_label[*job.remix_of]);
+  };
+  int rounds = 0;
+  for (const auto& job : jobs)
+    rounds = std::max(rounds, depth_of(job) + 1);
+
+  for (int round = 0; round < rounds; ++round) {
+    std::deque<const BatchJob*> queue;
+    for (std::size_t i = 0; i < jobs.size(); ++i)
+      if (todo[i] && depth_of(jobs[i]) == round) queue.push_back(&jobs[i]);
+    std::mutex queue_mutex;
+    int workers = std::max(1, std::min<int>(options.concurrency, static_cast<int>(queue.size())));
+    std::vector<std::thread> threads;
+    for (int w = 0; w < workers; ++w)
+      threads.emplace_back([&] {
+        Client client(shared);
+        while (true) {
+          if (config.cancel && config.cancel->load()) return;
+          const BatchJob* job = nullptr;
+          {
+            std::lock_guard lock(queue_mutex);
+            if (queue.empty()) return;
+            job = queue.front();
+            queue.pop_front();
+          }
+          process(client, *job);
+        }
+      });
+    for (auto& t : threads)
+      t.join();
+    if (config.cancel && config.cancel->load()) break;
+  }
+
+  BatchReport report;
+  report.requests = shared.throttle->requests.load();
+  std::lock_guard lock(mutex);
+  for (const auto& job : jobs) {
+    const BatchJobState& s = state.jobs()[job.label];
+    report.jobs.push_back(s);
+    switch (s.status) {
+    case BatchStatus::downloaded:
+      ++report.completed;
+      break;
+    case BatchStatus::failed:
+      ++report.failed;
+      break;
+    case BatchStatus::refused:
+      ++report.refused;
+      break;
+    default:
+      ++report.errors;
+      break;
+    }
+  }
+  if (config.cancel && config.cancel->load())
+    return unexpected(ErrorCode::interrupted, "Interrupted; the batch resumes where it stopped.");
+  return report;
+}
+
+} // namespace sora
