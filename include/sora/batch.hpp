@@ -53,7 +53,9 @@ public:
   explicit BatchState(std::filesystem::path path) : m_path(std::move(path)) {}
   /// Loads an earlier run's state; a missing file is an empty state.
   Result<void> load();
-  Result<void> save() const;
+  /// Writes the state atomically (temp file + rename, so a crash never leaves half a file);
+  /// `durable` also fsyncs it, for the last write of a run.
+  Result<void> save(bool durable = true) const;
   const std::filesystem::path& path() const { return m_path; }
   std::map<std::string, BatchJobState>& jobs() { return m_jobs; }
   const std::map<std::string, BatchJobState>& jobs() const { return m_jobs; }

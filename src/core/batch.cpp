@@ -142,7 +142,7 @@ fs::path resolve(const fs::path& base, const std::string& path) {
   return p.is_absolute() ? p : base / p;
 }
 
-Result<void> write_atomically(const fs::path& path, const std::string& text) {
+Result<void> write_atomically(const fs::path& path, const std::string& text, bool durable) {
   fs::path temp = path;
   temp += ".tmp";
   int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
@@ -150,7 +150,7 @@ Result<void> write_atomically(const fs::path& path, const std::string& text) {
     return unexpected(ErrorCode::io,
                       "Cannot write " + temp.string() + ": " + std::strerror(errno) + ".");
   bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-            ::fsync(fd) == 0;
+            (!durable || ::fsync(fd) == 0);
   ::close(fd);
   if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
     ::unlink(temp.c_str());
@@ -317,7 +317,7 @@ Result<void> BatchState::load() {
   return {};
 }
 
-Result<void> BatchState::save() const {
+Result<void> BatchState::save(bool durable) const {
   json j;
   j["version"] = 1;
   json& jobs = j["jobs"] = json::object();
@@ -332,7 +332,8 @@ Result<void> BatchState::save() const {
   }
   std::error_code ec;
   if (m_path.has_parent_path()) fs::create_directories(m_path.parent_path(), ec);
-  return write_atomically(m_path, j.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
+  return write_atomically(m_path, j.dump(2, ' ', false, json::error_handler_t::replace) + "\n",
+                          durable);
 }
 
 Result<BatchReport> run_batch(const ClientConfig& config, const std::vector<BatchJob>& jobs,
@@ -348,7 +349,9 @@ Result<BatchReport> run_batch(const ClientConfig& config, const std::vector<Batc
   auto update = [&](const BatchJobState& s) {
     std::lock_guard lock(mutex);
     state.jobs()[s.label] = s;
-    auto saved = state.save();
+    // Atomic but not fsynced on every transition: ids are durable in the journal already, and
+    // one fsync per step would serialise the workers on the disk.
+    auto saved = state.save(false);
     if (options.on_change) options.on_change(s);
     return saved;
   };
@@ -493,6 +496,7 @@ Result<BatchReport> run_batch(const ClientConfig& config, const std::vector<Batc
   BatchReport report;
   report.requests = shared.throttle->requests.load();
   std::lock_guard lock(mutex);
+  if (auto ok = state.save(true); !ok) return unexpected(ok.error());
   for (const auto& job : jobs) {
     const BatchJobState& s = state.jobs()[job.label];
     report.jobs.push_back(s);

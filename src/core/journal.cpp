@@ -117,7 +117,7 @@ Result<std::string> Journal::resolve(std::string_view reference) const {
     auto [end, ec] = std::from_chars(which.data(), which.data() + which.size(), back);
     if (ec != std::errc{} || end != which.data() + which.size() || back == 0)
       return unexpected(ErrorCode::invalid_argument,
-                        "'" + std::string(reference) + "' is not a job reference.",
+                        std::string(reference).append(" is not a job reference."),
                         "Use @last (the newest job), @1, @2, … (see sora history), or a video id.");
   }
   auto entries = read();
