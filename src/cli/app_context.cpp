@@ -50,30 +50,15 @@ Result<std::string> read_key_file(const std::string& path) {
   return text;
 }
 
-// Returns "scheme://host" facts without dragging the core's URL parser into the CLI.
-struct Endpoint {
-  bool http = false;
-  bool https = false;
-  bool loopback = false;
-};
-
-Endpoint describe(const std::string& url) {
-  Endpoint e;
-  e.https = url.rfind("https://", 0) == 0;
-  e.http = url.rfind("http://", 0) == 0;
-  std::string rest = url.substr(e.https ? 8 : e.http ? 7 : 0);
-  rest = rest.substr(0, rest.find_first_of("/?#"));
-  if (auto at = rest.rfind('@'); at != std::string::npos) rest = rest.substr(at + 1);
-  std::string host = rest;
-  if (!host.empty() && host.front() == '[')
-    host = host.substr(1, host.find(']') - 1);
-  else
-    host = host.substr(0, host.find(':'));
-  e.loopback = host == "localhost" || host == "::1" || host.rfind("127.", 0) == 0;
-  return e;
-}
-
 } // namespace
+
+std::string positive_seconds(const std::string& value) {
+  char* end = nullptr;
+  double seconds = std::strtod(value.c_str(), &end);
+  if (end == value.c_str() || *end != '\0' || !(seconds > 0) || seconds > 1e7)
+    return "'" + value + "' is not a number of seconds above 0";
+  return {};
+}
 
 void AppContext::register_options(CLI::App& app) {
   app.add_option("--base-url", options.base_url,
@@ -88,23 +73,25 @@ void AppContext::register_options(CLI::App& app) {
   app.add_flag("-q,--quiet", options.quiet, "Print only results and errors");
   app.add_flag("-v,--verbose", options.verbose,
                "Log requests to stderr (-vv adds redacted headers)");
+  app.add_flag("--no-progress", options.no_progress,
+               "No progress lines on stderr (messages and errors still appear)");
   app.add_flag("--no-journal", options.no_journal,
                "Do not record started jobs in the journal (see sora history)");
   app.add_flag("--insecure", options.insecure,
                "Skip TLS certificate verification (unsafe; for test servers only)");
   app.add_option("--timeout", options.timeout_seconds, "Timeout of one request, in seconds")
       ->type_name("SECONDS")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_seconds)
       ->capture_default_str();
   app.add_option("--connect-timeout", options.connect_timeout_seconds,
                  "Give up connecting after this many seconds")
       ->type_name("SECONDS")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_seconds)
       ->capture_default_str();
   app.add_option("--stall-timeout", options.stall_timeout_seconds,
                  "Give up a transfer that moves no data for this many seconds")
       ->type_name("SECONDS")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_seconds)
       ->capture_default_str();
   app.add_option("--max-retries", options.max_retries,
                  "Retries of a failed request (network errors, 408, 409, 429, 5xx)")
@@ -120,8 +107,8 @@ Result<Client*> AppContext::client() {
                     : env("SORA_BASE_URL")    ? *env("SORA_BASE_URL")
                     : env("OPENAI_BASE_URL")  ? *env("OPENAI_BASE_URL")
                                               : std::string(k_default_base_url);
-  Endpoint endpoint = describe(config.base_url);
-  if (!endpoint.http && !endpoint.https)
+  bool loopback = is_loopback_url(config.base_url);
+  if (!is_http_url(config.base_url))
     return unexpected(ErrorCode::invalid_argument,
                       "The base URL '" + config.base_url + "' is not an http(s) URL.",
                       "Use a URL such as https://api.openai.com/v1 or http://127.0.0.1:8000/v1.");
@@ -135,10 +122,10 @@ Result<Client*> AppContext::client() {
   } else if (auto from_env = env("SORA_API_KEY") ? env("SORA_API_KEY") : env("OPENAI_API_KEY")) {
     config.api_key = trim(*from_env);
   }
-  if (config.api_key.empty() && !endpoint.loopback)
+  if (config.api_key.empty() && !loopback)
     return unexpected(ErrorCode::unauthorized, "No API key.",
                       "Set SORA_API_KEY (or OPENAI_API_KEY), or pass --api-key-file PATH.");
-  if (!config.api_key.empty() && endpoint.http && !endpoint.loopback)
+  if (!config.api_key.empty() && is_plain_http_url(config.base_url) && !loopback)
     return unexpected(ErrorCode::invalid_argument,
                       "Refusing to send the API key over plain http:// to " + config.base_url + ".",
                       "Use https://, or a loopback address for a local server.");
@@ -154,7 +141,10 @@ Result<Client*> AppContext::client() {
   config.insecure = options.insecure;
   if (options.insecure) warn("TLS certificate verification is off (--insecure).");
   if (options.verbose > 0) {
-    auto logger = spdlog::stderr_color_st("sora");
+    // Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
+    auto mode = env("NO_COLOR") ? spdlog::color_mode::never : spdlog::color_mode::automatic;
+    auto logger = std::make_shared<spdlog::logger>(
+        "sora", std::make_shared<spdlog::sinks::stderr_color_sink_st>(mode));
     logger->set_pattern("%^%l%$ %v");
     logger->set_level(options.verbose > 1 ? spdlog::level::trace : spdlog::level::debug);
     config.log = [logger](LogLevel level, std::string_view line) {
@@ -194,7 +184,7 @@ void AppContext::record_job(const std::string& command, const Video& video,
   entry.output = output;
   Journal j = journal();
   if (auto ok = j.append(entry); !ok)
-    warn(ok.error().message + " The video id is " + video.id + ".");
+    warn(ok.error().message + " (the video id is " + video.id + ")");
 }
 
 int AppContext::fail(const Error& error, std::string_view resume) const {

@@ -29,8 +29,12 @@ struct GlobalOptions {
   double stall_timeout_seconds = 60;
   int max_retries = 3;
   bool no_journal = false;
+  bool no_progress = false;
   bool insecure = false;
 };
+
+/// A CLI11 check for durations: a positive number of seconds ("" when fine, else the problem).
+std::string positive_seconds(const std::string& value);
 
 class AppContext {
 public:
@@ -54,6 +58,8 @@ public:
   /// Prints an error (message, API details, hint, and `resume` when given) and returns its exit
   /// code.
   int fail(const Error& error, std::string_view resume = {}) const;
+  /// Whether progress is drawn (not with --quiet or --no-progress).
+  bool show_progress() const { return !options.quiet && !options.no_progress; }
   /// A progress or status line for people, on stderr; nothing with --quiet.
   void note(std::string_view line) const;
   /// A warning on stderr, shown even with --quiet.

@@ -2,6 +2,7 @@
 #include "app_context.hpp"
 #include "commands/commands.hpp"
 #include "exit_codes.hpp"
+#include "manpage.hpp"
 
 #include <sora/client.hpp>
 
@@ -39,6 +40,7 @@ int run(int argc, char** argv) {
              k_exit_code_help + "\nDocs: docs/cli.md. Run 'sora COMMAND --help' for a command.");
   AppContext ctx;
   ctx.register_options(app);
+  add_man_page_option(app); // hidden: the build writes sora.1 with it
   std::vector<Command> commands;
   for (auto register_command : k_commands) {
     commands.push_back(register_command(app, ctx));
@@ -47,8 +49,13 @@ int run(int argc, char** argv) {
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
-    int code = app.exit(e);
-    return code == 0 ? k_exit_ok : k_exit_usage;
+    if (e.get_exit_code() == 0) return app.exit(e); // --help, --version
+    std::string where;
+    for (const auto& command : commands)
+      if (command.app->parsed()) where = command.app->get_name() + " ";
+    std::fprintf(stderr, "sora: error: %s\n  hint: see 'sora %s--help'; nothing was sent.\n",
+                 e.what(), where.c_str());
+    return k_exit_usage;
   }
   for (const auto& command : commands)
     if (command.app->parsed()) return command.run();

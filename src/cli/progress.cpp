@@ -61,6 +61,13 @@ void Progress::finish() {
   }
 }
 
+void Progress::status(const std::string& text, bool milestone) {
+  if (m_terminal)
+    live(text, true);
+  else if (milestone)
+    plain(text);
+}
+
 void Progress::upload(const TransferProgress& p, const std::string& label) {
   if (p.upload_total == 0) return;
   live("Uploading " + label + "  " + percent(p.uploaded, p.upload_total),

@@ -19,6 +19,8 @@ public:
   void upload(const TransferProgress& p, const std::string& label);
   void job(const JobProgress& p);
   void download(const TransferProgress& p, const std::string& label);
+  /// A status line: live on a terminal; elsewhere printed only when `milestone` is true.
+  void status(const std::string& text, bool milestone);
   /// Ends the live line (if any) so the next output starts on a clean line.
   void finish();
 

@@ -23,7 +23,7 @@ struct CreateOptions {
 };
 
 int run_create(const CreateOptions& o, AppContext& ctx) {
-  auto prompt = read_prompt(o.prompt);
+  auto prompt = read_prompt(o.prompt, ctx.options.api_key_file == "-");
   if (!prompt) return ctx.fail(prompt.error());
   if (auto ok = check_output(o.follow.output, o.follow.force); !ok) return ctx.fail(ok.error());
 
@@ -43,7 +43,7 @@ int run_create(const CreateOptions& o, AppContext& ctx) {
 
   auto client = ctx.client();
   if (!client) return ctx.fail(client.error());
-  Progress progress(!ctx.options.quiet);
+  Progress progress(ctx.show_progress());
   std::string label = request.image ? request.image->filename().string() : "request";
   auto video = (*client)->create(request, [&](const TransferProgress& p) {
     if (request.image) progress.upload(p, label);

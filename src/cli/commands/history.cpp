@@ -15,7 +15,7 @@ Command register_history(CLI::App& app, AppContext& ctx) {
   auto* sub = app.add_subcommand("history", "List the jobs sora has started (the local journal)");
   sub->add_option("-n,--count", *count, "Show the last N jobs")
       ->type_name("N")
-      ->check(CLI::PositiveNumber)
+      ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
   sub->footer("Newest last. @1 (or @last) is the newest job, @2 the one before; any command that\n"
               "takes a video id takes these too. The journal is $XDG_STATE_HOME/sora/jobs.jsonl\n"

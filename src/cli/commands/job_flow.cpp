@@ -8,6 +8,7 @@
 #include <sora/validate.hpp>
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <cstdio>
 #include <filesystem>
@@ -30,9 +31,13 @@ void add_prompt_options(CLI::App& sub, PromptOptions& options, bool required) {
     group->require_option(0, 1);
 }
 
-Result<std::string> read_prompt(const PromptOptions& options) {
+Result<std::string> read_prompt(const PromptOptions& options, bool stdin_taken) {
   std::string prompt = options.text;
   if (!options.file.empty()) {
+    if (options.file == "-" && stdin_taken)
+      return unexpected(ErrorCode::invalid_argument,
+                        "--prompt-file - and --api-key-file - both want standard input.",
+                        "Put the key or the prompt in a file.");
     if (options.file == "-") {
       prompt.assign(std::istreambuf_iterator<char>(std::cin), {});
     } else {
@@ -63,7 +68,7 @@ void add_follow_options(CLI::App& sub, FollowOptions& options) {
   sub.add_option("--wait-timeout", options.wait_timeout,
                  "Give up waiting after this many seconds (the job keeps running)")
       ->type_name("SECONDS")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_seconds)
       ->capture_default_str();
   sub.add_flag("-f,--force", options.force, "Replace the output file if it exists");
 }
@@ -91,7 +96,7 @@ std::string default_output(const std::string& id, Variant variant) {
 }
 
 Result<Video> wait_for(AppContext& ctx, Client& client, const std::string& id, double timeout_s) {
-  Progress progress(!ctx.options.quiet);
+  Progress progress(ctx.show_progress());
   WaitOptions options;
   options.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(timeout_s * 1000));
   options.on_poll = [&](const JobProgress& p) { progress.job(p); };
@@ -102,7 +107,7 @@ Result<Video> wait_for(AppContext& ctx, Client& client, const std::string& id, d
 
 int save_content(AppContext& ctx, Client& client, const std::string& id, Variant variant,
                  const std::string& output, bool force, bool print_result) {
-  Progress progress(!ctx.options.quiet);
+  Progress progress(ctx.show_progress());
   if (output == "-") {
     auto bytes = client.download_to(
         id, variant,
@@ -141,6 +146,12 @@ int save_content(AppContext& ctx, Client& client, const std::string& id, Variant
            (result->resumed_from ? ", resumed from " + human_bytes(result->resumed_from) : "") +
            ")");
   if (print_result && !ctx.options.json) print_line(output);
+  if (print_result && ctx.options.json)
+    print_line(nlohmann::ordered_json{{"id", id},
+                                      {"variant", std::string(to_string(variant))},
+                                      {"path", output},
+                                      {"bytes", result->bytes}}
+                   .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
   return k_exit_ok;
 }
 

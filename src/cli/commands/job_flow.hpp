@@ -21,7 +21,8 @@ struct PromptOptions {
 };
 void add_prompt_options(CLI::App& sub, PromptOptions& options, bool required);
 /// The prompt from --prompt or --prompt-file, validated (1-32000 characters of UTF-8).
-Result<std::string> read_prompt(const PromptOptions& options);
+/// `stdin_taken`: the API key is read from stdin, so the prompt cannot be.
+Result<std::string> read_prompt(const PromptOptions& options, bool stdin_taken);
 
 struct FollowOptions {
   bool wait = false;

@@ -16,7 +16,7 @@ struct RemixOptions {
 };
 
 int run_remix(const RemixOptions& o, AppContext& ctx) {
-  auto prompt = read_prompt(o.prompt);
+  auto prompt = read_prompt(o.prompt, ctx.options.api_key_file == "-");
   if (!prompt) return ctx.fail(prompt.error());
   if (auto ok = check_output(o.follow.output, o.follow.force); !ok) return ctx.fail(ok.error());
   auto id = ctx.resolve_id(o.id);

@@ -25,7 +25,7 @@ Command register_wait(CLI::App& app, AppContext& ctx) {
   sub->add_option("--wait-timeout", o->timeout,
                   "Give up after this many seconds in all (the jobs keep running)")
       ->type_name("SECONDS")
-      ->check(CLI::PositiveNumber)
+      ->check(positive_seconds)
       ->capture_default_str();
   sub->footer(
       "Prints each video's status line when it is done. Exit 6 if a job failed, 7 if it\n"
@@ -46,7 +46,8 @@ Command register_wait(CLI::App& app, AppContext& ctx) {
           auto video = wait_for(ctx, **client, id, std::max(left, 0.001));
           if (!video) {
             bool resumable = video.error().code == ErrorCode::wait_timeout ||
-                             video.error().code == ErrorCode::interrupted;
+                             exit_code_for(video.error()) == k_exit_interrupted ||
+                             exit_code_for(video.error()) == k_exit_unavailable;
             int failed = ctx.fail(video.error(), resumable ? "sora wait " + id : "");
             if (code == k_exit_ok) code = failed;
             if (failed == k_exit_interrupted) return failed;

@@ -1,0 +1,257 @@
+// `sora batch`: run every job of a manifest, concurrently, resumably, never paying twice.
+#include "commands/commands.hpp"
+#include "commands/job_flow.hpp"
+#include "exit_codes.hpp"
+#include "output.hpp"
+#include "progress.hpp"
+
+#include <sora/batch.hpp>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <mutex>
+
+namespace sora::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct BatchCommandOptions {
+  std::string manifest;
+  int concurrency = 4;
+  std::string out_dir = ".";
+  std::string state;
+  std::string shard;
+  bool dry_run = false;
+  bool retry_failed = false;
+  bool force = false;
+  double wait_timeout = k_default_wait_timeout;
+};
+
+Result<std::pair<int, int>> parse_shard(const std::string& text) {
+  int k = 0, n = 0;
+  char slash = 0, extra = 0;
+  if (std::sscanf(text.c_str(), "%d%c%d%c", &k, &slash, &n, &extra) != 3 || slash != '/' || n < 1 ||
+      k < 1 || k > n)
+    return unexpected(ErrorCode::invalid_argument,
+                      "--shard " + text + " is not K/N with 1 <= K <= N.",
+                      "For example --shard 2/4 runs the second of four shards.");
+  return std::pair{k, n};
+}
+
+std::string head(const std::string& text, std::size_t n) {
+  std::string out = text.substr(0, n);
+  for (char& c : out)
+    if (c == '\n' || c == '\t') c = ' ';
+  return out.size() < text.size() ? out + "…" : out;
+}
+
+int batch_exit_code(const BatchReport& report) {
+  if (report.failed > 0) return k_exit_job_failed;
+  if (report.refused > 0) return k_exit_moderation;
+  for (const auto& job : report.jobs)
+    if (job.status != BatchStatus::downloaded)
+      return job.exit_code ? job.exit_code : k_exit_internal;
+  return k_exit_ok;
+}
+
+int run_batch_command(const BatchCommandOptions& o, AppContext& ctx) {
+  auto jobs = load_manifest(o.manifest, o.out_dir);
+  if (!jobs) return ctx.fail(jobs.error());
+  if (!o.shard.empty()) {
+    auto shard = parse_shard(o.shard);
+    if (!shard) return ctx.fail(shard.error());
+    *jobs = select_shard(*jobs, shard->first, shard->second);
+  }
+  BatchState state(o.state.empty() ? fs::path(o.out_dir) / ".sora-batch.json" : fs::path(o.state));
+  if (auto ok = state.load(); !ok) return ctx.fail(ok.error());
+
+  // Outputs that exist but this batch did not write are never replaced without --force.
+  std::string clashes;
+  for (const auto& job : *jobs) {
+    auto it = state.jobs().find(job.label);
+    bool ours = it != state.jobs().end() && it->second.status == BatchStatus::downloaded;
+    std::error_code ec;
+    if (!ours && !o.force && fs::exists(job.output, ec))
+      clashes += "\n  line " + std::to_string(job.line) + ": " + job.output.string();
+  }
+  if (!clashes.empty())
+    return ctx.fail(Error{ErrorCode::invalid_argument,
+                          "These outputs already exist:" + clashes,
+                          "Move them aside, choose another --out-dir, or pass --force.",
+                          0,
+                          {},
+                          {},
+                          {},
+                          {},
+                          {},
+                          {},
+                          true});
+
+  if (o.dry_run) {
+    for (const auto& job : *jobs) {
+      auto it = state.jobs().find(job.label);
+      std::string action = job.remix_of ? "remix " + *job.remix_of : "create";
+      if (it != state.jobs().end() && !it->second.video_id.empty())
+        action = it->second.status == BatchStatus::downloaded ? "done " + it->second.video_id
+                                                              : "resume " + it->second.video_id;
+      std::string line = job.label + "  " + action + "  \"" + head(job.request.prompt, 40) + "\"";
+      if (job.request.image) line += "  image " + job.request.image->string();
+      if (job.request.model) line += "  " + *job.request.model;
+      if (job.request.size) line += "  " + *job.request.size;
+      if (job.request.seconds) line += "  " + *job.request.seconds + "s";
+      print_line(line + "  -> " + job.output.string());
+    }
+    ctx.note(std::to_string(jobs->size()) + " jobs; nothing was sent (--dry-run).");
+    return k_exit_ok;
+  }
+
+  auto client = ctx.client();
+  if (!client) return ctx.fail(client.error());
+  ClientConfig config = (*client)->config();
+
+  Progress progress(ctx.show_progress());
+  std::mutex lock;
+  std::map<std::string, BatchStatus> now;
+  for (const auto& [label, s] : state.jobs())
+    now[label] = s.status;
+  auto started = std::chrono::steady_clock::now();
+  std::size_t total = jobs->size();
+  BatchOptions options;
+  options.concurrency = o.concurrency;
+  options.retry_failed = o.retry_failed;
+  options.overwrite = o.force;
+  options.wait_timeout =
+      std::chrono::milliseconds(static_cast<std::int64_t>(o.wait_timeout * 1000));
+  options.on_change = [&](const BatchJobState& s) {
+    std::lock_guard guard(lock);
+    BatchStatus before = now.count(s.label) ? now[s.label] : BatchStatus::pending;
+    now[s.label] = s.status;
+    if (s.status == BatchStatus::created && before != BatchStatus::created) {
+      const auto& job = *std::find_if(jobs->begin(), jobs->end(),
+                                      [&](const BatchJob& j) { return j.label == s.label; });
+      Video v;
+      v.id = s.video_id;
+      v.model = job.request.model.value_or("");
+      v.size = job.request.size.value_or("");
+      v.seconds = job.request.seconds.value_or("");
+      ctx.record_job("batch", v, job.request.prompt, s.output);
+    }
+    int queued = 0, running = 0, done = 0, failed = 0;
+    for (const auto& job : *jobs) {
+      auto status = now.count(job.label) ? now[job.label] : BatchStatus::pending;
+      switch (status) {
+      case BatchStatus::pending:
+        ++queued;
+        break;
+      case BatchStatus::created:
+      case BatchStatus::completed:
+        ++running;
+        break;
+      case BatchStatus::downloaded:
+        ++done;
+        break;
+      default:
+        ++failed;
+        break;
+      }
+    }
+    auto elapsed =
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+    std::string eta;
+    if (done > 0 && static_cast<std::size_t>(done + failed) < total) {
+      auto left = elapsed / done * static_cast<double>(total - done - failed);
+      eta = ", ETA " + std::to_string(static_cast<int>(left)) + "s";
+    }
+    bool milestone = s.status == BatchStatus::downloaded || s.status == BatchStatus::failed ||
+                     s.status == BatchStatus::refused || s.status == BatchStatus::error;
+    progress.status(
+        "batch: " + std::to_string(queued) + " queued, " + std::to_string(running) + " running, " +
+            std::to_string(done) + " done, " + std::to_string(failed) + " failed of " +
+            std::to_string(total) + eta +
+            (milestone ? "  (" + s.label + ": " + std::string(to_string(s.status)) + ")" : ""),
+        milestone);
+  };
+  auto report = run_batch(config, *jobs, state, options, exit_code_for);
+  progress.finish();
+  if (!report)
+    return ctx.fail(report.error(), "sora batch " + o.manifest + " (finished jobs are skipped)");
+
+  if (ctx.options.json) {
+    for (const auto& s : report->jobs) {
+      nlohmann::ordered_json j;
+      j["id"] = s.label;
+      j["video_id"] = s.video_id.empty() ? nullptr : nlohmann::ordered_json(s.video_id);
+      j["status"] = std::string(to_string(s.status));
+      j["output"] = s.output;
+      j["error"] = s.error.empty() ? nullptr : nlohmann::ordered_json(s.error);
+      j["earlier_run"] = s.from_earlier_run;
+      print_line(j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+    }
+  } else {
+    std::vector<std::vector<std::string>> rows;
+    std::vector<std::size_t> widths(4, 0);
+    for (const auto& s : report->jobs) {
+      rows.push_back({s.label, std::string(to_string(s.status)) + (s.from_earlier_run ? "*" : ""),
+                      s.video_id.empty() ? "-" : s.video_id, s.error.empty() ? s.output : s.error});
+      for (std::size_t i = 0; i < 4; ++i)
+        widths[i] = std::max(widths[i], rows.back()[i].size());
+    }
+    for (const auto& row : rows) {
+      std::string line;
+      for (std::size_t i = 0; i < row.size(); ++i)
+        line +=
+            row[i] + (i + 1 < row.size() ? std::string(widths[i] - row[i].size() + 2, ' ') : "");
+      print_line(line);
+    }
+  }
+  ctx.note(std::to_string(report->completed) + " downloaded, " + std::to_string(report->failed) +
+           " failed, " + std::to_string(report->refused) + " refused, " +
+           std::to_string(report->errors) + " unfinished; " + std::to_string(report->requests) +
+           " requests; state in " + state.path().string() +
+           (std::any_of(report->jobs.begin(), report->jobs.end(),
+                        [](const BatchJobState& s) { return s.from_earlier_run; })
+                ? " (* from an earlier run)"
+                : ""));
+  return batch_exit_code(*report);
+}
+
+} // namespace
+
+Command register_batch(CLI::App& app, AppContext& ctx) {
+  auto o = std::make_shared<BatchCommandOptions>();
+  auto* sub = app.add_subcommand("batch", "Run every job of a manifest (JSON Lines or CSV)");
+  sub->add_option("manifest", o->manifest,
+                  "One job per line: prompt or prompt_file, image, "
+                  "model, seconds, size, output, id, remix_of")
+      ->required()
+      ->type_name("MANIFEST");
+  sub->add_option("-j,--concurrency", o->concurrency, "Jobs in flight at once")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+  sub->add_option("--out-dir", o->out_dir, "Where outputs go (relative `output` paths too)")
+      ->type_name("DIR")
+      ->capture_default_str();
+  sub->add_option("--state", o->state, "State file (default DIR/.sora-batch.json)")
+      ->type_name("FILE");
+  sub->add_option("--shard", o->shard, "Run shard K of N (every N-th job from the K-th)")
+      ->type_name("K/N");
+  sub->add_flag("--dry-run", o->dry_run, "Check the manifest and show the plan; send nothing");
+  sub->add_flag("--retry-failed", o->retry_failed, "Create failed or refused jobs anew");
+  sub->add_flag("-f,--force", o->force, "Replace output files that already exist");
+  sub->add_option("--wait-timeout", o->wait_timeout, "Give up waiting for a job after SECONDS")
+      ->type_name("SECONDS")
+      ->check(positive_seconds)
+      ->capture_default_str();
+  sub->footer(
+      "The whole manifest is checked before anything is sent. A rerun skips finished jobs,\n"
+      "resumes started ones by id and never creates a job twice. Exit 0 when every job\n"
+      "was downloaded, 6 if any failed, 7 if any was refused by content policy.");
+  return {sub, [o, &ctx] { return run_batch_command(*o, ctx); }};
+}
+
+} // namespace sora::cli

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# sora batch: a manifest of jobs run concurrently, resumable, never creating a job twice.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+export XDG_STATE_HOME="$T/state"
+start_mock
+posts() { reqpy "len(reqs('POST', r'/videos(/[^/]+/remix)?$'))"; }
+
+mkdir -p "$T/m"
+cp "$SORA_TEST_DATA/photo-720x1280.jpg" "$T/m/portrait.jpg"
+printf 'a prompt kept in a file\n' >"$T/m/shot.txt"
+cat >"$T/m/jobs.jsonl" <<'JSONL'
+{"id":"lake","prompt":"a calm lake at dawn","image":"portrait.jpg"}
+{"id":"city","prompt_file":"shot.txt","seconds":"8","size":"1280x720"}
+{"id":"lake-remix","prompt":"the same lake at night","remix_of":"lake"}
+{"id":"broken","prompt":"this one mock:fail s"}
+{"prompt":"an unlabelled job","output":"named/clip.mp4"}
+JSONL
+
+case_ "a bad manifest is refused with line numbers before anything is sent"
+printf '{"prompt":"ok"}\n{"prompt":"x","seconds":"10"}\n{"prompt":""}\n' >"$T/bad.jsonl"
+clear_requests
+expect_exit 2 -- sora batch "$T/bad.jsonl" --out-dir "$T/bad-out"
+assert_contains "$ERR" "line 2"
+assert_contains "$ERR" "line 3"
+assert_no_requests
+
+case_ "--dry-run shows the plan and sends nothing"
+expect_exit 0 -- sora batch "$T/m/jobs.jsonl" --out-dir "$T/out" --dry-run
+assert_lines "$OUT" 5
+assert_contains "$OUT" "remix lake"
+assert_no_requests
+
+case_ "a batch runs every job; one failure gives exit 6 and the others still finish"
+expect_exit 6 -- sora batch "$T/m/jobs.jsonl" --out-dir "$T/out" --concurrency 3
+for f in lake city lake-remix named/clip; do assert_same "$T/out/$f.mp4" "$SORA_TEST_DATA/sample-clip.mp4"; done
+assert_no_file "$T/out/broken.mp4"
+assert_eq "$(posts)" 5 "creates and remixes sent"
+assert_req "any(r['fields'].get('input_reference', {}).get('filename') == 'portrait.jpg' for r in reqs('POST', r'/videos$'))" \
+  "the image of line 1 was uploaded"
+assert_req "any(r.get('json') and r['json'].get('seconds') == '8' and r['json'].get('size') == '1280x720' for r in reqs('POST', r'/videos$'))" \
+  "line 2's settings were sent"
+assert_contains "$OUT" "broken"
+assert_file "$T/out/.sora-batch.json"
+assert_eq "$(wc -l <"$XDG_STATE_HOME/sora/jobs.jsonl" | tr -d ' ')" 5 "every started job is journaled"
+
+case_ "a rerun skips finished jobs, keeps the failure, and creates nothing"
+clear_requests
+expect_exit 6 -- sora batch "$T/m/jobs.jsonl" --out-dir "$T/out" --json
+assert_eq "$(posts)" 0 "creates on rerun"
+assert_json_lines "$OUT" 5
+assert_contains "$OUT" '"earlier_run":true'
+assert_contains "$OUT" '"status":"failed"'
+
+case_ "--retry-failed creates only the failed job anew"
+clear_requests
+expect_exit 6 -- sora batch "$T/m/jobs.jsonl" --out-dir "$T/out" --retry-failed
+assert_eq "$(posts)" 1 "creates with --retry-failed"
+
+case_ "a job with an id is resumed, never created again"
+cat >"$T/m/slow.jsonl" <<'JSONL'
+{"id":"s1","prompt":"mock:never one"}
+{"id":"s2","prompt":"mock:never two"}
+JSONL
+clear_requests
+expect_exit 8 -- sora batch "$T/m/slow.jsonl" --out-dir "$T/slow" --wait-timeout 1
+assert_eq "$(posts)" 2 "first run creates"
+clear_requests
+expect_exit 8 -- sora batch "$T/m/slow.jsonl" --out-dir "$T/slow" --wait-timeout 1
+assert_eq "$(posts)" 0 "a rerun must not create again"
+assert_req "len(reqs('GET', r'/videos/[^/]+$')) >= 2" "the rerun polls the existing jobs"
+
+case_ "shards split a manifest without overlap"
+clear_requests
+expect_exit 0 -- sora batch "$T/m/jobs.jsonl" --out-dir "$T/sh" --state "$T/sh1.json" --shard 1/2 --retry-failed --dry-run
+s1="$(cut -d' ' -f1 "$OUT" | sort)"
+expect_exit 0 -- sora batch "$T/m/jobs.jsonl" --out-dir "$T/sh" --state "$T/sh2.json" --shard 2/2 --dry-run
+s2="$(cut -d' ' -f1 "$OUT" | sort)"
+assert_eq "$(printf '%s\n%s\n' "$s1" "$s2" | sort | uniq -d | wc -l | tr -d ' ')" 0 "jobs in both shards"
+assert_eq "$(printf '%s\n%s\n' "$s1" "$s2" | grep -c .)" 5 "jobs across shards"
+expect_exit 2 -- sora batch "$T/m/jobs.jsonl" --shard 3/2
+
+case_ "existing outputs are never replaced without --force"
+mkdir -p "$T/keep"
+printf 'precious' >"$T/keep/lake.mp4"
+clear_requests
+expect_exit 2 -- sora batch "$T/m/jobs.jsonl" --out-dir "$T/keep"
+assert_contains "$ERR" "lake.mp4"
+assert_no_requests
+assert_eq "$(cat "$T/keep/lake.mp4")" precious "kept file"
+
+case_ "CSV manifests and a rate limit that slows the batch"
+stop_mock
+start_mock --fault create-429
+printf 'id,prompt,seconds\none,"a lake, at dawn",4\ntwo,"a city",8\n' >"$T/m/jobs.csv"
+expect_exit 0 -- sora batch "$T/m/jobs.csv" --out-dir "$T/csv" --concurrency 2
+assert_mp4 "$T/csv/one.mp4"
+assert_mp4 "$T/csv/two.mp4"
