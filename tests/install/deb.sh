@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# install.deb: `cpack -G DEB` makes one package named sora that declares its runtime libraries
+# and holds the binaries, man pages, completions and the library; unpacked into a scratch root,
+# the binaries run.
+source "$(dirname "$0")/lib.sh"
+: "${CPACK_COMMAND:?}" "${SORA_VERSION:?}" "${SORA_LIBDIR:?}"
+command -v dpkg-deb >/dev/null || skip "dpkg-deb is not installed (not a Debian system)"
+
+step "cpack -G DEB"
+run "$T/cpack.log" "$CPACK_COMMAND" --config "$SORA_BUILD_DIR/CPackConfig.cmake" -G DEB -B "$T/out"
+shopt -s nullglob
+debs=("$T"/out/*.deb)
+assert_eq "${#debs[@]}" "1" "number of .deb files"
+deb="${debs[0]}"
+arch="$(dpkg --print-architecture)"
+assert_eq "$(basename "$deb")" "sora_${SORA_VERSION}_${arch}.deb" "package file name"
+
+step "control fields"
+assert_eq "$(dpkg-deb -f "$deb" Package)" "sora" "Package"
+assert_eq "$(dpkg-deb -f "$deb" Version)" "$SORA_VERSION" "Version"
+depends="$(dpkg-deb -f "$deb" Depends)"
+echo "Depends: $depends"
+for want in "libcurl4 (>= 7.88)" "libc6" "libstdc++6" "libcpp-httplib0.11"; do
+  [[ "$depends" == *"$want"* ]] || fail "Depends lacks '$want': $depends"
+done
+
+step "contents"
+dpkg-deb -c "$deb" | awk '{print $NF}' >"$T/contents"
+for f in ./usr/bin/sora ./usr/bin/sora-mock ./usr/share/man/man1/sora.1 \
+  ./usr/share/man/man1/sora-mock.1 ./usr/share/bash-completion/completions/sora \
+  ./usr/share/zsh/vendor-completions/_sora ./usr/share/fish/vendor_completions.d/sora.fish \
+  ./usr/include/sora/client.hpp "./usr/$SORA_LIBDIR/libsora_core.a" \
+  "./usr/$SORA_LIBDIR/cmake/sora/soraConfig.cmake" "./usr/$SORA_LIBDIR/pkgconfig/sora.pc"; do
+  grep -qxF -- "$f" "$T/contents" || fail "the package lacks $f"
+done
+if grep -q '^\./usr/local/' "$T/contents"; then fail "the package installs under /usr/local"; fi
+
+step "dpkg -x and run"
+dpkg -x "$deb" "$T/root"
+assert_eq "$("$T/root/usr/bin/sora" --version)" "sora $SORA_VERSION" "sora --version"
+assert_eq "$("$T/root/usr/bin/sora-mock" --version)" "sora-mock $SORA_VERSION" "sora-mock --version"
+# The packaged scripts are what the packaged binary generates.
+"$T/root/usr/bin/sora" completion fish |
+  cmp -s - "$T/root/usr/share/fish/vendor_completions.d/sora.fish" ||
+  fail "packaged fish completion differs from 'sora completion fish'"
+if command -v groff >/dev/null; then
+  groff -man -Tutf8 -ww -z "$T/root/usr/share/man/man1/sora.1" 2>"$T/groff.err" ||
+    fail "groff failed on the packaged sora.1"
+  [[ ! -s "$T/groff.err" ]] || fail "groff warnings on the packaged sora.1: $(head -5 "$T/groff.err")"
+fi
