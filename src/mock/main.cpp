@@ -2,6 +2,7 @@
 #include "server.hpp"
 
 #include <CLI/CLI.hpp>
+#include <cli11_doc.hpp>
 
 #include <pthread.h>
 #include <signal.h>
@@ -19,6 +20,26 @@ namespace {
 
 constexpr int k_exit_usage = 2;
 constexpr int k_exit_failure = 1;
+
+/// sora-mock(1), from the same option definitions as --help.
+std::string man_page(const CLI::App& app) {
+  cli_doc::ManPage page;
+  page.source = std::string("sora-mock ") + SORA_MOCK_VERSION;
+  page.description = {
+      "It serves the Videos API under /v1 (create, retrieve, list, delete, remix and content "
+      "downloads with Range) from memory: a job finishes after --polls status requests. Faults "
+      "injected with --fault let clients be tested against failures. It is a test tool: it "
+      "keeps nothing on disk and is not hardened for untrusted networks.",
+      "GET /_mock/health answers when it is ready; GET /_mock/requests returns the log of "
+      "requests received and DELETE /_mock/requests clears it."};
+  page.sections.push_back({"EXIT STATUS", cli_doc::definition_list({
+                                              {"0", "stopped by SIGINT or SIGTERM"},
+                                              {"1", "cannot listen or write the port file"},
+                                              {"2", "usage error"},
+                                          })});
+  page.sections.push_back({"SEE ALSO", "\\fBsora\\fR(1)\n"});
+  return cli_doc::render(app, page);
+}
 
 /// Writes "PORT\n" to `path` via a temporary file and a rename, so readers never see half.
 bool write_port_file(const std::string& path, int port) {
@@ -84,7 +105,18 @@ int main(int argc, char** argv) {
   app.add_option("--delay-ms", options.delay_ms, "Delay of the create-delay fault")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  app.add_option("--latency-ms", options.latency_ms, "Delay every API response by MS")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
   app.add_flag("--quiet", options.quiet, "Do not log one line per request");
+  app.add_flag_callback(
+         "--generate-man",
+         [&app] {
+           std::cout << man_page(app);
+           throw CLI::Success();
+         },
+         "Print the man page (roff) and exit")
+      ->group(""); // hidden; the build writes sora-mock.1 with it
 
   try {
     app.parse(argc, argv);

@@ -9,13 +9,14 @@
 #include <algorithm>
 #include <cctype>
 #include <charconv>
+#include <chrono>
 #include <cstdio>
 
 namespace sora_mock {
 namespace {
 
 constexpr std::size_t k_payload_max = 128 * 1024 * 1024;
-constexpr std::size_t k_worker_threads = 32;
+constexpr std::size_t k_worker_threads = 64; // >= clients' concurrency with --latency-ms
 
 constexpr std::string_view k_missing_key_message =
     "You didn't provide an API key. You need to provide your API key in an Authorization header "
@@ -143,11 +144,15 @@ MockServer::MockServer(Options options)
           make_source("image/jpeg", "jpg", assets::sample_spritesheet(), m_options.spritesheet)} {
   m_http.new_task_queue = [] { return new httplib::ThreadPool(k_worker_threads); };
   m_http.set_payload_max_length(k_payload_max);
+  // Responses go out as two writes (headers, body); with Nagle the body would wait for the
+  // client's delayed ACK (40 ms on Linux). Accepted sockets inherit this from the listener.
+  m_http.set_tcp_nodelay(true);
   // httplib's default also sets SO_REUSEPORT, which would let a second mock silently share
   // (and load-balance) a busy port instead of failing to bind.
-  m_http.set_socket_options([](socket_t sock) {
+  m_http.set_socket_options([this](socket_t sock) {
     int yes = 1;
     ::setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof(yes));
+    m_listen_socket = sock; // the last one tried is the one bound
   });
 
   const auto handler = [this](const httplib::Request& req, httplib::Response& res) {
@@ -201,8 +206,17 @@ MockServer::MockServer(Options options)
 }
 
 int MockServer::bind() {
-  if (m_options.port == 0) return m_http.bind_to_any_port(m_options.host);
-  return m_http.bind_to_port(m_options.host, m_options.port) ? m_options.port : -1;
+  int port = -1;
+  if (m_options.port == 0) {
+    port = m_http.bind_to_any_port(m_options.host);
+  } else if (m_http.bind_to_port(m_options.host, m_options.port)) {
+    port = m_options.port;
+  }
+  // libcpp-httplib 0.11 listens with a backlog of 5, compiled into the library: 16 clients
+  // connecting at once overflow it and the dropped SYNs are retried only after 1 s. Calling
+  // listen again on the bound socket raises the backlog (Linux allows it).
+  if (port >= 0 && m_listen_socket >= 0) ::listen(m_listen_socket, SOMAXCONN);
+  return port;
 }
 
 bool MockServer::listen() {
@@ -233,6 +247,9 @@ void MockServer::handle(const httplib::Request& req, httplib::Response& res) {
     handle_mock(req, res, route);
     return;
   }
+  // --latency-ms: every API answer waits as if the server were far away (cut short on stop).
+  if (m_options.latency_ms > 0)
+    m_shutdown.wait_for(std::chrono::milliseconds(m_options.latency_ms));
   const auto entry = m_log.begin(req);
   const bool authorized = handle_api(req, res, route, range_header);
   m_log.finish(entry, authorized, res.status);

@@ -29,6 +29,7 @@ struct Options {
   std::string spritesheet;
   std::vector<Fault> faults;
   int delay_ms = 5000;
+  int latency_ms = 0; // added before every API response (benchmarks)
   bool quiet = false;
 };
 
@@ -74,6 +75,7 @@ private:
   Shutdown m_shutdown;
   std::array<MediaSource, 3> m_media; // video, thumbnail, spritesheet
   std::mutex m_stderr_mutex;
+  int m_listen_socket = -1; // set by the socket options callback, before bind
 };
 
 } // namespace sora_mock
