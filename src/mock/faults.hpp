@@ -23,9 +23,11 @@ enum class Fault {
   never_complete,
   create_delay,
   unauthorized,
+  expired,
+  content_redirect,
 };
 
-inline constexpr std::size_t k_fault_count = 11;
+inline constexpr std::size_t k_fault_count = 13;
 
 /// The fault called `name` (e.g. "create-429"), or nullopt if there is none.
 std::optional<Fault> parse_fault(std::string_view name);

@@ -11,6 +11,7 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 
 namespace sora_mock {
 namespace {
@@ -216,6 +217,7 @@ int MockServer::bind() {
   // connecting at once overflow it and the dropped SYNs are retried only after 1 s. Calling
   // listen again on the bound socket raises the backlog (Linux allows it).
   if (port >= 0 && m_listen_socket >= 0) ::listen(m_listen_socket, SOMAXCONN);
+  m_port = port;
   return port;
 }
 
@@ -263,6 +265,26 @@ void MockServer::handle_mock(const httplib::Request& req, httplib::Response& res
   if (route == "/_mock/requests" && req.method == "DELETE") {
     m_log.clear();
     return send_json(res, 200, Json{{"ok", true}});
+  }
+  if (route.rfind("/_mock/redirected/", 0) == 0 && get) {
+    // The target of content-redirect: logged like an API request, with `authorized` telling
+    // whether credentials were sent (they must not be: it is another origin).
+    const auto entry = m_log.begin(req);
+    const std::string id = route.substr(std::strlen("/_mock/redirected/"));
+    std::size_t index = 0;
+    const auto variant = req.get_param_value("variant");
+    std::from_chars(variant.data(), variant.data() + variant.size(), index);
+    index %= m_media.size();
+    const auto job = m_store.find(id);
+    if (!job) {
+      send_error(res, not_found_video(id));
+    } else if (auto error =
+                   serve_media(req, res, m_media[index], id + "." + m_media[index].extension,
+                               req.get_header_value("Range"), m_faults, m_shutdown)) {
+      send_error(res, *error);
+    }
+    m_log.finish(entry, req.has_header("Authorization") || req.has_header("api-key"), res.status);
+    return;
   }
   const bool known = route == "/_mock/health" || route == "/_mock/requests";
   ApiError error = invalid_request((known ? "Invalid method for URL (" : "Invalid URL (") +
@@ -459,6 +481,11 @@ void MockServer::retrieve(httplib::Response& res, const std::string& id) {
   if (job->status == VideoStatus::queued || job->status == VideoStatus::in_progress) {
     res.set_header("openai-poll-after-ms", std::to_string(m_options.poll_after_ms));
   }
+  if (m_faults.enabled(Fault::expired) && job->status == VideoStatus::completed) {
+    auto expired = *job; // finished long enough ago that its files are gone
+    expired.expires_at = expired.completed_at.value_or(0) - 1;
+    return send_json(res, 200, video_json(expired));
+  }
   send_json(res, 200, video_json(*job));
 }
 
@@ -487,6 +514,18 @@ void MockServer::content(const httplib::Request& req, httplib::Response& res, co
   if (job->status != VideoStatus::completed) {
     return send_error(res, invalid_request("Video is not ready yet (status: " +
                                            std::string(status_name(job->status)) + ")."));
+  }
+  if (m_faults.enabled(Fault::expired)) {
+    ApiError gone = invalid_request("The files of video " + id + " have expired.");
+    gone.status = 410;
+    return send_error(res, gone);
+  }
+  if (m_faults.enabled(Fault::content_redirect) && req.path.rfind("/_mock/", 0) != 0) {
+    // Another origin for the same server: credentials must not follow the redirect.
+    res.status = 302;
+    res.set_header("Location", "http://localhost:" + std::to_string(m_port) + "/_mock/redirected/" +
+                                   id + "?variant=" + std::to_string(index));
+    return;
   }
   const auto& source = m_media[index];
   if (auto error = serve_media(req, res, source, id + "." + source.extension, range_header,

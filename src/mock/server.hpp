@@ -68,6 +68,7 @@ private:
   void log_line(const httplib::Request& req, const httplib::Response& res);
 
   Options m_options;
+  int m_port = 0; ///< the bound port, for redirect URLs
   httplib::Server m_http;
   Store m_store;
   Faults m_faults;

@@ -58,3 +58,34 @@ assert_contains "$ERR" "SORA_API_KEY"
 case_ "--insecure says so"
 expect_exit 0 -- sora --insecure list
 assert_contains "$ERR" "verification is off"
+
+case_ "content past its expires_at is reported as expired, with the time (exit 5)"
+stop_mock
+start_mock --fault expired
+id="$(create_id --prompt "an old clip")"
+expect_exit 0 -- sora wait "$id"
+expect_exit 5 -- sora download "$id" -o "$T/old.mp4"
+assert_contains "$ERR" "expired at"
+assert_no_file "$T/old.mp4"
+assert_no_file "$T/old.mp4.part"
+
+case_ "a redirect to another origin is followed without the API key"
+stop_mock
+start_mock --api-key "$SORA_API_KEY" --fault content-redirect
+id="$(create_id --prompt "a clip on a CDN")"
+expect_exit 0 -- sora wait "$id"
+expect_exit 0 -- sora download "$id" -o "$T/cdn.mp4"
+assert_same "$T/cdn.mp4" "$SORA_TEST_DATA/sample-clip.mp4"
+assert_req "[r['status'] for r in reqs('GET', r'/content$')] == [302]" "the API answered with a redirect"
+assert_req "[r['authorized'] for r in log if r['path'].startswith('/_mock/redirected/')] == [False]" \
+  "the other origin must get no credentials"
+
+case_ "a local failure to write the result is exit 1"
+stop_mock
+start_mock
+id="$(create_id --prompt "nowhere to put it")"
+expect_exit 0 -- sora wait "$id"
+code=0
+"$SORA_BIN" download "$id" -o - >/dev/full 2>"$T/full.err" || code=$?
+assert_eq "$code" 1 "exit code writing to a full disk"
+assert_contains "$T/full.err" "stdout"

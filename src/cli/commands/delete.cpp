@@ -1,7 +1,6 @@
 // `sora delete`: remove videos and their files from the server.
 #include "commands/commands.hpp"
-#include "exit_codes.hpp"
-#include "output.hpp"
+#include "commands/job_flow.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -15,24 +14,13 @@ Command register_delete(CLI::App& app, AppContext& ctx) {
   sub->add_option("ids", *ids, "Video ids (or @last, @N)")->required()->type_name("ID...");
   sub->footer("Prints each deleted id; with several ids, the exit code is the first failure's.");
   return {sub, [ids, &ctx] {
-            auto client = ctx.client();
-            if (!client) return ctx.fail(client.error());
-            int code = k_exit_ok;
-            for (const auto& reference : *ids) {
-              auto resolved = ctx.resolve_id(reference);
-              if (!resolved) return ctx.fail(resolved.error());
-              const std::string& id = *resolved;
-              auto deleted = (*client)->remove(id);
-              if (!deleted) {
-                int failed = ctx.fail(deleted.error());
-                if (code == k_exit_ok) code = failed;
-                if (failed == k_exit_interrupted) return failed;
-                continue;
-              }
-              print_line(ctx.options.json ? deleted->raw_json
-                                          : (deleted->id.empty() ? id : deleted->id));
-            }
-            return code;
+            return for_each_id(ctx, *ids,
+                               [&](Client& client, const std::string& id) -> Result<std::string> {
+                                 auto deleted = client.remove(id);
+                                 if (!deleted) return unexpected(std::move(deleted).error());
+                                 if (ctx.options.json) return deleted->raw_json;
+                                 return deleted->id.empty() ? id : deleted->id;
+                               });
           }};
 }
 

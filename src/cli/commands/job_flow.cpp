@@ -91,6 +91,31 @@ Result<void> check_output(const std::string& output, bool force) {
   return {};
 }
 
+int for_each_id(AppContext& ctx, const std::vector<std::string>& references,
+                const std::function<Result<std::string>(Client&, const std::string&)>& step,
+                const std::function<std::string(const Error&, const std::string&)>& resume) {
+  std::vector<std::string> ids;
+  for (const auto& reference : references) {
+    auto id = ctx.resolve_id(reference);
+    if (!id) return ctx.fail(id.error());
+    ids.push_back(std::move(*id));
+  }
+  auto client = ctx.client();
+  if (!client) return ctx.fail(client.error());
+  int code = k_exit_ok;
+  for (const auto& id : ids) {
+    auto line = step(**client, id);
+    if (line) {
+      print_line(*line);
+      continue;
+    }
+    int failed = ctx.fail(line.error(), resume ? resume(line.error(), id) : "");
+    if (failed == k_exit_interrupted) return failed;
+    if (code == k_exit_ok) code = failed;
+  }
+  return code;
+}
+
 std::string default_output(const std::string& id, Variant variant) {
   return safe_file_name(id) + std::string(file_extension(variant));
 }

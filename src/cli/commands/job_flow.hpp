@@ -5,7 +5,9 @@
 
 #include <sora/client.hpp>
 
+#include <functional>
 #include <string>
+#include <vector>
 
 namespace CLI {
 class App;
@@ -46,6 +48,13 @@ Result<Video> wait_for(AppContext& ctx, Client& client, const std::string& id, d
 /// prints the path (unless `print_result` is false).
 int save_content(AppContext& ctx, Client& client, const std::string& id, Variant variant,
                  const std::string& output, bool force, bool print_result);
+
+/// Resolves every id (@last, @N) first, then runs `step` on each and prints the line it returns.
+/// A failure is reported (with the command `resume` gives, if any) and the other ids still run;
+/// the result is the first failure's exit code. An interrupt stops at once.
+int for_each_id(AppContext& ctx, const std::vector<std::string>& references,
+                const std::function<Result<std::string>(Client&, const std::string&)>& step,
+                const std::function<std::string(const Error&, const std::string&)>& resume = {});
 
 /// "ID.mp4" etc., safe to use as a file name.
 std::string default_output(const std::string& id, Variant variant);

@@ -1,6 +1,6 @@
 // `sora status`: show where one or more jobs are.
 #include "commands/commands.hpp"
-#include "exit_codes.hpp"
+#include "commands/job_flow.hpp"
 #include "output.hpp"
 
 #include <CLI/CLI.hpp>
@@ -16,23 +16,12 @@ Command register_status(CLI::App& app, AppContext& ctx) {
   sub->footer("One line per video: id, status, progress, model, size, duration, creation time.\n"
               "With several ids, every one is shown; the exit code is that of the first failure.");
   return {sub, [ids, &ctx] {
-            auto client = ctx.client();
-            if (!client) return ctx.fail(client.error());
-            int code = k_exit_ok;
-            for (const auto& reference : *ids) {
-              auto resolved = ctx.resolve_id(reference);
-              if (!resolved) return ctx.fail(resolved.error());
-              const std::string& id = *resolved;
-              auto video = (*client)->retrieve(id);
-              if (!video) {
-                int failed = ctx.fail(video.error());
-                if (code == k_exit_ok) code = failed;
-                if (failed == k_exit_interrupted) return failed;
-                continue;
-              }
-              print_line(ctx.options.json ? video->raw_json : video_row(*video));
-            }
-            return code;
+            return for_each_id(ctx, *ids,
+                               [&](Client& client, const std::string& id) -> Result<std::string> {
+                                 auto video = client.retrieve(id);
+                                 if (!video) return unexpected(std::move(video).error());
+                                 return ctx.options.json ? video->raw_json : video_row(*video);
+                               });
           }};
 }
 

@@ -30,33 +30,26 @@ Command register_wait(CLI::App& app, AppContext& ctx) {
   sub->footer(
       "Prints each video's status line when it is done. Exit 6 if a job failed, 7 if it\n"
       "was refused by content policy, 8 on timeout; with several ids, the first failure's.");
-  return {
-      sub, [o, &ctx] {
-        auto client = ctx.client();
-        if (!client) return ctx.fail(client.error());
-        auto deadline = std::chrono::steady_clock::now() +
-                        std::chrono::milliseconds(static_cast<std::int64_t>(o->timeout * 1000));
-        int code = k_exit_ok;
-        for (const auto& reference : o->ids) {
-          auto resolved = ctx.resolve_id(reference);
-          if (!resolved) return ctx.fail(resolved.error());
-          const std::string& id = *resolved;
-          double left =
-              std::chrono::duration<double>(deadline - std::chrono::steady_clock::now()).count();
-          auto video = wait_for(ctx, **client, id, std::max(left, 0.001));
-          if (!video) {
-            bool resumable = video.error().code == ErrorCode::wait_timeout ||
-                             exit_code_for(video.error()) == k_exit_interrupted ||
-                             exit_code_for(video.error()) == k_exit_unavailable;
-            int failed = ctx.fail(video.error(), resumable ? "sora wait " + id : "");
-            if (code == k_exit_ok) code = failed;
-            if (failed == k_exit_interrupted) return failed;
-            continue;
-          }
-          print_line(ctx.options.json ? video->raw_json : video_row(*video));
-        }
-        return code;
-      }};
+  return {sub, [o, &ctx] {
+            auto deadline = std::chrono::steady_clock::now() +
+                            std::chrono::milliseconds(static_cast<std::int64_t>(o->timeout * 1000));
+            return for_each_id(
+                ctx, o->ids,
+                [&](Client& client, const std::string& id) -> Result<std::string> {
+                  double left =
+                      std::chrono::duration<double>(deadline - std::chrono::steady_clock::now())
+                          .count();
+                  auto video = wait_for(ctx, client, id, std::max(left, 0.001));
+                  if (!video) return unexpected(std::move(video).error());
+                  return ctx.options.json ? video->raw_json : video_row(*video);
+                },
+                [](const Error& error, const std::string& id) {
+                  int code = exit_code_for(error);
+                  bool resumable = code == k_exit_wait_timeout || code == k_exit_interrupted ||
+                                   code == k_exit_unavailable;
+                  return resumable ? "sora wait " + id : std::string();
+                });
+          }};
 }
 
 } // namespace sora::cli
