@@ -25,9 +25,10 @@ enum class Fault {
   unauthorized,
   expired,
   content_redirect,
+  content_stall,
 };
 
-inline constexpr std::size_t k_fault_count = 13;
+inline constexpr std::size_t k_fault_count = 14;
 
 /// The fault called `name` (e.g. "create-429"), or nullopt if there is none.
 std::optional<Fault> parse_fault(std::string_view name);

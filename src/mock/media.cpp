@@ -40,9 +40,9 @@ std::string_view trim(std::string_view text) {
 class Reader {
 public:
   Reader(const MediaSource& source, int fd, std::uint64_t base, std::uint64_t stop_at, bool slow,
-         Shutdown& shutdown)
+         bool stall, Shutdown& shutdown)
       : m_embedded(source.embedded), m_fd(fd), m_base(base), m_stop_at(stop_at), m_slow(slow),
-        m_shutdown(shutdown) {}
+        m_stall(stall), m_shutdown(shutdown) {}
   Reader(const Reader&) = delete;
   Reader& operator=(const Reader&) = delete;
   ~Reader() {
@@ -52,7 +52,12 @@ public:
   /// Writes the next chunk at `offset` (relative to the response body) into `sink`.
   /// False ends the response early: shutdown, a write failure, a short file, or content-drop.
   bool provide(std::size_t offset, httplib::DataSink& sink) {
-    if (m_shutdown.requested() || offset >= m_stop_at) return false;
+    if (m_shutdown.requested()) return false;
+    if (offset >= m_stop_at) {
+      // content-stall: the connection stays open with nothing moving, then ends.
+      if (m_stall) m_shutdown.wait_for(std::chrono::seconds(30));
+      return false;
+    }
     if (m_slow && m_started && m_shutdown.wait_for(k_slow_pause)) return false;
     m_started = true;
     const auto want = static_cast<std::size_t>(
@@ -74,6 +79,7 @@ private:
   std::uint64_t m_base;
   std::uint64_t m_stop_at;
   bool m_slow;
+  bool m_stall;
   bool m_started = false;
   Shutdown& m_shutdown;
   std::vector<char> m_buffer;
@@ -180,9 +186,10 @@ std::optional<ApiError> serve_media(const httplib::Request& req, httplib::Respon
 
   const bool head = req.method == "HEAD";
   const bool drop = !head && faults.take_once(Fault::content_drop);
+  const bool stall = !head && !drop && faults.take_once(Fault::content_stall);
   const bool slow = !head && faults.enabled(Fault::content_slow);
-  auto reader =
-      std::make_shared<Reader>(source, fd, base, drop ? length / 2 : length, slow, shutdown);
+  auto reader = std::make_shared<Reader>(source, fd, base, drop || stall ? length / 2 : length,
+                                         slow, stall, shutdown);
   res.set_content_provider(static_cast<std::size_t>(length), source.content_type,
                            [reader](std::size_t offset, std::size_t, httplib::DataSink& sink) {
                              return reader->provide(offset, sink);

@@ -89,3 +89,14 @@ code=0
 "$SORA_BIN" download "$id" -o - >/dev/full 2>"$T/full.err" || code=$?
 assert_eq "$code" 1 "exit code writing to a full disk"
 assert_contains "$T/full.err" "stdout"
+
+case_ "a stalled transfer is given up after --stall-timeout and resumed from the .part"
+stop_mock
+start_mock --fault content-stall
+id="$(create_id --prompt "a stalled river")"
+expect_exit 0 -- sora wait "$id"
+timed_expect_exit 0 -- sora download "$id" -o "$T/stalled.mp4" --stall-timeout 1
+((ELAPSED < 10)) || fail "the stalled transfer took ${ELAPSED}s to give up"
+assert_same "$T/stalled.mp4" "$SORA_TEST_DATA/sample-clip.mp4"
+assert_req "[r['status'] for r in reqs('GET', r'/content$')] == [200, 206]" \
+  "the stalled transfer, then a Range request for the rest"
