@@ -37,7 +37,8 @@ gen=()
 [[ -n "${CMAKE_GENERATOR:-}" ]] && gen=(-G "$CMAKE_GENERATOR")
 run "$T/configure.log" "$CMAKE_COMMAND" -S "$HERE/consumer" -B "$T/consumer-build" "${gen[@]}" \
   -DCMAKE_BUILD_TYPE=Release "-DCMAKE_PREFIX_PATH=$P" "-DCMAKE_CXX_COMPILER=$CXX" \
-  -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF
+  -DCMAKE_FIND_USE_PACKAGE_REGISTRY=OFF -DCMAKE_FIND_USE_SYSTEM_PACKAGE_REGISTRY=OFF \
+  "-DCMAKE_CXX_FLAGS=${SORA_CONSUMER_FLAGS:-}"
 assert_grep "$T/configure.log" "sora_DIR: $P/" "the consumer's configure log (sora_DIR under the prefix)"
 run "$T/build.log" "$CMAKE_COMMAND" --build "$T/consumer-build"
 expected="sora $SORA_VERSION
@@ -54,7 +55,8 @@ assert_eq "$(pkg-config --modversion sora)" "$SORA_VERSION" "pkg-config --modver
 flags="$(pkg-config --cflags --libs sora)"
 [[ "$flags" == *"-I$T/moved/"* ]] || fail "pkg-config paths do not follow the moved prefix: $flags"
 # shellcheck disable=SC2086 # flags are words
-run "$T/pkgconfig.log" "$CXX" -std=c++20 -Wall -Wextra -Werror "$HERE/consumer/main.cpp" \
+# shellcheck disable=SC2086 # SORA_CONSUMER_FLAGS holds zero or more flags
+run "$T/pkgconfig.log" "$CXX" -std=c++20 -Wall -Wextra -Werror ${SORA_CONSUMER_FLAGS:-} "$HERE/consumer/main.cpp" \
   -o "$T/app-pc" $flags
 "$T/app-pc" "$SORA_TEST_DATA/photo-720x1280.jpg" >"$T/pc.out" || fail "the pkg-config build failed to run"
 assert_grep "$T/pc.out" '^720x1280 image/jpeg$' "pkg-config consumer output"
