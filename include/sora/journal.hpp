@@ -26,8 +26,8 @@ struct JournalEntry {
   std::string raw_json; ///< the line as stored
 };
 
-/// An append-only JSON Lines file. Appends are one write(2) each, flushed to disk, so a crash or
-/// a closed terminal right after a create still leaves the id on disk.
+/// An append-only JSON Lines file. Appends are one write(2) each, so a crash of sora or a closed
+/// terminal right after a create still leaves the id in the file.
 class Journal {
 public:
   explicit Journal(std::filesystem::path path) : m_path(std::move(path)) {}
