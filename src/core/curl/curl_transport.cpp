@@ -272,6 +272,8 @@ private:
       curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
       curl_easy_setopt(c, CURLOPT_READDATA, &t);
       auto size = static_cast<curl_off_t>(request.body->size());
+      if (size > 1024 * 1024) // big uploads (images) move in 1 MiB reads instead of 64 KiB
+        curl_easy_setopt(c, CURLOPT_UPLOAD_BUFFERSIZE, 1024L * 1024L);
       curl_easy_setopt(
           c, request.method == "POST" ? CURLOPT_POSTFIELDSIZE_LARGE : CURLOPT_INFILESIZE_LARGE,
           size);
