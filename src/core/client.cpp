@@ -49,12 +49,6 @@ constexpr std::chrono::milliseconds k_first_poll{1000};
 constexpr std::chrono::milliseconds k_max_poll{15'000};
 constexpr std::chrono::milliseconds k_min_poll{10};
 
-std::int64_t unix_now() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
-
 bool is_success(int status) {
   return status >= 200 && status < 300;
 }
@@ -199,7 +193,7 @@ struct Client::Impl {
         log(LogLevel::trace, "response headers:\n" + detail::format_headers(response->headers));
         if (is_success(response->status)) return response;
         if (accept_job_body && detail::looks_like_video(response->body)) return response;
-        error = detail::error_from_response(*response, unix_now());
+        error = detail::error_from_response(*response, clock->unix_seconds());
         headers = &response->headers;
         log(LogLevel::trace, "response body: " + response->body.substr(0, 2000));
       }
@@ -636,7 +630,7 @@ Result<std::uint64_t> Client::Impl::fetch_content(std::string_view id, Variant v
     } else if (!is_success(response->status)) {
       HttpResponse full = head;
       full.body = error_body;
-      error = detail::error_from_response(full, unix_now());
+      error = detail::error_from_response(full, clock->unix_seconds());
       error.video_id = std::string(id);
       auto location = find_header(head.headers, "location");
       if (response->status >= 300 && response->status < 400 && location && redirects < 5) {
