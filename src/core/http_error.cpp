@@ -3,6 +3,7 @@
 
 #include "json_codec.hpp"
 #include "retry.hpp"
+#include "text.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -10,15 +11,8 @@
 namespace sora::detail {
 namespace {
 
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
-  return out;
-}
-
 bool mentions(std::string_view haystack, std::initializer_list<std::string_view> needles) {
-  std::string text = lower(haystack);
+  std::string text = ascii_lower(haystack);
   return std::any_of(needles.begin(), needles.end(),
                      [&](std::string_view n) { return text.find(n) != std::string::npos; });
 }

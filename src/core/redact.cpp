@@ -1,6 +1,8 @@
 // Credential masking for diagnostics.
 #include "redact.hpp"
 
+#include "text.hpp"
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -11,9 +13,7 @@ bool is_secret_header(std::string_view name) {
   static constexpr std::array<std::string_view, 8> k_secret{
       "authorization",     "proxy-authorization", "api-key", "x-api-key",
       "x-litellm-api-key", "x-goog-api-key",      "cookie",  "set-cookie"};
-  std::string lower(name);
-  std::transform(lower.begin(), lower.end(), lower.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string lower = ascii_lower(name);
   return std::find(k_secret.begin(), k_secret.end(), lower) != k_secret.end();
 }
 

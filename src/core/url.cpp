@@ -1,6 +1,8 @@
 // URL building for the client: the base URL is an opaque prefix (tolerance rule 1).
 #include "url.hpp"
 
+#include "text.hpp"
+
 #include <algorithm>
 #include <cctype>
 #include <charconv>
@@ -25,13 +27,6 @@ std::string percent_encode(std::string_view text) {
       out += k_hex[c & 0xF];
     }
   }
-  return out;
-}
-
-std::string lower(std::string_view text) {
-  std::string out(text);
-  std::transform(out.begin(), out.end(), out.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
   return out;
 }
 
@@ -68,7 +63,7 @@ std::string with_query(std::string url,
 bool parse_url(std::string_view url, UrlParts& out) {
   auto scheme_end = url.find("://");
   if (scheme_end == std::string_view::npos) return false;
-  out.scheme = lower(url.substr(0, scheme_end));
+  out.scheme = ascii_lower(url.substr(0, scheme_end));
   if (out.scheme != "http" && out.scheme != "https") return false;
   std::string_view rest = url.substr(scheme_end + 3);
   rest = rest.substr(0, rest.find_first_of("/?#"));
@@ -85,7 +80,7 @@ bool parse_url(std::string_view url, UrlParts& out) {
     port = rest.substr(colon + 1);
   }
   if (host.empty()) return false;
-  out.host = lower(host);
+  out.host = ascii_lower(host);
   out.port = out.scheme == "https" ? 443 : 80;
   if (!port.empty()) {
     int value = 0;

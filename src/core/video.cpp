@@ -1,4 +1,6 @@
 // Status and variant vocabularies (tolerance rule 13: every server's words map to one set).
+#include "text.hpp"
+
 #include <sora/video.hpp>
 
 #include <algorithm>
@@ -51,9 +53,7 @@ VideoStatus parse_status(std::string_view text) noexcept {
       {"deleted", VideoStatus::deleted},
       {"in-progress", VideoStatus::in_progress},
   }};
-  std::string word(text);
-  std::transform(word.begin(), word.end(), word.begin(),
-                 [](unsigned char c) { return static_cast<char>(std::tolower(c)); });
+  std::string word = detail::ascii_lower(text);
   for (const auto& [name, status] : k_words)
     if (word == name) return status;
   return VideoStatus::queued; // queued, pending, submitted, … and anything unknown: keep polling
