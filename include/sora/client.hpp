@@ -86,6 +86,26 @@ struct CreateRequest {
   Encoding encoding = Encoding::automatic;    ///< automatic: multipart with an image, else JSON
 };
 
+/// One member of a request body as it will be sent.
+struct PlannedField {
+  std::string name;
+  /// Multipart: the part's text. JSON: the member's value as JSON text (`"4"`, `4`, `{…}`).
+  std::string value;
+  std::optional<std::filesystem::path> file; ///< a multipart file part, streamed from this path
+  std::uint64_t file_size = 0;               ///< of `file`
+  std::string content_type;                  ///< of `file`
+};
+
+/// Exactly what one request would send, built without sending anything (for --dry-run). The
+/// same plan is what the operation itself sends.
+struct RequestPlan {
+  std::string method;
+  std::string url;
+  Headers headers;                    ///< the credential's value reads "[redacted]"
+  Encoding encoding = Encoding::json; ///< multipart or json
+  std::vector<PlannedField> fields;   ///< multipart parts, or the JSON object's members, in order
+};
+
 /// `GET /videos` query.
 struct ListQuery {
   std::optional<int> limit;
@@ -141,6 +161,11 @@ public:
   Result<Video> create(const CreateRequest& request, const TransferCallback& on_upload = {});
   /// Starts a job that changes a finished one (`POST /videos/{id}/remix`).
   Result<Video> remix(std::string_view video_id, std::string_view prompt);
+  /// What `create` would send, with the key redacted; sends nothing. Fails as `create` would
+  /// before sending (e.g. an unreadable image).
+  Result<RequestPlan> plan_create(const CreateRequest& request) const;
+  /// What `remix` would send, with the key redacted; sends nothing.
+  Result<RequestPlan> plan_remix(std::string_view video_id, std::string_view prompt) const;
   Result<Video> retrieve(std::string_view video_id);
   Result<VideoList> list(const ListQuery& query = {});
   /// Walks every page from `query.after`; `on_page` sees each page as it arrives.

@@ -6,6 +6,7 @@
 #include "multipart.hpp"
 #include "redact.hpp"
 #include "retry.hpp"
+#include "text.hpp"
 #include "url.hpp"
 
 #include <sora/client.hpp>
@@ -135,9 +136,93 @@ struct Client::Impl {
     return r;
   }
 
-  static HttpRequest with_json(HttpRequest r, std::string body) {
-    r.headers.push_back({"Content-Type", "application/json"});
-    r.body = std::make_shared<StringBody>(std::move(body));
+  // A request is planned first (what it sends, as data) and then built from the plan, so that
+  // --dry-run shows exactly what the operation sends.
+  RequestPlan plan_request(std::string method, std::string path, Encoding encoding) const {
+    RequestPlan plan;
+    plan.method = std::move(method);
+    plan.url = url(path);
+    plan.headers = base_headers("application/json");
+    plan.encoding = encoding;
+    return plan;
+  }
+
+  // A text member: the text itself in multipart, a JSON string in JSON.
+  static void add_text(RequestPlan& plan, std::string name, std::string_view value) {
+    PlannedField field;
+    field.name = std::move(name);
+    field.value = plan.encoding == Encoding::json ? detail::json_quote(value) : std::string(value);
+    plan.fields.push_back(std::move(field));
+  }
+
+  Result<RequestPlan> plan_create(const CreateRequest& request) const {
+    bool multipart = request.encoding == Encoding::multipart ||
+                     (request.encoding == Encoding::automatic && request.image.has_value());
+    if (request.image && !multipart)
+      return unexpected(ErrorCode::invalid_argument,
+                        "An image file can only be uploaded in a multipart request.",
+                        "Leave the encoding on automatic or multipart.");
+    auto plan = plan_request("POST", "/videos", multipart ? Encoding::multipart : Encoding::json);
+    add_text(plan, "prompt", request.prompt);
+    if (request.model) add_text(plan, "model", *request.model);
+    if (request.seconds) add_text(plan, "seconds", *request.seconds);
+    if (request.size) add_text(plan, "size", *request.size);
+    if (request.image) {
+      auto info = probe_image(*request.image);
+      if (!info) return unexpected(info.error());
+      std::error_code ec;
+      auto size = std::filesystem::file_size(*request.image, ec);
+      if (ec) return io_error("Cannot read", *request.image, ec.value());
+      PlannedField file;
+      file.name = "input_reference";
+      file.value = request.image->filename().string();
+      file.file = *request.image;
+      file.file_size = size;
+      file.content_type = std::string(mime_type(info->type));
+      plan.fields.push_back(std::move(file));
+    }
+    return plan;
+  }
+
+  RequestPlan plan_remix(std::string_view id, std::string_view prompt) const {
+    auto plan = plan_request("POST", video_path(id, "/remix"), Encoding::json);
+    add_text(plan, "prompt", prompt);
+    return plan;
+  }
+
+  // The plan as shown to people: the credential's value hidden.
+  RequestPlan redacted(RequestPlan plan) const {
+    for (auto& h : plan.headers)
+      if (is_credential(h.name)) h.value = "[redacted]";
+    return plan;
+  }
+
+  bool is_credential(std::string_view name) const {
+    auto lower = detail::ascii_lower(name);
+    return lower == "authorization" ||
+           (config.auth == AuthScheme::header && lower == detail::ascii_lower(config.auth_header));
+  }
+
+  static Result<HttpRequest> to_http(RequestPlan plan) {
+    HttpRequest r;
+    r.method = std::move(plan.method);
+    r.url = std::move(plan.url);
+    r.headers = std::move(plan.headers);
+    if (plan.encoding == Encoding::multipart) {
+      auto body = std::make_shared<detail::MultipartBody>();
+      for (const auto& f : plan.fields) {
+        if (!f.file) {
+          body->add_field(f.name, f.value);
+        } else if (auto ok = body->add_file(f.name, *f.file, f.content_type); !ok) {
+          return unexpected(ok.error());
+        }
+      }
+      r.headers.push_back({"Content-Type", body->content_type()});
+      r.body = std::move(body);
+    } else {
+      r.headers.push_back({"Content-Type", "application/json"});
+      r.body = std::make_shared<StringBody>(detail::encode_fields_json(plan.fields));
+    }
     return r;
   }
 
@@ -380,34 +465,12 @@ const ClientConfig& Client::config() const {
 }
 
 Result<Video> Client::create(const CreateRequest& request, const TransferCallback& on_upload) {
-  bool multipart = request.encoding == Encoding::multipart ||
-                   (request.encoding == Encoding::automatic && request.image.has_value());
-  if (request.image && !multipart)
-    return unexpected(ErrorCode::invalid_argument,
-                      "An image file can only be uploaded in a multipart request.",
-                      "Leave the encoding on automatic or multipart.");
-  HttpRequest http = m_impl->make_request("POST", m_impl->url("/videos"));
-  if (multipart) {
-    auto body = std::make_shared<detail::MultipartBody>();
-    body->add_field("prompt", request.prompt);
-    if (request.model) body->add_field("model", *request.model);
-    if (request.seconds) body->add_field("seconds", *request.seconds);
-    if (request.size) body->add_field("size", *request.size);
-    if (request.image) {
-      auto info = probe_image(*request.image);
-      if (!info) return unexpected(info.error());
-      if (auto ok =
-              body->add_file("input_reference", *request.image, std::string(mime_type(info->type)));
-          !ok)
-        return unexpected(ok.error());
-    }
-    http.headers.push_back({"Content-Type", body->content_type()});
-    http.body = std::move(body);
-  } else {
-    http = Impl::with_json(std::move(http), detail::encode_create_json(request));
-  }
-  http.on_progress = on_upload;
-  return m_impl->submit(std::move(http), [&](const Video& v) {
+  auto plan = m_impl->plan_create(request);
+  if (!plan) return unexpected(std::move(plan).error());
+  auto http = Impl::to_http(std::move(*plan));
+  if (!http) return unexpected(std::move(http).error());
+  http->on_progress = on_upload;
+  return m_impl->submit(std::move(*http), [&](const Video& v) {
     return v.prompt == request.prompt &&
            (!request.model || v.model.empty() || v.model == *request.model) &&
            (!request.size || v.size.empty() || v.size == *request.size) &&
@@ -416,13 +479,22 @@ Result<Video> Client::create(const CreateRequest& request, const TransferCallbac
 }
 
 Result<Video> Client::remix(std::string_view video_id, std::string_view prompt) {
-  auto http = Impl::with_json(
-      m_impl->make_request("POST", m_impl->url(m_impl->video_path(video_id, "/remix"))),
-      detail::encode_prompt_json(prompt));
-  return m_impl->submit(std::move(http), [&](const Video& v) {
+  auto http = Impl::to_http(m_impl->plan_remix(video_id, prompt));
+  if (!http) return unexpected(std::move(http).error());
+  return m_impl->submit(std::move(*http), [&](const Video& v) {
     return v.prompt == std::string(prompt) &&
            (!v.remixed_from_video_id || *v.remixed_from_video_id == video_id);
   });
+}
+
+Result<RequestPlan> Client::plan_create(const CreateRequest& request) const {
+  auto plan = m_impl->plan_create(request);
+  if (!plan) return plan;
+  return m_impl->redacted(std::move(*plan));
+}
+
+Result<RequestPlan> Client::plan_remix(std::string_view video_id, std::string_view prompt) const {
+  return m_impl->redacted(m_impl->plan_remix(video_id, prompt));
 }
 
 Result<Video> Client::retrieve(std::string_view video_id) {

@@ -219,18 +219,18 @@ bool looks_like_video(std::string_view text) {
   return j.is_object() && (j.contains("id") || j.contains("task_id")) && j.contains("status");
 }
 
-std::string encode_create_json(const CreateRequest& request) {
-  json j;
-  j["prompt"] = request.prompt;
-  if (request.model) j["model"] = *request.model;
-  if (request.seconds) j["seconds"] = *request.seconds;
-  if (request.size) j["size"] = *request.size;
-  return dump(j);
+std::string json_quote(std::string_view text) {
+  return dump(json(std::string(text)));
 }
 
-std::string encode_prompt_json(std::string_view prompt) {
-  json j;
-  j["prompt"] = std::string(prompt);
+bool is_json_value(std::string_view text) {
+  return json::accept(text);
+}
+
+std::string encode_fields_json(const std::vector<PlannedField>& fields) {
+  json j = json::object();
+  for (const auto& f : fields)
+    j[f.name] = json::parse(f.value, nullptr, false);
   return dump(j);
 }
 

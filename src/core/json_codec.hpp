@@ -7,6 +7,7 @@
 
 #include <string>
 #include <string_view>
+#include <vector>
 
 namespace sora::detail {
 
@@ -32,9 +33,12 @@ ApiErrorBody parse_error_body(std::string_view text, std::string_view content_ty
 /// True when `text` parses as a JSON object that looks like a video job (has an id and a status).
 bool looks_like_video(std::string_view text);
 
-/// The JSON body of a create request without an image.
-std::string encode_create_json(const CreateRequest& request);
-/// `{"prompt": …}` for remix.
-std::string encode_prompt_json(std::string_view prompt);
+/// `text` as a JSON string literal, quotes included.
+std::string json_quote(std::string_view text);
+/// True when `text` is one valid JSON value (for --field-json style values).
+bool is_json_value(std::string_view text);
+/// A JSON object whose members are the planned fields in order (each value is JSON text).
+/// File fields have no JSON form and are rejected by the planner before this is called.
+std::string encode_fields_json(const std::vector<PlannedField>& fields);
 
 } // namespace sora::detail

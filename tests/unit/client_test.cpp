@@ -76,6 +76,40 @@ TEST_F(ClientFixture, CreateWithImageSendsMultipartWithTheDetectedType) {
   EXPECT_EQ(sent.body.find("name=\"model\""), std::string::npos); // unset fields are not sent
 }
 
+TEST_F(ClientFixture, PlansShowWhatWouldBeSentWithoutSendingOrShowingTheKey) {
+  auto client = make();
+  CreateRequest r;
+  r.prompt = "dolly in";
+  r.seconds = "8";
+  r.image = std::string(SORA_TEST_DATA) + "/photo-1280x720.webp";
+  auto plan = client.plan_create(r);
+  ASSERT_TRUE(plan) << plan.error().message;
+  EXPECT_TRUE(transport->requests.empty());
+  EXPECT_EQ(plan->method, "POST");
+  EXPECT_EQ(plan->url, "https://api.example.com/v1/videos");
+  EXPECT_EQ(plan->encoding, Encoding::multipart);
+  EXPECT_EQ(find_header(plan->headers, "authorization"), "[redacted]");
+  ASSERT_EQ(plan->fields.size(), 3u);
+  EXPECT_EQ(plan->fields[0].name, "prompt");
+  EXPECT_EQ(plan->fields[1].value, "8");
+  EXPECT_EQ(plan->fields[2].name, "input_reference");
+  ASSERT_TRUE(plan->fields[2].file);
+  EXPECT_EQ(plan->fields[2].content_type, "image/webp");
+  EXPECT_EQ(plan->fields[2].file_size,
+            std::filesystem::file_size(std::string(SORA_TEST_DATA) + "/photo-1280x720.webp"));
+
+  auto remix = client.plan_remix("video/1", "make it night");
+  ASSERT_TRUE(remix);
+  EXPECT_EQ(remix->url, "https://api.example.com/v1/videos/video%2F1/remix");
+  EXPECT_EQ(remix->encoding, Encoding::json);
+  ASSERT_EQ(remix->fields.size(), 1u);
+  EXPECT_EQ(remix->fields[0].value, "\"make it night\"");
+  EXPECT_TRUE(transport->requests.empty());
+
+  r.image = std::string(SORA_TEST_DATA) + "/missing.png";
+  EXPECT_FALSE(client.plan_create(r)); // fails as create would, before sending
+}
+
 TEST_F(ClientFixture, AServerErrorOnCreateIsReconciledBeforeAnyResend) {
   transport->push(reply(500, R"({"error":{"message":"boom","type":"server_error"}})"));
   transport->push(reply(200, R"({"data":[{"id":"video_made","status":"queued","prompt":"a lake",

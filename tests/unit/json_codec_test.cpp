@@ -110,12 +110,20 @@ TEST(JsonCodecTest, Rule17ReadsEveryErrorDialect) {
   EXPECT_EQ(parse_error_body("plain words", "text/plain").message, "plain words");
 }
 
-TEST(JsonCodecTest, EncodesCreateJsonWithOnlyTheFieldsSet) {
-  CreateRequest r;
-  r.prompt = "a \"quoted\" lake";
-  r.seconds = "8";
-  EXPECT_EQ(encode_create_json(r), R"({"prompt":"a \"quoted\" lake","seconds":"8"})");
-  EXPECT_EQ(encode_prompt_json("x"), R"({"prompt":"x"})");
+TEST(JsonCodecTest, EncodesPlannedFieldsInOrderWithTheirJsonTypes) {
+  auto field = [](std::string name, std::string value) {
+    PlannedField f;
+    f.name = std::move(name);
+    f.value = std::move(value);
+    return f;
+  };
+  std::vector<PlannedField> fields{field("prompt", json_quote("a \"quoted\" lake")),
+                                   field("seconds", json_quote("8")), field("duration", "8"),
+                                   field("extra", R"({"seed":1})")};
+  EXPECT_EQ(encode_fields_json(fields),
+            R"({"prompt":"a \"quoted\" lake","seconds":"8","duration":8,"extra":{"seed":1}})");
+  EXPECT_TRUE(is_json_value("[1,2]"));
+  EXPECT_FALSE(is_json_value("{seed:1}"));
 }
 
 TEST(JsonCodecTest, HugeNumbersDoNotOverflow) { // found by tests/fuzz
