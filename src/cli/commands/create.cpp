@@ -26,13 +26,6 @@ struct CreateOptions {
   FollowOptions follow;
 };
 
-// The temporary directory for fitted images: $TMPDIR, else /tmp (the core reads no environment).
-std::filesystem::path temp_dir() {
-  std::error_code ec;
-  auto dir = std::filesystem::temp_directory_path(ec);
-  return ec ? std::filesystem::path("/tmp") : dir;
-}
-
 int run_create(const CreateOptions& o, AppContext& ctx) {
   auto prompt = read_prompt(o.prompt, ctx.options.api_key_file == "-");
   if (!prompt) return ctx.fail(prompt.error());
@@ -70,7 +63,7 @@ int run_create(const CreateOptions& o, AppContext& ctx) {
       if (!color) return ctx.fail(color.error());
       fit.pad = *color;
     }
-    fit.temp_dir = temp_dir();
+    fit.temp_dir = temp_folder();
     if (auto ok = plan_fit(request, *image, fit); !ok) return ctx.fail(ok.error());
   } else if (auto ok = validate_create(request, image); !ok) {
     return ctx.fail(ok.error());
