@@ -79,6 +79,8 @@ int run_create(const CreateOptions& o, AppContext& ctx) {
     if (!made) return ctx.fail(made.error());
     fitted = std::move(*made);
     request.image = fitted->file.path();
+    ctx.note("Fitted " + std::filesystem::path(o.image).filename().string() + " (" +
+             size_string(*image) + ") to " + *request.size + " (" + o.fit + ")");
     if (g_interrupted.load())
       return ctx.fail(unexpected(ErrorCode::interrupted, "Interrupted; nothing was sent.").error);
   }
