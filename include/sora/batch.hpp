@@ -3,6 +3,7 @@
 #pragma once
 
 #include <sora/client.hpp>
+#include <sora/fit.hpp>
 
 #include <filesystem>
 #include <functional>
@@ -20,13 +21,17 @@ struct BatchJob {
   CreateRequest request;               ///< prompt, model, seconds, size, image
   std::optional<std::string> remix_of; ///< a video id, or the label of another job here
   std::filesystem::path output;
+  /// Set when the image is resized before its upload (`fit`, `pad_color`); width and height are
+  /// the resolved size. The temporary copy exists only while the job's create is sent.
+  std::optional<FitOptions> fit;
 };
 
 /// Reads a JSON Lines manifest (one object per line) or a CSV file with a header row (by the
-/// `.csv` extension). Fields: prompt | prompt_file, image, model, seconds, size, output, id,
-/// remix_of. Relative image and prompt_file paths resolve against the manifest's folder, output
-/// against `out_dir` (default: LABEL.mp4). Every job is validated as `sora create` would; all
-/// problems are reported together, each with its line number (invalid_argument).
+/// `.csv` extension). Fields: prompt | prompt_file, image, model, seconds, size (WxH or auto),
+/// fit (cover, contain, stretch), pad_color, output, id, remix_of. Relative image and prompt_file
+/// paths resolve against the manifest's folder, output against `out_dir` (default: LABEL.mp4).
+/// Every job is validated as `sora create` would; all problems are reported together, each with its
+/// line number (invalid_argument).
 Result<std::vector<BatchJob>> load_manifest(const std::filesystem::path& manifest,
                                             const std::filesystem::path& out_dir);
 
@@ -70,6 +75,7 @@ struct BatchOptions {
   bool retry_failed = false; ///< create failed jobs anew instead of keeping their outcome
   bool overwrite = false;    ///< replace existing output files
   std::chrono::milliseconds wait_timeout{30 * 60 * 1000};
+  std::filesystem::path temp_dir; ///< where fitted images are written (jobs with `fit`)
   /// Called (from worker threads, serialised) when a job's state changes; `video_id` is set the
   /// moment a job is created, so callers can journal it.
   std::function<void(const BatchJobState&)> on_change;

@@ -1,5 +1,6 @@
 // Batch runs: manifest loading and validation, the state file, and the worker pool.
 #include <sora/batch.hpp>
+#include <sora/fit.hpp>
 #include <sora/image.hpp>
 #include <sora/validate.hpp>
 
@@ -25,8 +26,9 @@ using json = nlohmann::ordered_json;
 
 using Row = std::map<std::string, std::string>; // field -> value, as written in the manifest
 
-const std::set<std::string> k_fields{"prompt", "prompt_file", "image", "model",   "seconds",
-                                     "size",   "output",      "id",    "remix_of"};
+const std::set<std::string> k_fields{"prompt",   "prompt_file", "image",    "model",
+                                     "seconds",  "size",        "output",   "id",
+                                     "remix_of", "fit",         "pad_color"};
 
 // One CSV record (RFC 4180: quotes, doubled quotes, commas and newlines inside quotes).
 bool read_csv_record(std::istream& in, std::vector<std::string>& cells, std::size_t& line) {
@@ -210,7 +212,7 @@ Result<std::vector<BatchJob>> load_manifest(const fs::path& manifest, const fs::
       if (!k_fields.contains(key))
         problem("unknown field '" + key +
                 "' (known: prompt, prompt_file, image, model, seconds, "
-                "size, output, id, remix_of)");
+                "size, fit, pad_color, output, id, remix_of)");
     BatchJob job;
     job.line = raw.line;
     job.label = field(raw.row, "id");
@@ -235,22 +237,47 @@ Result<std::vector<BatchJob>> load_manifest(const fs::path& manifest, const fs::
     if (auto s = field(raw.row, "seconds"); !s.empty()) job.request.seconds = s;
     if (auto s = field(raw.row, "size"); !s.empty()) job.request.size = s;
     if (auto r = field(raw.row, "remix_of"); !r.empty()) job.remix_of = r;
+    std::string fit = field(raw.row, "fit"), pad_color = field(raw.row, "pad_color");
+    if (!fit.empty()) {
+      job.fit.emplace();
+      if (auto mode = parse_fit_mode(fit); !mode)
+        problem("fit: " + mode.error().message + " " + mode.error().hint);
+      else
+        job.fit->mode = *mode;
+      if (!pad_color.empty()) {
+        if (auto color = parse_color(pad_color); !color)
+          problem("pad_color: " + color.error().message + " " + color.error().hint);
+        else
+          job.fit->pad = *color;
+      }
+    } else if (!pad_color.empty()) {
+      problem("pad_color needs fit (e.g. \"fit\": \"contain\")");
+    }
     std::optional<ImageInfo> image;
     if (auto i = field(raw.row, "image"); !i.empty()) {
       job.request.image = resolve(base, i);
-      auto info = probe_image(*job.request.image);
+      // A fitted image is measured as displayed (EXIF orientation applied).
+      auto info =
+          job.fit ? probe_displayed_image(*job.request.image) : probe_image(*job.request.image);
       if (!info)
         problem(info.error().message);
       else
         image = *info;
     }
+    auto full = [](const Error& e) { return e.message + (e.hint.empty() ? "" : " " + e.hint); };
     if (job.remix_of) {
-      if (job.request.image || job.request.model || job.request.size || job.request.seconds)
+      if (job.request.image || job.request.model || job.request.size || job.request.seconds ||
+          job.fit)
         problem("a remix takes only a prompt; model, size, seconds and image come from the "
                 "original");
       if (auto ok = validate_prompt(job.request.prompt); !ok) problem(ok.error().message);
+    } else if (job.fit && !job.request.image) {
+      problem("fit resizes the image, but the line has no image");
+    } else if (job.fit) {
+      if (image)
+        if (auto ok = plan_fit(job.request, *image, *job.fit); !ok) problem(full(ok.error()));
     } else if (auto ok = validate_create(job.request, image); !ok) {
-      problem(ok.error().message + (ok.error().hint.empty() ? "" : " " + ok.error().hint));
+      problem(full(ok.error()));
     }
     std::string output = field(raw.row, "output");
     job.output =
@@ -416,6 +443,15 @@ Result<BatchReport> run_batch(const ClientConfig& config, const std::vector<Batc
           source = original.video_id;
         }
         video = client.remix(source, job.request.prompt);
+      } else if (job.fit) {
+        // The fitted copy exists only while this create is sent.
+        FitOptions fit = *job.fit;
+        if (fit.temp_dir.empty()) fit.temp_dir = options.temp_dir;
+        auto fitted = fit_image(*job.request.image, fit);
+        if (!fitted) return fail(s, fitted.error());
+        CreateRequest request = job.request;
+        request.image = fitted->file.path();
+        video = client.create(request);
       } else {
         video = client.create(job.request);
       }

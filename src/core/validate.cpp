@@ -1,4 +1,5 @@
 // Local checks that mirror the API's own, so a bad request costs nothing and explains itself.
+#include <sora/fit.hpp>
 #include <sora/validate.hpp>
 
 #include <algorithm>
@@ -80,6 +81,22 @@ Result<void> validate_create(CreateRequest& request, const std::optional<ImageIn
   if (request.model && request.model->empty())
     return unexpected(ErrorCode::invalid_argument, "The model name is empty.",
                       "Give a model such as sora-2, or leave --model out.");
+  if (request.size && *request.size == "auto") {
+    // Without --fit the image is sent as it is, so the size picked must be the image's own.
+    if (!image)
+      return unexpected(ErrorCode::invalid_argument,
+                        "--size auto picks the size from the image, but there is no image.",
+                        "Give --image PATH, or a size such as --size " +
+                            supported_sizes(model).front() + ".");
+    std::string picked = choose_auto_size(image->width, image->height, model);
+    if (picked != size_string(*image))
+      return unexpected(ErrorCode::invalid_argument,
+                        "--size auto picks " + picked + " for this " + size_string(*image) +
+                            " image, but the image is sent as it is and must already be " + picked +
+                            ".",
+                        "Add --fit cover (crop to fill) or --fit contain (pad) to resize it.");
+    request.size = picked;
+  }
   if (!is_known_model(model)) return {}; // compatible providers: their values pass through
 
   if (request.seconds && !contains(supported_seconds(), *request.seconds))
@@ -105,13 +122,16 @@ Result<void> validate_create(CreateRequest& request, const std::optional<ImageIn
     return unexpected(ErrorCode::invalid_argument,
                       "The image is " + image_size + ", which is not a size " + model +
                           " supports; the API needs the image to match the video size.",
-                      "Resize the image to one of " + join(sizes) + ", then pass it again.");
+                      "Add --fit cover (crop to fill) or --fit contain (pad) to resize it to the "
+                      "closest of " +
+                          join(sizes) + ".");
   }
   if (image_size != *request.size)
     return unexpected(ErrorCode::invalid_argument,
                       "The image is " + image_size + " but --size is " + *request.size +
                           "; the API rejects an image that does not match the video size.",
-                      "Resize the image to " + *request.size + ", or use --size " + image_size +
+                      "Add --fit cover (crop to fill) or --fit contain (pad) to resize it to " +
+                          *request.size + ", or use --size " + image_size +
                           (contains(sizes, image_size) ? "." : " with a model that supports it."));
   return {};
 }

@@ -17,6 +17,13 @@ std::shared_ptr<RequestLog::Entry> RequestLog::begin(const httplib::Request& req
       fields[name] = Json{{"filename", part.filename},
                           {"content_type", part.content_type},
                           {"size", part.content.size()}};
+      // The pixel size of an uploaded image, so tests can check what a resize sent.
+      if (auto format = detect_image_format(part.content)) {
+        if (auto dims = probe_image_size(part.content, *format)) {
+          fields[name]["width"] = dims->width;
+          fields[name]["height"] = dims->height;
+        }
+      }
     } else {
       fields[name] = part.content;
     }

@@ -20,7 +20,8 @@ assert_eq "$(dpkg-deb -f "$deb" Package)" "sora" "Package"
 assert_eq "$(dpkg-deb -f "$deb" Version)" "$SORA_VERSION" "Version"
 depends="$(dpkg-deb -f "$deb" Depends)"
 echo "Depends: $depends"
-for want in "libcurl4 (>= 7.88)" "libc6" "libstdc++6" "libcpp-httplib0.11"; do
+for want in "libcurl4 (>= 7.88)" "libc6" "libstdc++6" "libcpp-httplib0.11" "libjpeg62-turbo" \
+  "libpng16-16" "libwebp7"; do
   [[ "$depends" == *"$want"* ]] || fail "Depends lacks '$want': $depends"
 done
 

@@ -10,7 +10,8 @@ Names available to EXPR:
                   entries of `api` with that method and whose path matches the regular
                   expression `path` (re.search), e.g. reqs("GET", r"/videos/video_1$")
   param(r, name)  a request parameter: the multipart field `name` (string, or the dict
-                  {filename, content_type, size} for a file), else the JSON body's `name`
+                  {filename, content_type, size[, width, height]} for a file; width and
+                  height when it is an image), else the JSON body's `name`
   query(r)        the query string of a request as a dict {name: value}
   re, json        the modules
 Dicts and lists print as JSON, everything else with str().

@@ -101,6 +101,7 @@ int run_batch_command(const BatchCommandOptions& o, AppContext& ctx) {
                                                               : "resume " + it->second.video_id;
       std::string line = job.label + "  " + action + "  \"" + head(job.request.prompt, 40) + "\"";
       if (job.request.image) line += "  image " + job.request.image->string();
+      if (job.fit) line += "  fit " + std::string(to_string(job.fit->mode));
       if (job.request.model) line += "  " + *job.request.model;
       if (job.request.size) line += "  " + *job.request.size;
       if (job.request.seconds) line += "  " + *job.request.seconds + "s";
@@ -125,6 +126,7 @@ int run_batch_command(const BatchCommandOptions& o, AppContext& ctx) {
   options.concurrency = o.concurrency;
   options.retry_failed = o.retry_failed;
   options.overwrite = o.force;
+  options.temp_dir = temp_folder();
   options.wait_timeout =
       std::chrono::milliseconds(static_cast<std::int64_t>(o.wait_timeout * 1000));
   options.on_change = [&](const BatchJobState& s) {
@@ -227,7 +229,7 @@ Command register_batch(CLI::App& app, AppContext& ctx) {
   auto* sub = app.add_subcommand("batch", "Run every job of a manifest (JSON Lines or CSV)");
   sub->add_option("manifest", o->manifest,
                   "One job per line: prompt or prompt_file, image, "
-                  "model, seconds, size, output, id, remix_of")
+                  "model, seconds, size, fit, pad_color, output, id, remix_of")
       ->required()
       ->type_name("MANIFEST");
   sub->add_option("-j,--concurrency", o->concurrency, "Jobs in flight at once")

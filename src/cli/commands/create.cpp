@@ -4,10 +4,12 @@
 #include "exit_codes.hpp"
 #include "progress.hpp"
 
+#include <sora/fit.hpp>
 #include <sora/validate.hpp>
 
 #include <CLI/CLI.hpp>
 
+#include <filesystem>
 #include <memory>
 
 namespace sora::cli {
@@ -19,6 +21,8 @@ struct CreateOptions {
   std::string model;
   std::string seconds;
   std::string size;
+  std::string fit;       ///< cover | contain | stretch; empty: send the image as it is
+  std::string pad_color; ///< contain's padding (default black)
   FollowOptions follow;
 };
 
@@ -32,19 +36,57 @@ int run_create(const CreateOptions& o, AppContext& ctx) {
   if (!o.model.empty()) request.model = o.model;
   if (!o.seconds.empty()) request.seconds = o.seconds;
   if (!o.size.empty()) request.size = o.size;
+  if (o.fit.empty() && !o.pad_color.empty())
+    return ctx.fail(unexpected(ErrorCode::invalid_argument, "--pad-color needs --fit.",
+                               "Add --fit contain to pad the image with that colour.")
+                        .error);
+  if (!o.fit.empty() && o.image.empty())
+    return ctx.fail(unexpected(ErrorCode::invalid_argument,
+                               "--fit resizes the --image, but none is given.",
+                               "Add --image PATH, or leave --fit out.")
+                        .error);
   std::optional<ImageInfo> image;
+  FitOptions fit;
   if (!o.image.empty()) {
-    auto info = probe_image(o.image);
+    // With --fit, sizes are those of the image as displayed (EXIF orientation applied).
+    auto info = o.fit.empty() ? probe_image(o.image) : probe_displayed_image(o.image);
     if (!info) return ctx.fail(info.error());
     image = *info;
     request.image = o.image;
   }
-  if (auto ok = validate_create(request, image); !ok) return ctx.fail(ok.error());
+  if (!o.fit.empty()) {
+    auto mode = parse_fit_mode(o.fit);
+    if (!mode) return ctx.fail(mode.error());
+    fit.mode = *mode;
+    if (!o.pad_color.empty()) {
+      auto color = parse_color(o.pad_color);
+      if (!color) return ctx.fail(color.error());
+      fit.pad = *color;
+    }
+    fit.temp_dir = temp_folder();
+    if (auto ok = plan_fit(request, *image, fit); !ok) return ctx.fail(ok.error());
+  } else if (auto ok = validate_create(request, image); !ok) {
+    return ctx.fail(ok.error());
+  }
 
   auto client = ctx.client();
   if (!client) return ctx.fail(client.error());
+  // The fitted copy lives until this function returns, whatever the outcome (an interrupt
+  // included: SIGINT only sets a flag), and removes itself then.
+  std::optional<FittedImage> fitted;
+  if (!o.fit.empty()) {
+    auto made = fit_image(o.image, fit);
+    if (!made) return ctx.fail(made.error());
+    fitted = std::move(*made);
+    request.image = fitted->file.path();
+    ctx.note("Fitted " + std::filesystem::path(o.image).filename().string() + " (" +
+             size_string(*image) + ") to " + *request.size + " (" + o.fit + ")");
+    if (g_interrupted.load())
+      return ctx.fail(unexpected(ErrorCode::interrupted, "Interrupted; nothing was sent.").error);
+  }
   Progress progress(ctx.show_progress());
-  std::string label = request.image ? request.image->filename().string() : "request";
+  std::string label =
+      o.image.empty() ? "request" : std::filesystem::path(o.image).filename().string();
   auto video = (*client)->create(request, [&](const TransferProgress& p) {
     if (request.image) progress.upload(p, label);
   });
@@ -69,11 +111,21 @@ Command register_create(CLI::App& app, AppContext& ctx) {
       ->type_name("N");
   sub->add_option("--size", options->size,
                   "WxH: 720x1280 (default), 1280x720; sora-2-pro also 1024x1792, 1792x1024, "
-                  "1080x1920, 1920x1080. Defaults to the image's size when it is one of these")
-      ->type_name("WxH");
+                  "1080x1920, 1920x1080. Defaults to the image's size when it is one of these. "
+                  "auto: the size closest to the image's aspect (with --fit, the default)")
+      ->type_name("WxH|auto");
+  sub->add_option("--fit", options->fit,
+                  "Resize the image to --size first: cover (scale and centre-crop), contain "
+                  "(scale and pad), stretch. The resized copy is a temporary file, always removed")
+      ->check(CLI::IsMember({"cover", "contain", "stretch"}))
+      ->type_name("MODE");
+  sub->add_option("--pad-color", options->pad_color,
+                  "Padding for --fit contain: #RRGGBB, RRGGBB, or black (default), white, gray")
+      ->type_name("COLOR");
   add_follow_options(*sub, options->follow);
   sub->footer("Prints the new video's id. With --wait, waits for it; with -o, also downloads it.\n"
-              "Example: sora create --image photo.jpg --prompt \"slow dolly in\" -o clip.mp4");
+              "Example: sora create --image photo.jpg --prompt \"slow dolly in\" -o clip.mp4\n"
+              "Any photo: sora create --image IMG_0042.jpg --fit cover --size auto -p \"...\"");
   return {sub, [options, &ctx] { return run_create(*options, ctx); }};
 }
 

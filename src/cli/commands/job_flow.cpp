@@ -116,6 +116,12 @@ int for_each_id(AppContext& ctx, const std::vector<std::string>& references,
   return code;
 }
 
+std::filesystem::path temp_folder() {
+  std::error_code ec;
+  auto dir = std::filesystem::temp_directory_path(ec); // $TMPDIR
+  return ec || dir.empty() ? std::filesystem::path("/tmp") : dir;
+}
+
 std::string default_output(const std::string& id, Variant variant) {
   return safe_file_name(id) + std::string(file_extension(variant));
 }

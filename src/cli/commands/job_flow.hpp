@@ -5,6 +5,7 @@
 
 #include <sora/client.hpp>
 
+#include <filesystem>
 #include <functional>
 #include <string>
 #include <vector>
@@ -55,6 +56,9 @@ int save_content(AppContext& ctx, Client& client, const std::string& id, Variant
 int for_each_id(AppContext& ctx, const std::vector<std::string>& references,
                 const std::function<Result<std::string>(Client&, const std::string&)>& step,
                 const std::function<std::string(const Error&, const std::string&)>& resume = {});
+
+/// Where temporary files (fitted images) go: $TMPDIR, else /tmp. The core reads no environment.
+std::filesystem::path temp_folder();
 
 /// "ID.mp4" etc., safe to use as a file name.
 std::string default_output(const std::string& id, Variant variant);
