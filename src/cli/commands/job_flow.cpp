@@ -26,8 +26,8 @@ void add_prompt_options(CLI::App& sub, PromptOptions& options, bool required) {
   group->add_option("-p,--prompt", options.text, "What the video should show")->type_name("TEXT");
   group
       ->add_option("--prompt-file", options.file,
-                   "Read the prompt from a file ('-' for stdin); [shot], [action], … lines "
-                   "start sections")
+                   "Read the prompt from a file ('-' for stdin); lines such as [shot] start "
+                   "sections")
       ->type_name("PATH");
   group->require_option(0, 1);
   auto* shot = sub.add_option_group(
