@@ -21,7 +21,9 @@ assert_eq "$(single_line)" "a cat surfing" "the prompt on stdout"
 assert_contains "$ERR" "[no_camera_move]"
 assert_contains "$ERR" "dolly"
 expect_exit 2 -- sora prompt --prompt "a cat surfing" --strict
+assert_eq "$(single_line)" "a cat surfing" "--strict still prints the prompt"
 assert_contains "$ERR" "[no_camera_move]"
+assert_contains "$ERR" "sora: error: The prompt has 1 warning (--strict)."
 expect_exit 0 -- sora prompt --prompt "a cat surfing, slow pan left" --strict
 assert_empty "$ERR"
 
@@ -118,3 +120,15 @@ expect_exit 0 -- sora remix "$src" --action "it starts to snow" --keep "the pape
 assert_req "param(reqs('POST', r'/videos/$src/remix\$')[0], 'prompt') == 'Action: it starts to snow\nKeep unchanged: the paper boat'" \
   "the composed remix prompt is sent"
 assert_contains "$ERR" "[no_camera_move]"
+
+case_ "a batch manifest takes the parts beside prompt_file"
+mkdir -p "$T/m"
+cp "$EXAMPLE" "$T/m/keeper.txt"
+printf '%s\n' '{"id":"keeper","prompt_file":"keeper.txt","seconds":"8","audio":"Only the wind."}' \
+  '{"id":"dog","action":"a dog shakes off water","shot":"static shot"}' >"$T/m/jobs.jsonl"
+clear_requests
+expect_exit 0 -- sora batch "$T/m/jobs.jsonl" --out-dir "$T/m/out"
+assert_req 'any(param(r, "prompt") == "Shot: static shot\nAction: a dog shakes off water" for r in reqs("POST", r"/videos$"))' \
+  "the dog job's parts are composed"
+assert_req 'any(param(r, "prompt").startswith("A lighthouse keeper") and "\nAudio: Only the wind.\n" in param(r, "prompt") for r in reqs("POST", r"/videos$"))' \
+  "the keeper job's file sections, with its audio field winning"

@@ -37,9 +37,12 @@ int run_prompt(const PromptCommandOptions& o, AppContext& ctx) {
     print_line(prompt);
   }
   if (o.strict && !warnings.empty()) {
-    ctx.warn("--strict: " + std::to_string(warnings.size()) +
-             (warnings.size() == 1 ? " warning" : " warnings") + "; exit 2.");
-    return k_exit_usage;
+    Error error;
+    error.code = ErrorCode::invalid_argument;
+    error.message = "The prompt has " + std::to_string(warnings.size()) +
+                    (warnings.size() == 1 ? " warning" : " warnings") + " (--strict).";
+    error.hint = "Fix what the warnings say, or leave out --strict.";
+    return ctx.fail(error);
   }
   return k_exit_ok;
 }
