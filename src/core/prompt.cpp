@@ -210,7 +210,9 @@ std::optional<double> read_duration_beat(std::string_view text) {
   return length;
 }
 
-std::optional<double> timing_total(std::string_view text) {
+std::optional<double> timing_total(std::string_view original) {
+  std::string lower = detail::ascii_lower(original); // "2S", "3 Sec"
+  std::string_view text = lower;
   std::optional<double> total;
   double cursor = 0;
   auto end_at = [&](double end) {

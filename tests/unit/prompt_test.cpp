@@ -169,7 +169,7 @@ TEST(PromptTiming, RangesEndAtTheirLatestEnd) {
   EXPECT_EQ(timing_total_seconds(parts), 5.0);
   parts.timing = "0s - 1.5s: hold\n1.5 – 3 seconds: tilt up";
   EXPECT_EQ(timing_total_seconds(parts), 3.0);
-  parts.timing = "- 0-2 sec: hold\n- 6-8s: zoom";
+  parts.timing = "- 0-2 Sec: hold\n- 6-8S: zoom";
   EXPECT_EQ(timing_total_seconds(parts), 8.0);
 }
 
@@ -303,7 +303,8 @@ TEST(PromptLint, TimingOverTheDuration) {
   parts.timing = "2s: hold; 2.5s: wave";
   EXPECT_NE(find(lint_prompt(parts, 4), k_lint_timing)->message.find("4.5s"), std::string::npos);
   parts.timing = "0-30s: everything";
-  w = find(lint_prompt(parts, 20), k_lint_timing);
+  warnings = lint_prompt(parts, 20);
+  w = find(warnings, k_lint_timing);
   ASSERT_NE(w, nullptr);
   EXPECT_NE(w->message.find("split the shot"), std::string::npos) << w->message;
 }
