@@ -119,7 +119,9 @@ clear_requests
 expect_exit 0 -- sora remix "$src" --action "it starts to snow" --keep "the paper boat"
 assert_req "param(reqs('POST', r'/videos/$src/remix\$')[0], 'prompt') == 'Action: it starts to snow\nKeep unchanged: the paper boat'" \
   "the composed remix prompt is sent"
-assert_contains "$ERR" "[no_camera_move]"
+assert_not_contains "$ERR" "[no_camera_move]" # the camera is the original's
+expect_exit 0 -- sora remix "$src" --prompt "animate it"
+assert_contains "$ERR" "[vague_action]"
 
 case_ "a batch manifest takes the parts beside prompt_file"
 mkdir -p "$T/m"

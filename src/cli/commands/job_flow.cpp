@@ -98,10 +98,11 @@ Result<std::string> read_prompt(const PromptOptions& options, bool stdin_taken) 
 }
 
 void warn_about_prompt(const AppContext& ctx, const PromptParts& parts,
-                       std::optional<double> seconds) {
+                       std::optional<double> seconds, bool remix) {
   if (ctx.options.quiet) return; // advice, not a problem: -q keeps scripts' stderr clean
   for (const auto& warning : lint_prompt(parts, seconds))
-    ctx.warn(warning.message + " [" + warning.code + "]");
+    if (!(remix && warning.code == k_lint_no_camera))
+      ctx.warn(warning.message + " [" + warning.code + "]");
 }
 
 void add_follow_options(CLI::App& sub, FollowOptions& options) {

@@ -39,9 +39,10 @@ Result<std::string> composed_prompt(const PromptParts& parts);
 /// read_prompt_parts, then composed_prompt.
 Result<std::string> read_prompt(const PromptOptions& options, bool stdin_taken);
 /// The prompt lint's warnings on stderr (not with --quiet); never blocks. `seconds`: the video's
-/// duration when known.
+/// duration when known. For a remix (`remix`), no_camera_move is left out: the camera is the
+/// original's unless the prompt changes it.
 void warn_about_prompt(const AppContext& ctx, const PromptParts& parts,
-                       std::optional<double> seconds);
+                       std::optional<double> seconds, bool remix = false);
 
 struct FollowOptions {
   bool wait = false;

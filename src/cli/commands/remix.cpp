@@ -21,7 +21,7 @@ int run_remix(const RemixOptions& o, AppContext& ctx) {
   auto prompt = composed_prompt(*parts);
   if (!prompt) return ctx.fail(prompt.error());
   if (auto ok = check_output(o.follow.output, o.follow.force); !ok) return ctx.fail(ok.error());
-  warn_about_prompt(ctx, *parts, std::nullopt); // the duration is the original's
+  warn_about_prompt(ctx, *parts, std::nullopt, true); // the duration is the original's
   auto id = ctx.resolve_id(o.id);
   if (!id) return ctx.fail(id.error());
   auto client = ctx.client();
