@@ -27,11 +27,13 @@ struct BatchJob {
 };
 
 /// Reads a JSON Lines manifest (one object per line) or a CSV file with a header row (by the
-/// `.csv` extension). Fields: prompt | prompt_file, image, model, seconds, size (WxH or auto),
-/// fit (cover, contain, stretch), pad_color, output, id, remix_of. Relative image and prompt_file
-/// paths resolve against the manifest's folder, output against `out_dir` (default: LABEL.mp4).
-/// Every job is validated as `sora create` would; all problems are reported together, each with its
-/// line number (invalid_argument).
+/// `.csv` extension). Fields: prompt | prompt_file (may have sections, as `--prompt-file`), the
+/// prompt parts shot, action, timing, lighting, audio, keep (composed as `compose` does, winning
+/// over the file's sections), image, model, seconds, size (WxH or auto), fit (cover, contain,
+/// stretch), pad_color, output, id, remix_of. Relative image and prompt_file paths resolve against
+/// the manifest's folder, output against `out_dir` (default: LABEL.mp4). Every job is validated as
+/// `sora create` would; all problems are reported together, each with its line number
+/// (invalid_argument).
 Result<std::vector<BatchJob>> load_manifest(const std::filesystem::path& manifest,
                                             const std::filesystem::path& out_dir);
 

@@ -2,6 +2,7 @@
 #include <sora/batch.hpp>
 #include <sora/fit.hpp>
 #include <sora/image.hpp>
+#include <sora/prompt.hpp>
 #include <sora/validate.hpp>
 
 #include <nlohmann/json.hpp>
@@ -139,6 +140,13 @@ std::string field(const Row& row, const char* name) {
   return it == row.end() ? std::string() : it->second;
 }
 
+// The prompt parts (shot, action, …) are fields too.
+bool is_prompt_section(const std::string& key) {
+  const auto& sections = prompt_sections();
+  return std::any_of(sections.begin(), sections.end(),
+                     [&](const PromptSection& s) { return s.name == key; });
+}
+
 fs::path resolve(const fs::path& base, const std::string& path) {
   fs::path p(path);
   return p.is_absolute() ? p : base / p;
@@ -209,10 +217,10 @@ Result<std::vector<BatchJob>> load_manifest(const fs::path& manifest, const fs::
       continue;
     }
     for (const auto& [key, value] : raw.row)
-      if (!k_fields.contains(key))
+      if (!k_fields.contains(key) && !is_prompt_section(key))
         problem("unknown field '" + key +
-                "' (known: prompt, prompt_file, image, model, seconds, "
-                "size, fit, pad_color, output, id, remix_of)");
+                "' (known: prompt, prompt_file, shot, action, timing, lighting, audio, keep, "
+                "image, model, seconds, size, fit, pad_color, output, id, remix_of)");
     BatchJob job;
     job.line = raw.line;
     job.label = field(raw.row, "id");
@@ -222,17 +230,24 @@ Result<std::vector<BatchJob>> load_manifest(const fs::path& manifest, const fs::
     if (auto [it, fresh] = labels.emplace(job.label, raw.line); !fresh)
       problem("id '" + job.label + "' is also used on line " + std::to_string(it->second));
 
-    std::string prompt = field(raw.row, "prompt");
+    PromptParts parts, fields;
+    parts.free = field(raw.row, "prompt");
     std::string prompt_file = field(raw.row, "prompt_file");
-    if (!prompt.empty() && !prompt_file.empty()) problem("give prompt or prompt_file, not both");
+    if (!parts.free.empty() && !prompt_file.empty())
+      problem("give prompt or prompt_file, not both");
     if (!prompt_file.empty()) {
       std::ifstream in(resolve(base, prompt_file), std::ios::binary);
       if (!in) problem("cannot read prompt_file " + resolve(base, prompt_file).string());
-      prompt.assign(std::istreambuf_iterator<char>(in), {});
-      while (!prompt.empty() && (prompt.back() == '\n' || prompt.back() == '\r'))
-        prompt.pop_back();
+      std::string text(std::istreambuf_iterator<char>(in), {});
+      // Sections as in `sora create --prompt-file`; the part fields win over them.
+      if (auto read = parse_prompt_file(text, prompt_file); read)
+        parts = std::move(*read);
+      else
+        problem(read.error().message + " " + read.error().hint);
     }
-    job.request.prompt = prompt;
+    for (const auto& section : prompt_sections())
+      fields.*section.member = field(raw.row, std::string(section.name).c_str());
+    job.request.prompt = compose(merge_prompt_parts(std::move(parts), fields));
     if (auto m = field(raw.row, "model"); !m.empty()) job.request.model = m;
     if (auto s = field(raw.row, "seconds"); !s.empty()) job.request.seconds = s;
     if (auto s = field(raw.row, "size"); !s.empty()) job.request.size = s;

@@ -38,7 +38,7 @@ for ((i = 0; i < 100; i++)); do # ≤ 10 s
   sleep 0.1
 done
 "${TM[@]}" capture-pane -p -t e2e | grep -qx '\$' || fail "no shell prompt in the tmux pane after 10 s"
-"${TM[@]}" send-keys -t e2e -l 'sora create --image photo.jpg --prompt "a paper boat" -o clip.mp4; echo "rc=$?"'
+"${TM[@]}" send-keys -t e2e -l 'sora create --image photo.jpg --prompt "a paper boat, slow dolly in" -o clip.mp4; echo "rc=$?"'
 "${TM[@]}" send-keys -t e2e Enter
 for ((i = 0; i < 300; i++)); do # ≤ 30 s
   screen

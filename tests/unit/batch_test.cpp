@@ -52,6 +52,31 @@ TEST(ManifestTest, ReadsCsvWithQuotes) {
   EXPECT_EQ((*jobs)[1].line, 3u);
 }
 
+TEST(ManifestTest, ComposesPromptPartsOverASectionedPromptFile) {
+  test::TempDir dir;
+  test::write_file(dir / "shot.txt", "a harbour\n[shot]\nwide, slow pan\n[audio]\ngulls\n");
+  test::write_file(dir / "bad.txt", "[camera]\npan\n");
+  test::write_file(dir / "jobs.jsonl",
+                   R"({"prompt_file":"shot.txt","audio":"silence","keep":"the red boat"})"
+                   "\n"
+                   R"({"action":"a gull lands","shot":"static shot"})"
+                   "\n");
+  auto jobs = load_manifest(dir / "jobs.jsonl", dir / "out");
+  ASSERT_TRUE(jobs) << jobs.error().message;
+  ASSERT_EQ(jobs->size(), 2u);
+  EXPECT_EQ((*jobs)[0].request.prompt,
+            "a harbour\nShot: wide, slow pan\nAudio: silence\nKeep unchanged: the red boat");
+  EXPECT_EQ((*jobs)[1].request.prompt, "Shot: static shot\nAction: a gull lands");
+
+  test::write_file(dir / "bad.jsonl", R"({"prompt_file":"bad.txt"})"
+                                      "\n");
+  auto bad = load_manifest(dir / "bad.jsonl", dir / "out");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("line 1: Unknown section [camera] on line 1 of bad.txt"),
+            std::string::npos)
+      << bad.error().message;
+}
+
 TEST(ManifestTest, ReportsEveryProblemWithItsLineNumber) {
   test::TempDir dir;
   test::write_file(dir / "jobs.jsonl", R"({"id":"a","prompt":""})"

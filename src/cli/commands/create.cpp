@@ -9,6 +9,7 @@
 
 #include <CLI/CLI.hpp>
 
+#include <cstdlib>
 #include <filesystem>
 #include <memory>
 
@@ -26,8 +27,23 @@ struct CreateOptions {
   FollowOptions follow;
 };
 
+// The duration the lint checks the timing against: --seconds, else the default of OpenAI's
+// models (4); unknown for other models without --seconds.
+std::optional<double> lint_seconds(const CreateRequest& request) {
+  if (request.seconds) {
+    char* end = nullptr;
+    double seconds = std::strtod(request.seconds->c_str(), &end);
+    if (end && *end == '\0' && end != request.seconds->c_str()) return seconds;
+    return std::nullopt;
+  }
+  if (is_known_model(request.model.value_or("sora-2"))) return 4.0;
+  return std::nullopt;
+}
+
 int run_create(const CreateOptions& o, AppContext& ctx) {
-  auto prompt = read_prompt(o.prompt, ctx.options.api_key_file == "-");
+  auto parts = read_prompt_parts(o.prompt, ctx.options.api_key_file == "-");
+  if (!parts) return ctx.fail(parts.error());
+  auto prompt = composed_prompt(*parts);
   if (!prompt) return ctx.fail(prompt.error());
   if (auto ok = check_output(o.follow.output, o.follow.force); !ok) return ctx.fail(ok.error());
 
@@ -68,6 +84,7 @@ int run_create(const CreateOptions& o, AppContext& ctx) {
   } else if (auto ok = validate_create(request, image); !ok) {
     return ctx.fail(ok.error());
   }
+  warn_about_prompt(ctx, *parts, lint_seconds(request));
 
   auto client = ctx.client();
   if (!client) return ctx.fail(client.error());
@@ -123,9 +140,14 @@ Command register_create(CLI::App& app, AppContext& ctx) {
                   "Padding for --fit contain: #RRGGBB, RRGGBB, or black (default), white, gray")
       ->type_name("COLOR");
   add_follow_options(*sub, options->follow);
-  sub->footer("Prints the new video's id. With --wait, waits for it; with -o, also downloads it.\n"
-              "Example: sora create --image photo.jpg --prompt \"slow dolly in\" -o clip.mp4\n"
-              "Any photo: sora create --image IMG_0042.jpg --fit cover --size auto -p \"...\"");
+  sub->footer(
+      "Prints the new video's id. With --wait, waits for it; with -o, also downloads it.\n"
+      "The prompt is --prompt (or --prompt-file), then the parts of the shot; 'sora prompt' shows\n"
+      "it and the lint warnings that create prints on stderr.\n"
+      "Example: sora create --image photo.jpg --prompt \"slow dolly in\" -o clip.mp4\n"
+      "         sora create -i photo.jpg --shot \"medium shot, slow push in\" --action \"she "
+      "smiles\"\n"
+      "Any photo: sora create --image IMG_0042.jpg --fit cover --size auto -p \"...\"");
   return {sub, [options, &ctx] { return run_create(*options, ctx); }};
 }
 

@@ -21,25 +21,50 @@ namespace sora::cli {
 namespace fs = std::filesystem;
 
 void add_prompt_options(CLI::App& sub, PromptOptions& options, bool required) {
-  auto* group = sub.add_option_group("prompt", "The prompt (one of)");
+  options.required = required;
+  auto* group = sub.add_option_group("prompt", "The prompt (at most one of)");
   group->add_option("-p,--prompt", options.text, "What the video should show")->type_name("TEXT");
-  group->add_option("--prompt-file", options.file, "Read the prompt from a file ('-' for stdin)")
+  group
+      ->add_option("--prompt-file", options.file,
+                   "Read the prompt from a file ('-' for stdin); lines such as [shot] start "
+                   "sections")
       ->type_name("PATH");
-  if (required)
-    group->require_option(1);
-  else
-    group->require_option(0, 1);
+  group->require_option(0, 1);
+  auto* shot = sub.add_option_group(
+      "directing the shot", "Parts composed after the prompt, in this order; each replaces the "
+                            "same section of --prompt-file");
+  auto& p = options.parts;
+  shot->add_option("--shot", p.shot,
+                   "Shot type and framing, e.g. \"medium close-up, slow dolly in\"")
+      ->type_name("TEXT");
+  shot->add_option("--action", p.action, "What happens, e.g. \"she turns and smiles\"")
+      ->type_name("TEXT");
+  shot->add_option("--timing", p.timing,
+                   "Motion timing in beats, e.g. \"0-2s: hold; 2-4s: push in\"")
+      ->type_name("TEXT");
+  shot->add_option("--lighting", p.lighting, "Lighting and atmosphere, e.g. \"golden hour, haze\"")
+      ->type_name("TEXT");
+  shot->add_option("--audio", p.audio, "Audio cues, e.g. \"gulls, distant surf\"")
+      ->type_name("TEXT");
+  shot->add_option("--keep", p.keep, "What must not change: colours, props, identity")
+      ->type_name("TEXT");
 }
 
-Result<std::string> read_prompt(const PromptOptions& options, bool stdin_taken) {
-  std::string prompt = options.text;
+Result<PromptParts> read_prompt_parts(const PromptOptions& options, bool stdin_taken) {
+  if (options.required && !options.given())
+    return unexpected(ErrorCode::invalid_argument, "No prompt given.",
+                      "Describe the video with --prompt TEXT, --prompt-file PATH, or the parts "
+                      "of the shot (--shot, --action, --timing, --lighting, --audio, --keep).");
+  PromptParts parts;
+  parts.free = options.text;
   if (!options.file.empty()) {
+    std::string text;
     if (options.file == "-" && stdin_taken)
       return unexpected(ErrorCode::invalid_argument,
                         "--prompt-file - and --api-key-file - both want standard input.",
                         "Put the key or the prompt in a file.");
     if (options.file == "-") {
-      prompt.assign(std::istreambuf_iterator<char>(std::cin), {});
+      text.assign(std::istreambuf_iterator<char>(std::cin), {});
     } else {
       std::error_code ec;
       if (fs::is_directory(options.file, ec))
@@ -51,13 +76,33 @@ Result<std::string> read_prompt(const PromptOptions& options, bool stdin_taken) 
         return unexpected(ErrorCode::invalid_argument,
                           "Cannot read the prompt file " + options.file + ".",
                           "Check the path given to --prompt-file.");
-      prompt.assign(std::istreambuf_iterator<char>(in), {});
+      text.assign(std::istreambuf_iterator<char>(in), {});
     }
-    while (!prompt.empty() && (prompt.back() == '\n' || prompt.back() == '\r'))
-      prompt.pop_back();
+    auto from_file = parse_prompt_file(text, options.file == "-" ? "standard input" : options.file);
+    if (!from_file) return unexpected(from_file.error());
+    parts = std::move(*from_file);
   }
+  return merge_prompt_parts(std::move(parts), options.parts);
+}
+
+Result<std::string> composed_prompt(const PromptParts& parts) {
+  std::string prompt = compose(parts);
   if (auto ok = validate_prompt(prompt); !ok) return unexpected(ok.error());
   return prompt;
+}
+
+Result<std::string> read_prompt(const PromptOptions& options, bool stdin_taken) {
+  auto parts = read_prompt_parts(options, stdin_taken);
+  if (!parts) return unexpected(parts.error());
+  return composed_prompt(*parts);
+}
+
+void warn_about_prompt(const AppContext& ctx, const PromptParts& parts,
+                       std::optional<double> seconds, bool remix) {
+  if (ctx.options.quiet) return; // advice, not a problem: -q keeps scripts' stderr clean
+  for (const auto& warning : lint_prompt(parts, seconds))
+    if (!(remix && warning.code == k_lint_no_camera))
+      ctx.warn(warning.message + " [" + warning.code + "]");
 }
 
 void add_follow_options(CLI::App& sub, FollowOptions& options) {

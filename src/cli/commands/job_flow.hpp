@@ -4,9 +4,11 @@
 #include "app_context.hpp"
 
 #include <sora/client.hpp>
+#include <sora/prompt.hpp>
 
 #include <filesystem>
 #include <functional>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -20,12 +22,28 @@ inline constexpr double k_default_wait_timeout = 1800;
 
 struct PromptOptions {
   std::string text;
-  std::string file; ///< "-" reads stdin
+  std::string file;  ///< "-" reads stdin; may have sections ([shot], [action], …)
+  PromptParts parts; ///< --shot, --action, --timing, --lighting, --audio, --keep
+  bool required = false;
+  /// Whether any prompt option was given.
+  bool given() const { return !text.empty() || !file.empty() || !parts.empty(); }
 };
+/// --prompt | --prompt-file (at most one), and the parts of the shot beside or instead of them.
+/// With `required`, read_prompt fails when none of them is given.
 void add_prompt_options(CLI::App& sub, PromptOptions& options, bool required);
-/// The prompt from --prompt or --prompt-file, validated (1-32000 characters of UTF-8).
+/// The prompt's parts: --prompt-file's (a plain file is the free text) or --prompt as the free
+/// text, with the part flags replacing the file's sections of the same name.
 /// `stdin_taken`: the API key is read from stdin, so the prompt cannot be.
+Result<PromptParts> read_prompt_parts(const PromptOptions& options, bool stdin_taken);
+/// The composed prompt, validated (1-32000 characters of UTF-8).
+Result<std::string> composed_prompt(const PromptParts& parts);
+/// read_prompt_parts, then composed_prompt.
 Result<std::string> read_prompt(const PromptOptions& options, bool stdin_taken);
+/// The prompt lint's warnings on stderr (not with --quiet); never blocks. `seconds`: the video's
+/// duration when known. For a remix (`remix`), no_camera_move is left out: the camera is the
+/// original's unless the prompt changes it.
+void warn_about_prompt(const AppContext& ctx, const PromptParts& parts,
+                       std::optional<double> seconds, bool remix = false);
 
 struct FollowOptions {
   bool wait = false;

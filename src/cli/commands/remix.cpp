@@ -16,9 +16,12 @@ struct RemixOptions {
 };
 
 int run_remix(const RemixOptions& o, AppContext& ctx) {
-  auto prompt = read_prompt(o.prompt, ctx.options.api_key_file == "-");
+  auto parts = read_prompt_parts(o.prompt, ctx.options.api_key_file == "-");
+  if (!parts) return ctx.fail(parts.error());
+  auto prompt = composed_prompt(*parts);
   if (!prompt) return ctx.fail(prompt.error());
   if (auto ok = check_output(o.follow.output, o.follow.force); !ok) return ctx.fail(ok.error());
+  warn_about_prompt(ctx, *parts, std::nullopt, true); // the duration is the original's
   auto id = ctx.resolve_id(o.id);
   if (!id) return ctx.fail(id.error());
   auto client = ctx.client();
@@ -39,7 +42,8 @@ Command register_remix(CLI::App& app, AppContext& ctx) {
       ->type_name("ID");
   add_prompt_options(*sub, options->prompt, true);
   add_follow_options(*sub, options->follow);
-  sub->footer("Prints the new video's id. Model, size and duration come from the original.");
+  sub->footer("Prints the new video's id. Model, size and duration come from the original.\n"
+              "Say what changes with --prompt or --action, and what must not with --keep.");
   return {sub, [options, &ctx] { return run_remix(*options, ctx); }};
 }
 
