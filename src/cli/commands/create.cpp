@@ -1,5 +1,6 @@
 // `sora create`: start a video from a prompt and optionally a first-frame image.
 #include "commands/commands.hpp"
+#include "commands/cost_guard.hpp"
 #include "commands/job_flow.hpp"
 #include "exit_codes.hpp"
 #include "progress.hpp"
@@ -20,6 +21,7 @@ struct CreateOptions {
   std::string seconds;
   std::string size;
   FollowOptions follow;
+  CostOptions cost;
 };
 
 int run_create(const CreateOptions& o, AppContext& ctx) {
@@ -43,6 +45,17 @@ int run_create(const CreateOptions& o, AppContext& ctx) {
 
   auto client = ctx.client();
   if (!client) return ctx.fail(client.error());
+  if (o.cost.dry_run || o.cost.max_cost > 0) {
+    auto prices = load_prices(o.cost.prices);
+    if (!prices) return ctx.fail(prices.error());
+    auto cost = estimate(*prices, request.model, request.size, request.seconds);
+    if (o.cost.dry_run) {
+      auto plan = (*client)->plan_create(request);
+      if (!plan) return ctx.fail(plan.error());
+      return print_dry_run(ctx, *plan, cost, o.cost.max_cost);
+    }
+    if (auto ok = check_max_cost(cost, o.cost.max_cost); !ok) return ctx.fail(ok.error());
+  }
   Progress progress(ctx.show_progress());
   std::string label = request.image ? request.image->filename().string() : "request";
   auto video = (*client)->create(request, [&](const TransferProgress& p) {
@@ -72,8 +85,10 @@ Command register_create(CLI::App& app, AppContext& ctx) {
                   "1080x1920, 1920x1080. Defaults to the image's size when it is one of these")
       ->type_name("WxH");
   add_follow_options(*sub, options->follow);
+  add_cost_options(*sub, options->cost);
   sub->footer("Prints the new video's id. With --wait, waits for it; with -o, also downloads it.\n"
-              "Example: sora create --image photo.jpg --prompt \"slow dolly in\" -o clip.mp4");
+              "Example: sora create --image photo.jpg --prompt \"slow dolly in\" -o clip.mp4\n"
+              "Cost first: sora create --prompt \"a lake\" --seconds 8 --dry-run");
   return {sub, [options, &ctx] { return run_create(*options, ctx); }};
 }
 
