@@ -27,7 +27,7 @@ assert_no_requests
 
 case_ "--dry-run shows the plan and sends nothing"
 expect_exit 0 -- sora batch "$T/m/jobs.jsonl" --out-dir "$T/out" --dry-run
-assert_lines "$OUT" 6 # a line per job, then the estimated total
+assert_lines "$OUT" 5
 assert_contains "$OUT" "remix lake"
 assert_no_requests
 

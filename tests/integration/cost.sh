@@ -133,13 +133,22 @@ cat >"$T/m/jobs.jsonl" <<'JSONL'
 JSONL
 clear_requests
 expect_exit 0 -- sora batch "$T/m/jobs.jsonl" --out-dir "$T/out" --dry-run
-assert_contains "$OUT" 'Estimated total: $3.20 for 3 jobs'
+assert_lines "$OUT" 3
+assert_contains "$ERR" 'Estimated total: $3.20 for 3 jobs'
 assert_matches "$OUT" '^pro .*\$2\.40$'
 assert_matches "$OUT" '^lake-night .*\$0\.40$'
 assert_no_requests
 expect_exit 2 -- sora batch "$T/m/jobs.jsonl" --out-dir "$T/out" --max-cost 3
 assert_contains "$ERR" 'above --max-cost $3.00'
 assert_no_requests
+
+case_ "a batch run prints the total first; jobs an earlier run created are not counted again"
+printf '{"id":"one","prompt":"a calm lake"}\n' >"$T/m/one.jsonl"
+expect_exit 0 -- sora batch "$T/m/one.jsonl" --out-dir "$T/one" --max-cost 1
+assert_contains "$ERR" 'Estimated total: $0.40 for 1 job'
+assert_req "len(reqs('POST', r'/videos\$')) == 1" "the job was created"
+expect_exit 0 -- sora batch "$T/m/one.jsonl" --out-dir "$T/one" --dry-run
+assert_contains "$ERR" 'Estimated total: $0.00 for 0 jobs (1 already created, not counted)'
 
 case_ "sora-mock validates extension and edit bodies like the API"
 api() { # METHOD PATH BODY

@@ -200,7 +200,8 @@ int run_batch_command(const BatchCommandOptions& o, AppContext& ctx) {
       if (job_cost) line += job_cost->usd ? "  " + format_usd(*job_cost->usd) : "  cost unknown";
       print_line(line);
     }
-    print_line(describe_total(cost));
+    // The total is a summary, on stderr, so stdout stays one line per job.
+    ctx.note(describe_total(cost));
     ctx.note(std::to_string(jobs->size()) + " jobs; nothing was sent (--dry-run).");
     if (o.max_cost > 0)
       if (auto ok = check_batch_cost(cost, o.max_cost); !ok) return ctx.fail(ok.error());
