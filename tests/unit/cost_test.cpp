@@ -1,4 +1,5 @@
 #include <sora/cost.hpp>
+#include <sora/validate.hpp>
 
 #include <gtest/gtest.h>
 
@@ -28,6 +29,13 @@ TEST(PriceTable, TheBuiltInTableIsDataPricesJsonAndPricesEveryKnownModelAndSize)
   auto from_file = PriceTable::parse(text);
   ASSERT_TRUE(from_file) << from_file.error().message;
   ASSERT_EQ(from_file->entries().size(), table.entries().size());
+}
+
+TEST(PriceTable, EverySizeSoraAcceptsForOpenAIsModelsHasAPrice) {
+  for (const char* model :
+       {"sora-2", "sora-2-2025-10-06", "sora-2-2025-12-08", "sora-2-pro", "sora-2-pro-2025-10-06"})
+    for (const auto& size : supported_sizes(model))
+      EXPECT_TRUE(PriceTable::builtin().lookup(model, size)) << model << " at " << size;
 }
 
 TEST(PriceTable, UnknownModelsAndSizesHaveNoPrice) {

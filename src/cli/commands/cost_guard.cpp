@@ -196,10 +196,10 @@ int print_dry_run(AppContext& ctx, const RequestPlan& plan, const CostEstimate& 
           print_line("part " + f.name + ": " + dump(json(f.value)));
       }
     } else {
-      std::string body = "{";
-      for (std::size_t i = 0; i < plan.fields.size(); ++i)
-        body += (i ? "," : "") + dump(json(plan.fields[i].name)) + ":" + plan.fields[i].value;
-      print_line(body + "}");
+      json body = json::object(); // encoded as the core encodes it (json_codec.cpp)
+      for (const auto& f : plan.fields)
+        body[f.name] = json::parse(f.value, nullptr, false);
+      print_line(dump(body));
     }
     print_line("");
     print_line("Estimated cost: " + describe_estimate(e));
