@@ -104,9 +104,10 @@ CostEstimate estimate_from_source(const PriceTable& prices,
   if (!source) {
     CostEstimate e;
     e.seconds = seconds.value_or("");
-    e.unknown_reason = std::string(what) + " inherits model and size" +
-                       (seconds ? "" : " and duration") +
-                       " from the source video, which is not in the local journal";
+    e.unknown_reason =
+        std::string(what) +
+        (seconds ? " inherits its model and size" : " inherits its model, size and duration") +
+        " from the source video, which is not in the local journal";
     return e;
   }
   return estimate(prices, source->model, source->size, seconds.value_or(source->seconds));
