@@ -37,6 +37,8 @@ endif()
 # ---- install rules
 if(TARGET sora)
   install(TARGETS sora RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
+  # The price table compiled into sora, as a starting point for an override file (--prices).
+  install(FILES "${PROJECT_SOURCE_DIR}/data/prices.json" DESTINATION "${CMAKE_INSTALL_DATADIR}/sora")
   if(NOT CMAKE_CROSSCOMPILING)
     install(FILES "${PROJECT_BINARY_DIR}/sora.1" DESTINATION "${CMAKE_INSTALL_MANDIR}/man1")
     install(FILES "${PROJECT_BINARY_DIR}/completions/sora"

@@ -86,6 +86,21 @@ struct CreateRequest {
   Encoding encoding = Encoding::automatic;    ///< automatic: multipart with an image, else JSON
 };
 
+/// `POST /videos/extensions`: continues a finished video with a new segment. The answer is a new
+/// job whose `seconds` is the stitched total.
+struct ExtendRequest {
+  std::string video_id; ///< the finished video to continue
+  std::string prompt;   ///< what happens next (1-32000 characters)
+  std::string seconds;  ///< length of the new segment: "4", "8", "12", "16" or "20"
+};
+
+/// `POST /videos/edits`: a new job that changes a finished video (model, size and duration are
+/// the source's).
+struct EditRequest {
+  std::string video_id; ///< the finished video to change
+  std::string prompt;   ///< how to change it (1-32000 characters)
+};
+
 /// One member of a request body as it will be sent.
 struct PlannedField {
   std::string name;
@@ -161,11 +176,20 @@ public:
   Result<Video> create(const CreateRequest& request, const TransferCallback& on_upload = {});
   /// Starts a job that changes a finished one (`POST /videos/{id}/remix`).
   Result<Video> remix(std::string_view video_id, std::string_view prompt);
+  /// Starts a job that continues a finished one (`POST /videos/extensions`). Checked before
+  /// sending (prompt, seconds); like `create`, never sent twice when an answer is lost.
+  Result<Video> extend(const ExtendRequest& request);
+  /// Starts a job that edits a finished one (`POST /videos/edits`), checked and sent like `extend`.
+  Result<Video> edit(const EditRequest& request);
   /// What `create` would send, with the key redacted; sends nothing. Fails as `create` would
   /// before sending (e.g. an unreadable image).
   Result<RequestPlan> plan_create(const CreateRequest& request) const;
   /// What `remix` would send, with the key redacted; sends nothing.
   Result<RequestPlan> plan_remix(std::string_view video_id, std::string_view prompt) const;
+  /// What `extend` would send, with the key redacted; sends nothing. Fails as `extend` would.
+  Result<RequestPlan> plan_extend(const ExtendRequest& request) const;
+  /// What `edit` would send, with the key redacted; sends nothing. Fails as `edit` would.
+  Result<RequestPlan> plan_edit(const EditRequest& request) const;
   Result<Video> retrieve(std::string_view video_id);
   Result<VideoList> list(const ListQuery& query = {});
   /// Walks every page from `query.after`; `on_page` sees each page as it arrives.

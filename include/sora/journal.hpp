@@ -16,7 +16,7 @@ namespace sora {
 struct JournalEntry {
   std::int64_t time = 0; ///< unix seconds when the id became known
   std::string id;
-  std::string command; ///< "create", "remix", "batch"
+  std::string command; ///< "create", "remix", "extend", "edit", "batch"
   std::string host;    ///< the base URL's host (which server holds the job)
   std::string model;
   std::string size;

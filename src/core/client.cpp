@@ -11,6 +11,7 @@
 
 #include <sora/client.hpp>
 #include <sora/image.hpp>
+#include <sora/validate.hpp>
 
 #include <fcntl.h>
 #include <stdio.h>
@@ -187,6 +188,46 @@ struct Client::Impl {
   RequestPlan plan_remix(std::string_view id, std::string_view prompt) const {
     auto plan = plan_request("POST", video_path(id, "/remix"), Encoding::json);
     add_text(plan, "prompt", prompt);
+    return plan;
+  }
+
+  // `{"id": …}`: how the continuation endpoints name their source video in JSON.
+  static void add_video_reference(RequestPlan& plan, std::string_view id) {
+    PlannedField field;
+    field.name = "video";
+    field.value = "{\"id\":" + detail::json_quote(id) + "}";
+    plan.fields.push_back(std::move(field));
+  }
+
+  static Result<void> check_source(std::string_view id, std::string_view prompt) {
+    if (id.empty())
+      return unexpected(ErrorCode::invalid_argument, "The video id is empty.",
+                        "Give the id of a finished video, or @last for the newest job.");
+    return validate_prompt(prompt);
+  }
+
+  Result<RequestPlan> plan_extend(const ExtendRequest& request) const {
+    if (auto ok = check_source(request.video_id, request.prompt); !ok)
+      return unexpected(ok.error());
+    auto allowed = supported_seconds();
+    if (std::find(allowed.begin(), allowed.end(), request.seconds) == allowed.end())
+      return unexpected(ErrorCode::invalid_argument,
+                        "--seconds " + (request.seconds.empty() ? "''" : request.seconds) +
+                            " is not a length an extension can add.",
+                        "Use --seconds 4, 8, 12, 16 or 20 (the length of the new segment).");
+    auto plan = plan_request("POST", "/videos/extensions", Encoding::json);
+    add_video_reference(plan, request.video_id);
+    add_text(plan, "prompt", request.prompt);
+    add_text(plan, "seconds", request.seconds);
+    return plan;
+  }
+
+  Result<RequestPlan> plan_edit(const EditRequest& request) const {
+    if (auto ok = check_source(request.video_id, request.prompt); !ok)
+      return unexpected(ok.error());
+    auto plan = plan_request("POST", "/videos/edits", Encoding::json);
+    add_video_reference(plan, request.video_id);
+    add_text(plan, "prompt", request.prompt);
     return plan;
   }
 
@@ -485,6 +526,40 @@ Result<Video> Client::remix(std::string_view video_id, std::string_view prompt) 
     return v.prompt == std::string(prompt) &&
            (!v.remixed_from_video_id || *v.remixed_from_video_id == video_id);
   });
+}
+
+Result<Video> Client::extend(const ExtendRequest& request) {
+  auto plan = m_impl->plan_extend(request);
+  if (!plan) return unexpected(std::move(plan).error());
+  auto http = Impl::to_http(std::move(*plan));
+  if (!http) return unexpected(std::move(http).error());
+  // The new job's seconds is the stitched total and it names no source, so the prompt is what
+  // identifies it (among jobs created since the request and not claimed by this process).
+  return m_impl->submit(std::move(*http), [&](const Video& v) {
+    return v.prompt == request.prompt && v.id != request.video_id;
+  });
+}
+
+Result<Video> Client::edit(const EditRequest& request) {
+  auto plan = m_impl->plan_edit(request);
+  if (!plan) return unexpected(std::move(plan).error());
+  auto http = Impl::to_http(std::move(*plan));
+  if (!http) return unexpected(std::move(http).error());
+  return m_impl->submit(std::move(*http), [&](const Video& v) {
+    return v.prompt == request.prompt && v.id != request.video_id;
+  });
+}
+
+Result<RequestPlan> Client::plan_extend(const ExtendRequest& request) const {
+  auto plan = m_impl->plan_extend(request);
+  if (!plan) return plan;
+  return m_impl->redacted(std::move(*plan));
+}
+
+Result<RequestPlan> Client::plan_edit(const EditRequest& request) const {
+  auto plan = m_impl->plan_edit(request);
+  if (!plan) return plan;
+  return m_impl->redacted(std::move(*plan));
 }
 
 Result<RequestPlan> Client::plan_create(const CreateRequest& request) const {

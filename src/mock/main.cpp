@@ -26,10 +26,10 @@ std::string man_page(const CLI::App& app) {
   cli_doc::ManPage page;
   page.source = std::string("sora-mock ") + SORA_MOCK_VERSION;
   page.description = {
-      "It serves the Videos API under /v1 (create, retrieve, list, delete, remix and content "
-      "downloads with Range) from memory: a job finishes after --polls status requests. Faults "
-      "injected with --fault let clients be tested against failures. It is a test tool: it "
-      "keeps nothing on disk and is not hardened for untrusted networks.",
+      "It serves the Videos API under /v1 (create, retrieve, list, delete, remix, extensions, "
+      "edits and content downloads with Range) from memory: a job finishes after --polls status "
+      "requests. Faults injected with --fault let clients be tested against failures. It is a "
+      "test tool: it keeps nothing on disk and is not hardened for untrusted networks.",
       "GET /_mock/health answers when it is ready; GET /_mock/requests returns the log of "
       "requests received and DELETE /_mock/requests clears it."};
   page.sections.push_back({"EXIT STATUS", cli_doc::definition_list({

@@ -38,7 +38,7 @@ constexpr std::string_view k_html_502 = "<html>\r\n"
 
 /// The routes below /videos; `id` is the already percent-decoded path segment.
 struct Route {
-  enum class Kind { collection, video, content, remix } kind;
+  enum class Kind { collection, video, content, remix, extensions, edits } kind;
   std::string id;
   std::vector<std::string> methods;
 };
@@ -59,6 +59,8 @@ std::optional<Route> match_route(const std::string& route) {
   case 1:
     return Route{Route::Kind::collection, "", {"GET", "POST"}};
   case 2:
+    if (segments[1] == "extensions") return Route{Route::Kind::extensions, "", {"POST"}};
+    if (segments[1] == "edits") return Route{Route::Kind::edits, "", {"POST"}};
     return Route{Route::Kind::video, segments[1], {"GET", "DELETE"}};
   case 3:
     if (segments[2] == "content") return Route{Route::Kind::content, segments[1], {"GET"}};
@@ -337,6 +339,12 @@ bool MockServer::handle_api(const httplib::Request& req, httplib::Response& res,
     break;
   case Route::Kind::remix:
     remix(req, res, matched->id);
+    break;
+  case Route::Kind::extensions:
+    extend(req, res);
+    break;
+  case Route::Kind::edits:
+    edit(req, res);
     break;
   }
   return true;

@@ -63,6 +63,11 @@ private:
   void content(const httplib::Request& req, httplib::Response& res, const std::string& id,
                const std::string& range_header);
   void remix(const httplib::Request& req, httplib::Response& res, const std::string& id);
+  // continuations.cpp: POST /videos/extensions and POST /videos/edits.
+  void extend(const httplib::Request& req, httplib::Response& res);
+  void edit(const httplib::Request& req, httplib::Response& res);
+  std::optional<Job> finished_source(httplib::Response& res, const std::string& id,
+                                     const char* what);
 
   Outcome outcome_for(const std::string& prompt) const;
   void log_line(const httplib::Request& req, const httplib::Response& res);

@@ -1,5 +1,6 @@
 // `sora batch`: run every job of a manifest, concurrently, resumably, never paying twice.
 #include "commands/commands.hpp"
+#include "commands/cost_guard.hpp"
 #include "commands/job_flow.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
@@ -12,6 +13,7 @@
 
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 
@@ -30,7 +32,91 @@ struct BatchCommandOptions {
   bool retry_failed = false;
   bool force = false;
   double wait_timeout = k_default_wait_timeout;
+  double max_cost = 0; ///< USD; 0 when not given
+  std::string prices;
 };
+
+// What this run will pay for, job by job: nothing for jobs an earlier run already created (they
+// are resumed), the create's estimate, or a remix at its source's settings (another job of the
+// manifest, else the journal).
+struct BatchCost {
+  std::vector<std::optional<CostEstimate>> jobs; ///< nullopt: already created, nothing to pay
+  double total = 0;
+  std::size_t unknown = 0;
+  std::string first_unknown;       ///< "LABEL: why"
+  std::string first_unknown_model; ///< its model, when it is the price that is missing
+};
+
+BatchCost estimate_batch(const AppContext& ctx, const std::vector<BatchJob>& jobs,
+                         const BatchState& state, bool retry_failed, const PriceTable& prices) {
+  BatchCost cost;
+  std::map<std::string, const BatchJob*> by_label;
+  for (const auto& job : jobs)
+    by_label[job.label] = &job;
+  for (const auto& job : jobs) {
+    auto it = state.jobs().find(job.label);
+    bool settled = it != state.jobs().end() && (it->second.status == BatchStatus::failed ||
+                                                it->second.status == BatchStatus::refused);
+    if (it != state.jobs().end() && !it->second.video_id.empty() && !(settled && retry_failed)) {
+      cost.jobs.emplace_back(std::nullopt);
+      continue;
+    }
+    CostEstimate e;
+    if (!job.remix_of) {
+      e = estimate(prices, job.request.model, job.request.size, job.request.seconds);
+    } else {
+      const BatchJob* source = &job;
+      for (int hops = 0; source->remix_of && by_label.contains(*source->remix_of) && hops < 1000;
+           ++hops)
+        source = by_label[*source->remix_of];
+      if (!source->remix_of) {
+        e = estimate(prices, source->request.model, source->request.size, source->request.seconds);
+      } else {
+        auto settings = source_settings(ctx, nullptr, *source->remix_of);
+        e = estimate_from_source(prices, settings ? *settings : std::optional<SourceSettings>(),
+                                 std::nullopt, "a remix");
+      }
+    }
+    if (e.usd) {
+      cost.total += *e.usd;
+    } else if (cost.unknown++ == 0) {
+      cost.first_unknown = job.label + ": " + e.unknown_reason;
+      cost.first_unknown_model = e.model;
+    }
+    cost.jobs.emplace_back(std::move(e));
+  }
+  return cost;
+}
+
+std::string describe_total(const BatchCost& cost) {
+  std::size_t paid = 0;
+  for (const auto& job : cost.jobs)
+    paid += job.has_value();
+  std::size_t priced = paid - cost.unknown;
+  std::string text = "Estimated total: " + format_usd(cost.total) + " for " +
+                     std::to_string(priced) + (priced == 1 ? " job" : " jobs");
+  if (paid < cost.jobs.size())
+    text += " (" + std::to_string(cost.jobs.size() - paid) + " already created, not counted)";
+  if (cost.unknown)
+    text +=
+        "; " + std::to_string(cost.unknown) + " unknown, not counted (" + cost.first_unknown + ")";
+  return text;
+}
+
+Result<void> check_batch_cost(const BatchCost& cost, double limit) {
+  if (cost.unknown) {
+    CostEstimate unknown;
+    unknown.model = cost.first_unknown_model;
+    unknown.unknown_reason =
+        std::to_string(cost.unknown) + " of the jobs have no estimate; " + cost.first_unknown;
+    return check_max_cost(unknown, limit);
+  }
+  if (cost.total <= limit + 1e-9) return {};
+  return unexpected(ErrorCode::invalid_argument,
+                    "The estimated total " + format_usd(cost.total) + " is above --max-cost " +
+                        format_usd(limit) + ". Nothing was sent.",
+                    "Raise --max-cost, run part of the manifest (--shard), or ask for less.");
+}
 
 Result<std::pair<int, int>> parse_shard(const std::string& text) {
   int k = 0, n = 0;
@@ -92,8 +178,14 @@ int run_batch_command(const BatchCommandOptions& o, AppContext& ctx) {
                           {},
                           true});
 
+  auto prices = load_prices(o.prices);
+  if (!prices) return ctx.fail(prices.error());
+  BatchCost cost = estimate_batch(ctx, *jobs, state, o.retry_failed, *prices);
+
   if (o.dry_run) {
+    std::size_t index = 0;
     for (const auto& job : *jobs) {
+      const auto& job_cost = cost.jobs[index++];
       auto it = state.jobs().find(job.label);
       std::string action = job.remix_of ? "remix " + *job.remix_of : "create";
       if (it != state.jobs().end() && !it->second.video_id.empty())
@@ -105,16 +197,25 @@ int run_batch_command(const BatchCommandOptions& o, AppContext& ctx) {
       if (job.request.model) line += "  " + *job.request.model;
       if (job.request.size) line += "  " + *job.request.size;
       if (job.request.seconds) line += "  " + *job.request.seconds + "s";
-      print_line(line + "  -> " + job.output.string());
+      line += "  -> " + job.output.string();
+      if (job_cost) line += job_cost->usd ? "  " + format_usd(*job_cost->usd) : "  cost unknown";
+      print_line(line);
     }
+    // The total is a summary, on stderr, so stdout stays one line per job.
+    ctx.note(describe_total(cost));
     ctx.note(std::to_string(jobs->size()) + " jobs; nothing was sent (--dry-run).");
+    if (o.max_cost > 0)
+      if (auto ok = check_batch_cost(cost, o.max_cost); !ok) return ctx.fail(ok.error());
     return k_exit_ok;
   }
+  if (o.max_cost > 0)
+    if (auto ok = check_batch_cost(cost, o.max_cost); !ok) return ctx.fail(ok.error());
 
   auto client = ctx.client();
   if (!client) return ctx.fail(client.error());
   ClientConfig config = (*client)->config();
 
+  ctx.note(describe_total(cost));
   Progress progress(ctx.show_progress());
   std::mutex lock;
   std::map<std::string, BatchStatus> now;
@@ -242,7 +343,17 @@ Command register_batch(CLI::App& app, AppContext& ctx) {
       ->type_name("FILE");
   sub->add_option("--shard", o->shard, "Run shard K of N (every N-th job from the K-th)")
       ->type_name("K/N");
-  sub->add_flag("--dry-run", o->dry_run, "Check the manifest and show the plan; send nothing");
+  sub->add_flag("--dry-run", o->dry_run,
+                "Check the manifest and show the plan with each job's estimated cost and the "
+                "total; send nothing");
+  sub->add_option("--max-cost", o->max_cost,
+                  "Refuse (exit 2, nothing sent) when the estimated total is above USD, or unknown")
+      ->type_name("USD")
+      ->check(positive_usd);
+  sub->add_option("--prices", o->prices,
+                  "Price file (JSON, USD per second by model and size) over the built-in prices; "
+                  "env SORA_PRICES")
+      ->type_name("FILE");
   sub->add_flag("--retry-failed", o->retry_failed, "Create failed or refused jobs anew");
   sub->add_flag("-f,--force", o->force, "Replace output files that already exist");
   sub->add_option("--wait-timeout", o->wait_timeout, "Give up waiting for a job after SECONDS")
@@ -252,7 +363,8 @@ Command register_batch(CLI::App& app, AppContext& ctx) {
   sub->footer(
       "The whole manifest is checked before anything is sent. A rerun skips finished jobs,\n"
       "resumes started ones by id and never creates a job twice. Exit 0 when every job\n"
-      "was downloaded, 6 if any failed, 7 if any was refused by content policy.");
+      "was downloaded, 6 if any failed, 7 if any was refused by content policy.\n"
+      "The estimated total (jobs an earlier run created are not counted) is shown first.");
   return {sub, [o, &ctx] { return run_batch_command(*o, ctx); }};
 }
 

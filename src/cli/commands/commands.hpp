@@ -18,6 +18,8 @@ struct Command {
 
 Command register_create(CLI::App& app, AppContext& ctx);
 Command register_remix(CLI::App& app, AppContext& ctx);
+Command register_extend(CLI::App& app, AppContext& ctx);
+Command register_edit(CLI::App& app, AppContext& ctx);
 Command register_status(CLI::App& app, AppContext& ctx);
 Command register_wait(CLI::App& app, AppContext& ctx);
 Command register_download(CLI::App& app, AppContext& ctx);
@@ -32,8 +34,8 @@ Command register_completion(CLI::App& app, AppContext& ctx);
 
 /// In the order `--help` lists them.
 inline constexpr Command (*k_commands[])(CLI::App&, AppContext&) = {
-    register_create,   register_remix,  register_status,    register_wait,
-    register_download, register_list,   register_delete,    register_batch,
-    register_history,  register_prompt, register_completion};
+    register_create,  register_remix,    register_extend,    register_edit,   register_status,
+    register_wait,    register_download, register_list,      register_delete, register_batch,
+    register_history, register_prompt,   register_completion};
 
 } // namespace sora::cli

@@ -1,5 +1,6 @@
 // `sora create`: start a video from a prompt and optionally a first-frame image.
 #include "commands/commands.hpp"
+#include "commands/cost_guard.hpp"
 #include "commands/job_flow.hpp"
 #include "exit_codes.hpp"
 #include "progress.hpp"
@@ -25,6 +26,7 @@ struct CreateOptions {
   std::string fit;       ///< cover | contain | stretch; empty: send the image as it is
   std::string pad_color; ///< contain's padding (default black)
   FollowOptions follow;
+  CostOptions cost;
 };
 
 // The duration the lint checks the timing against: --seconds, else the default of OpenAI's
@@ -101,6 +103,17 @@ int run_create(const CreateOptions& o, AppContext& ctx) {
     if (g_interrupted.load())
       return ctx.fail(unexpected(ErrorCode::interrupted, "Interrupted; nothing was sent.").error);
   }
+  if (o.cost.dry_run || o.cost.max_cost > 0) {
+    auto prices = load_prices(o.cost.prices);
+    if (!prices) return ctx.fail(prices.error());
+    auto cost = estimate(*prices, request.model, request.size, request.seconds);
+    if (o.cost.dry_run) {
+      auto plan = (*client)->plan_create(request);
+      if (!plan) return ctx.fail(plan.error());
+      return print_dry_run(ctx, *plan, cost, o.cost.max_cost);
+    }
+    if (auto ok = check_max_cost(cost, o.cost.max_cost); !ok) return ctx.fail(ok.error());
+  }
   Progress progress(ctx.show_progress());
   std::string label =
       o.image.empty() ? "request" : std::filesystem::path(o.image).filename().string();
@@ -140,6 +153,7 @@ Command register_create(CLI::App& app, AppContext& ctx) {
                   "Padding for --fit contain: #RRGGBB, RRGGBB, or black (default), white, gray")
       ->type_name("COLOR");
   add_follow_options(*sub, options->follow);
+  add_cost_options(*sub, options->cost);
   sub->footer(
       "Prints the new video's id. With --wait, waits for it; with -o, also downloads it.\n"
       "The prompt is --prompt (or --prompt-file), then the parts of the shot; 'sora prompt' shows\n"
@@ -147,7 +161,8 @@ Command register_create(CLI::App& app, AppContext& ctx) {
       "Example: sora create --image photo.jpg --prompt \"slow dolly in\" -o clip.mp4\n"
       "         sora create -i photo.jpg --shot \"medium shot, slow push in\" --action \"she "
       "smiles\"\n"
-      "Any photo: sora create --image IMG_0042.jpg --fit cover --size auto -p \"...\"");
+      "Any photo: sora create --image IMG_0042.jpg --fit cover --size auto -p \"...\"\n"
+      "Cost first: sora create --prompt \"a lake\" --seconds 8 --dry-run");
   return {sub, [options, &ctx] { return run_create(*options, ctx); }};
 }
 

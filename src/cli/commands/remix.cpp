@@ -1,5 +1,6 @@
 // `sora remix`: start a new video that changes a finished one.
 #include "commands/commands.hpp"
+#include "commands/cost_guard.hpp"
 #include "commands/job_flow.hpp"
 
 #include <CLI/CLI.hpp>
@@ -13,6 +14,7 @@ struct RemixOptions {
   std::string id;
   PromptOptions prompt;
   FollowOptions follow;
+  CostOptions cost;
 };
 
 int run_remix(const RemixOptions& o, AppContext& ctx) {
@@ -26,6 +28,21 @@ int run_remix(const RemixOptions& o, AppContext& ctx) {
   if (!id) return ctx.fail(id.error());
   auto client = ctx.client();
   if (!client) return ctx.fail(client.error());
+  if (o.cost.dry_run || o.cost.max_cost > 0) {
+    // A remix inherits model, size and duration: known from the journal, or (not in a dry run)
+    // from a GET of the source.
+    auto prices = load_prices(o.cost.prices);
+    if (!prices) return ctx.fail(prices.error());
+    auto source = source_settings(ctx, o.cost.dry_run ? nullptr : *client, *id);
+    if (!source) return ctx.fail(source.error());
+    auto cost = estimate_from_source(*prices, *source, std::nullopt, "a remix");
+    if (o.cost.dry_run) {
+      auto plan = (*client)->plan_remix(*id, *prompt);
+      if (!plan) return ctx.fail(plan.error());
+      return print_dry_run(ctx, *plan, cost, o.cost.max_cost);
+    }
+    if (auto ok = check_max_cost(cost, o.cost.max_cost); !ok) return ctx.fail(ok.error());
+  }
   auto video = (*client)->remix(*id, *prompt);
   if (!video) return ctx.fail(video.error());
   ctx.record_job("remix", *video, *prompt, o.follow.output);
@@ -42,7 +59,10 @@ Command register_remix(CLI::App& app, AppContext& ctx) {
       ->type_name("ID");
   add_prompt_options(*sub, options->prompt, true);
   add_follow_options(*sub, options->follow);
-  sub->footer("Prints the new video's id. Model, size and duration come from the original.\n"
+  add_cost_options(*sub, options->cost);
+  sub->footer("Prints the new video's id. Model, size and duration come from the original, so\n"
+              "the estimate needs them: from the journal (jobs sora started), else --max-cost\n"
+              "asks the server (a free GET); --dry-run never asks and may say 'unknown'.\n"
               "Say what changes with --prompt or --action, and what must not with --keep.");
   return {sub, [options, &ctx] { return run_remix(*options, ctx); }};
 }
