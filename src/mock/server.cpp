@@ -541,6 +541,14 @@ void MockServer::list(const httplib::Request& req, httplib::Response& res) {
                                               "order", "invalid_value"));
     }
   }
+  if (m_options.dialect ==
+      Dialect::sglang) { // {data, object} only, no cursors, `after` ignored (rule 26)
+    Json all = Json::array();
+    const auto everything = m_store.list(1'000'000, "", order);
+    for (const auto& job : everything->jobs)
+      all.push_back(job_json(job));
+    return send_json(res, 200, Json{{"data", all}, {"object", "list"}});
+  }
   const auto after = req.get_param_value("after");
   const auto page = m_store.list(limit, after, order);
   if (!page) {
@@ -551,13 +559,6 @@ void MockServer::list(const httplib::Request& req, httplib::Response& res) {
   Json data = Json::array();
   for (const auto& job : page->jobs)
     data.push_back(job_json(job));
-  if (m_options.dialect == Dialect::sglang) { // {data, object} only, no cursors (rule 26)
-    Json all = Json::array();
-    const auto everything = m_store.list(1'000'000, "", order);
-    for (const auto& job : everything->jobs)
-      all.push_back(job_json(job));
-    return send_json(res, 200, Json{{"data", all}, {"object", "list"}});
-  }
   send_json(res, 200,
             Json{{"object", "list"},
                  {"data", data},
