@@ -26,7 +26,7 @@ poll() {
   for ((i = 0; i < $2; i++)); do call GET "$1" "${auth[@]}"; done
 }
 
-case_ "unknown dialect is a usage error"
+case_ "rule 29: unknown dialect is a usage error"
 expect_exit 2 -- "$SORA_MOCK_BIN" --dialect nope --port 0
 assert_contains "$ERR" "valid dialects: openai, litellm, vllm-omni, sglang, new-api, openrouter, together"
 
