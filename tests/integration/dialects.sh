@@ -25,7 +25,8 @@ dialect_mock() {
   local name="$1"
   shift
   start_mock --dialect "$name" "$@"
-  export SORA_BASE_URL="$MOCK_URL$(prefix_of "$name")"
+  SORA_BASE_URL="$MOCK_URL$(prefix_of "$name")"
+  export SORA_BASE_URL
 }
 
 # flow NAME ARGS...: `sora create ARGS -o` waits and downloads; the sample clip must arrive.

@@ -177,7 +177,8 @@ call GET "$B/videos/$id/content?index=0" "${auth[@]}"
 expect_code 200
 assert_mp4 "$BODY"
 for op in "GET $B/videos" "DELETE $B/videos/$id" "POST $B/videos/$id/remix"; do
-  call ${op} "${auth[@]}" "${json[@]}" -d '{"prompt":"x"}'
+  read -r method url <<<"$op"
+  call "$method" "$url" "${auth[@]}" "${json[@]}" -d '{"prompt":"x"}'
   expect_code 404
 done
 stop_mock
@@ -212,7 +213,8 @@ assert_same "$BODY" "$DATA/sample-clip.mp4"
 assert_req "[r['authorized'] for r in reqs('GET', r'^/storage/')] == [True, False, False]" \
   "storage requests are logged with whether credentials came along"
 for op in "GET $B/videos" "DELETE $B/videos/$id" "POST $B/videos/$id/remix"; do
-  call ${op} "${json[@]}" -d '{"prompt":"x"}'
+  read -r method url <<<"$op"
+  call "$method" "$url" "${json[@]}" -d '{"prompt":"x"}'
   expect_code 404
 done
 stop_mock
