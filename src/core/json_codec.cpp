@@ -85,6 +85,8 @@ Video video_from_json(const json& j) {
   if (const json* x = member(j, "progress")) {
     auto p = as_int(*x).value_or(0);
     v.progress = static_cast<int>(p < 0 ? 0 : (p > 100 ? 100 : p));
+  } else if (v.status == VideoStatus::completed) {
+    v.progress = 100; // servers without a progress field (OpenRouter, Together): done is 100%
   }
   if (const json* x = member(j, "created_at")) v.created_at = as_time(*x).value_or(0);
   if (const json* x = member(j, "completed_at")) v.completed_at = as_time(*x);

@@ -213,6 +213,8 @@ TEST_F(Tolerance, Rule13_AnUnknownStatusIsPendingAndKeepsTheServersWord) {
 TEST_F(Tolerance, Rule14_ProgressIsReadLenientlyAndNeverEndsAWait) {
   EXPECT_EQ(detail::parse_video(R"({"id":"a","status":"queued","progress":"45%"})")->progress, 45);
   EXPECT_EQ(detail::parse_video(R"({"id":"a","status":"queued"})")->progress, 0);
+  EXPECT_EQ(detail::parse_video(R"({"id":"a","status":"completed"})")->progress, 100);
+  EXPECT_EQ(detail::parse_video(R"({"id":"a","status":"completed","progress":0})")->progress, 0);
   EXPECT_EQ(detail::parse_video(R"({"id":"a","status":"queued","progress":250})")->progress, 100);
   transport->push(json_reply(200, job("v", "in_progress", R"(,"progress":100)")));
   transport->push(json_reply(200, job("v", "in_progress", R"(,"progress":0)")));
