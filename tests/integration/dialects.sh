@@ -44,6 +44,13 @@ flow() {
 case_ "openai: create -> wait -> download"
 dialect_mock openai
 flow openai
+
+case_ "openai: rule 30, a 404 for a sora-2 model points at sora profiles"
+expect_exit 5 -- sora create --prompt "x" --model sora-2 --base-url "$MOCK_URL/v1/gone"
+assert_contains "$ERR" "2026-09-24"
+assert_contains "$ERR" "sora profiles"
+expect_exit 5 -- sora status video_123 --base-url "$MOCK_URL/v1/gone"
+assert_not_contains "$ERR" "sora profiles"
 stop_mock
 
 # ---------------------------------------------------------------------------------------------
