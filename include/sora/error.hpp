@@ -50,7 +50,7 @@ struct Error {
   bool request_sent = true; ///< false when nothing left this machine (refused, DNS): safe to resend
 };
 
-/// True for failures worth sending the same request again (network, 408/409/429/5xx).
+/// True for failures worth sending the same request again (network, 408/409/429, 5xx but 501).
 bool is_retryable(const Error& error) noexcept;
 
 } // namespace sora

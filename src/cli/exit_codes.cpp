@@ -9,8 +9,9 @@ int exit_code_for(const Error& error) noexcept {
     return k_exit_usage;
   case ErrorCode::http:
   case ErrorCode::quota:
-  case ErrorCode::unsupported:
     return k_exit_rejected;
+  case ErrorCode::unsupported:
+    return k_exit_unsupported;
   case ErrorCode::unauthorized:
   case ErrorCode::forbidden:
     return k_exit_credentials;

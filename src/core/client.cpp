@@ -1,5 +1,6 @@
 // The Client: builds each operation's request, sends it with the retry policy, and reads the
 // answer.
+#include "base64.hpp"
 #include "curl/curl_transport.hpp"
 #include "http_error.hpp"
 #include "json_codec.hpp"
@@ -21,6 +22,7 @@
 #include <cerrno>
 #include <cstring>
 #include <ctime>
+#include <map>
 #include <mutex>
 #include <random>
 #include <set>
@@ -49,7 +51,16 @@ bool claimed(const std::string& id) {
 
 constexpr std::chrono::milliseconds k_first_poll{1000};
 constexpr std::chrono::milliseconds k_max_poll{15'000};
+constexpr std::chrono::milliseconds k_max_server_poll{60'000}; // a server's own poll hint
 constexpr std::chrono::milliseconds k_min_poll{10};
+// /content that 404s right after success is asked again this often (1 s, 2 s, 4 s; rule 21).
+constexpr int k_content_not_ready_retries = 3;
+// A JSON answer where media was expected is read whole (it may hold the file as base64).
+constexpr std::size_t k_max_json_answer = 256u << 20;
+
+constexpr std::string_view k_shutdown_hint =
+    "OpenAI shut down its Videos API (Sora 2) on 2026-09-24; to use another server that speaks "
+    "the same API, see 'sora profiles'.";
 
 bool is_success(int status) {
   return status >= 200 && status < 300;
@@ -75,6 +86,12 @@ bool matches_variant(Variant variant, std::span<const char> head) {
   return false;
 }
 
+// True when the first non-blank byte opens a JSON object.
+bool starts_like_json(std::string_view head) {
+  auto first = head.find_first_not_of(" \t\r\n");
+  return first != std::string_view::npos && head[first] == '{';
+}
+
 std::string describe_media(std::span<const char> head) {
   if (head.size() >= 8 && std::memcmp(head.data() + 4, "ftyp", 4) == 0) return "an MP4 video";
   if (head.size() >= 12 && std::memcmp(head.data() + 8, "WEBP", 4) == 0) return "a WebP image";
@@ -83,6 +100,24 @@ std::string describe_media(std::span<const char> head) {
     return "a JPEG image";
   if (!head.empty() && head[0] == '{') return "JSON";
   return "unrecognised data";
+}
+
+Error variant_mismatch(std::string_view id, Variant variant, std::span<const char> head) {
+  Error e;
+  e.code = ErrorCode::protocol;
+  e.video_id = std::string(id);
+  e.message = "Asked for the " + std::string(to_string(variant)) + " of " + std::string(id) +
+              " but the server sent " + describe_media(head) + ".";
+  e.hint = variant == Variant::video
+               ? "Check that --base-url points at a Videos API server."
+               : "This server may not offer that variant; try --variant video.";
+  return e;
+}
+
+bool mentions_missing_model(const Error& e) {
+  std::string text = detail::ascii_lower(e.api_code + " " + e.message);
+  return text.find("model_not_found") != std::string::npos ||
+         text.find("model not found") != std::string::npos;
 }
 
 } // namespace
@@ -134,7 +169,68 @@ struct Client::Impl {
     r.method = std::move(method);
     r.url = std::move(url_text);
     r.headers = base_headers(accept);
+    if (!same_origin(r.url)) // credentials never leave the API's origin (tolerance rule 4)
+      std::erase_if(r.headers, [&](const Header& h) {
+        return detail::is_secret_header(h.name) ||
+               (!config.auth_header.empty() &&
+                detail::ascii_lower(h.name) == detail::ascii_lower(config.auth_header));
+      });
     return r;
+  }
+
+  // A URL a server gave (a result or polling URL), made absolute: relative ones are resolved
+  // below the base URL, so `/x` lands on the base origin (tolerance rule 4).
+  std::string resolve_against_base(std::string_view ref) const {
+    std::string base = config.base_url;
+    if (base.empty() || base.back() != '/') base += '/';
+    return detail::resolve_url(base, ref);
+  }
+
+  // One line about OpenAI's shutdown on an answer that says the API or the model is gone, on
+  // OpenAI's own base URL or for a sora-2 model anywhere (tolerance rule 30).
+  void add_shutdown_hint(Error& e, std::string_view model) const {
+    bool gone = e.http_status == 404 || e.http_status == 410 || mentions_missing_model(e);
+    if (!gone || e.http_status == 0) return;
+    detail::UrlParts base;
+    bool openai = detail::parse_url(config.base_url, base) && base.host == "api.openai.com";
+    if (openai || detail::ascii_lower(model).starts_with("sora-2")) e.hint = k_shutdown_hint;
+  }
+
+  // Polling URLs servers hand out (OpenRouter `polling_url`, fal `status_url`): used for later
+  // polls when they are on the base URL's origin (tolerance rule 19).
+  std::map<std::string, std::string> poll_urls;
+  void remember_poll_url(const Video& v) {
+    for (const char* key : {"polling_url", "status_url"}) {
+      auto it = v.extra.find(key);
+      if (it == v.extra.end()) continue;
+      auto text = detail::json_string_value(it->second);
+      if (!text || text->empty()) continue;
+      std::string target = resolve_against_base(*text);
+      if (same_origin(target)) {
+        poll_urls[v.id] = target;
+        return;
+      }
+      log(LogLevel::debug, "  ignoring " + std::string(key) + " on another origin: " + target);
+    }
+  }
+
+  // A 404/405/501 from an optional operation's route is "not supported by this server", unless
+  // the 404 is about the video itself (it does not exist): tolerance rule 25.
+  Error unsupported_or(Error e, std::string_view operation, std::string_view id) {
+    int s = e.http_status;
+    bool missing_route = s == 405 || s == 501;
+    if (s == 404) missing_route = id.empty() || retrieve(id, nullptr).has_value();
+    if (!missing_route) return e;
+    Error u;
+    u.code = ErrorCode::unsupported;
+    u.http_status = s;
+    u.request_id = e.request_id;
+    u.video_id = std::string(id);
+    u.message = "This server does not support " + std::string(operation) + " (" + config.base_url +
+                " answered HTTP " + std::to_string(s) + ": " + e.message + ").";
+    u.hint = "Not every server implements every operation; use one that does for this.";
+    add_shutdown_hint(u, "");
+    return u;
   }
 
   // A request is planned first (what it sends, as data) and then built from the plan, so that
@@ -320,6 +416,7 @@ struct Client::Impl {
         if (is_success(response->status)) return response;
         if (accept_job_body && detail::looks_like_video(response->body)) return response;
         error = detail::error_from_response(*response, clock->unix_seconds());
+        add_shutdown_hint(error, "");
         headers = &response->headers;
         log(LogLevel::trace, "response body: " + response->body.substr(0, 2000));
       }
@@ -376,7 +473,10 @@ struct Client::Impl {
       auto response = execute(request, false);
       if (response) {
         auto video = detail::parse_video(response->body);
-        if (video) claim(video->id);
+        if (video) {
+          claim(video->id);
+          remember_poll_url(*video);
+        }
         return video;
       }
       Error error = std::move(response).error();
@@ -405,14 +505,18 @@ struct Client::Impl {
   }
 
   Result<Video> retrieve(std::string_view id, Headers* response_headers) {
-    auto response = execute(make_request("GET", url(video_path(id))), true, true);
+    auto known = poll_urls.find(std::string(id));
+    std::string target = known != poll_urls.end() ? known->second : url(video_path(id));
+    auto response = execute(make_request("GET", target), true, true);
     if (!response) {
       Error e = std::move(response).error();
       if (e.video_id.empty()) e.video_id = std::string(id);
       return unexpected(std::move(e));
     }
     if (response_headers) *response_headers = response->headers;
-    return detail::parse_video(response->body);
+    auto video = detail::parse_video(response->body);
+    if (video) remember_poll_url(*video);
+    return video;
   }
 
   // Waits while a shared throttle holds requests back; counts the request. False if cancelled.
@@ -427,38 +531,28 @@ struct Client::Impl {
     return true;
   }
 
-  bool same_origin(const std::string& target) const {
-    detail::UrlParts a, b;
-    return detail::parse_url(config.base_url, a) && detail::parse_url(target, b) &&
-           a.scheme == b.scheme && a.host == b.host && a.port == b.port;
-  }
-
-  // A Location header made absolute against the URL it answered.
-  static std::string resolve_url(const std::string& from, const std::string& location) {
-    if (location.starts_with("http://") || location.starts_with("https://")) return location;
-    auto scheme_end = from.find("://");
-    if (location.starts_with("//")) return from.substr(0, scheme_end + 1) + location;
-    auto path_start = from.find('/', scheme_end + 3);
-    std::string origin = from.substr(0, path_start);
-    if (location.starts_with("/")) return origin + location;
-    std::string path = path_start == std::string::npos ? "/" : from.substr(path_start);
-    path = path.substr(0, path.find('?'));
-    return origin + path.substr(0, path.rfind('/') + 1) + location;
+  bool same_origin(std::string_view target) const {
+    return detail::same_origin(config.base_url, target);
   }
 
   // Says why content is missing when the job tells: not finished yet (servers answer 400 or 404
   // then, rule 21), or past its expires_at (reported as expired, with the time).
   void explain_missing_content(std::string_view id, Error& error) {
     auto video = retrieve(id, nullptr);
-    if (!video) return;
+    if (video) explain_missing_content(*video, error);
+  }
+  // True when `video` explained it.
+  bool explain_missing_content(const Video& video_ref, Error& error) {
+    const Video* video = &video_ref;
+    std::string_view id = video->id;
     if (!is_terminal(video->status)) {
       error.message = "Video " + std::string(id) + " is not finished yet (" +
                       std::string(to_string(video->status)) + ", " +
                       std::to_string(video->progress) + "%); the server said: " + error.message;
       error.hint = "Wait for it first: sora wait " + std::string(id);
-      return;
+      return true;
     }
-    if (!video->expires_at || *video->expires_at > clock->unix_seconds()) return;
+    if (!video->expires_at || *video->expires_at > clock->unix_seconds()) return false;
     std::time_t t = static_cast<std::time_t>(*video->expires_at);
     std::tm tm{};
     gmtime_r(&t, &tm);
@@ -468,6 +562,7 @@ struct Client::Impl {
     error.message = "The files of video " + std::string(id) + " expired at " + when + ".";
     error.hint = "Servers keep the files for a limited time after a video is finished; create it "
                  "again (sora remix or sora create), and download right away.";
+    return true;
   }
 
   // Streams `/content` to the handler's sink, retrying dropped transfers from `offset`.
@@ -478,6 +573,21 @@ struct Client::Impl {
   Result<std::uint64_t> fetch_content(std::string_view id, Variant variant, std::uint64_t offset,
                                       const ContentSink& sink, const TransferCallback& on_progress,
                                       std::uint64_t& resumed_from, std::string& content_type);
+
+  // What one GET of a file gave: the bytes (written to the sink), or, when the caller can look
+  // elsewhere, the answer that sends it there (a 404/405/501, or JSON instead of media).
+  struct Fetched {
+    std::optional<std::uint64_t> bytes;
+    Error error;
+    std::string json;
+  };
+  Result<Fetched> fetch_url(std::string_view id, Variant variant, std::string target,
+                            std::uint64_t offset, const ContentSink& sink,
+                            const TransferCallback& on_progress, std::uint64_t& resumed_from,
+                            std::string& content_type, bool fallback);
+  // Decodes base64 (a data: URL's payload or a b64_json field) into the sink, in pieces.
+  Result<std::uint64_t> write_base64(std::string_view id, Variant variant, std::string_view text,
+                                     const ContentSink& sink);
 };
 
 Client::Client(ClientConfig config, std::shared_ptr<Transport> transport,
@@ -511,21 +621,30 @@ Result<Video> Client::create(const CreateRequest& request, const TransferCallbac
   auto http = Impl::to_http(std::move(*plan));
   if (!http) return unexpected(std::move(http).error());
   http->on_progress = on_upload;
-  return m_impl->submit(std::move(*http), [&](const Video& v) {
+  auto created = m_impl->submit(std::move(*http), [&](const Video& v) {
     return v.prompt == request.prompt &&
            (!request.model || v.model.empty() || v.model == *request.model) &&
            (!request.size || v.size.empty() || v.size == *request.size) &&
            (!request.seconds || v.seconds.empty() || v.seconds == *request.seconds);
   });
+  if (!created) { // rule 30: a sora-2 model that is gone
+    Error e = std::move(created).error();
+    m_impl->add_shutdown_hint(e, request.model.value_or(""));
+    return unexpected(std::move(e));
+  }
+  return created;
 }
 
 Result<Video> Client::remix(std::string_view video_id, std::string_view prompt) {
   auto http = Impl::to_http(m_impl->plan_remix(video_id, prompt));
   if (!http) return unexpected(std::move(http).error());
-  return m_impl->submit(std::move(*http), [&](const Video& v) {
+  auto video = m_impl->submit(std::move(*http), [&](const Video& v) {
     return v.prompt == std::string(prompt) &&
            (!v.remixed_from_video_id || *v.remixed_from_video_id == video_id);
   });
+  if (!video)
+    return unexpected(m_impl->unsupported_or(std::move(video).error(), "remix", video_id));
+  return video;
 }
 
 Result<Video> Client::extend(const ExtendRequest& request) {
@@ -535,9 +654,12 @@ Result<Video> Client::extend(const ExtendRequest& request) {
   if (!http) return unexpected(std::move(http).error());
   // The new job's seconds is the stitched total and it names no source, so the prompt is what
   // identifies it (among jobs created since the request and not claimed by this process).
-  return m_impl->submit(std::move(*http), [&](const Video& v) {
+  auto video = m_impl->submit(std::move(*http), [&](const Video& v) {
     return v.prompt == request.prompt && v.id != request.video_id;
   });
+  if (!video) // rule 25: extensions are optional
+    return unexpected(m_impl->unsupported_or(std::move(video).error(), "extend", request.video_id));
+  return video;
 }
 
 Result<Video> Client::edit(const EditRequest& request) {
@@ -545,9 +667,12 @@ Result<Video> Client::edit(const EditRequest& request) {
   if (!plan) return unexpected(std::move(plan).error());
   auto http = Impl::to_http(std::move(*plan));
   if (!http) return unexpected(std::move(http).error());
-  return m_impl->submit(std::move(*http), [&](const Video& v) {
+  auto video = m_impl->submit(std::move(*http), [&](const Video& v) {
     return v.prompt == request.prompt && v.id != request.video_id;
   });
+  if (!video) // rule 25: edits are optional
+    return unexpected(m_impl->unsupported_or(std::move(video).error(), "edit", request.video_id));
+  return video;
 }
 
 Result<RequestPlan> Client::plan_extend(const ExtendRequest& request) const {
@@ -583,24 +708,28 @@ Result<VideoList> Client::list(const ListQuery& query) {
   if (query.order) params.emplace_back("order", *query.order);
   auto response = m_impl->execute(
       m_impl->make_request("GET", with_query(m_impl->url("/videos"), params)), true);
-  if (!response) return unexpected(std::move(response).error());
+  if (!response) return unexpected(m_impl->unsupported_or(std::move(response).error(), "list", ""));
   return detail::parse_video_list(response->body);
 }
 
 Result<std::vector<Video>> Client::list_all(const ListQuery& query,
                                             const std::function<void(const VideoList&)>& on_page) {
   std::vector<Video> all;
+  std::set<std::string> seen;
   ListQuery page_query = query;
-  // Bounded: stop when a page repeats the cursor (servers that ignore `after`, rule 26).
+  // Pages follow `after` only while has_more says so (SGLang's {data, object} has none), and stop
+  // when a page brings nothing new (servers that ignore `after`): tolerance rule 26.
   for (int page = 0; page < 100'000; ++page) {
     auto list = this->list(page_query);
     if (!list) return unexpected(std::move(list).error());
+    std::erase_if(list->data, [&](const Video& v) { return !seen.insert(v.id).second; });
+    if (list->data.empty()) break;
     if (on_page) on_page(*list);
+    std::optional<std::string> next = list->last_id;
+    if (!next || !seen.contains(*next)) next = list->data.back().id;
     for (auto& video : list->data)
       all.push_back(std::move(video));
-    std::optional<std::string> next = list->last_id;
-    if (!next && !all.empty()) next = all.back().id;
-    if (!list->has_more || list->data.empty() || !next || next == page_query.after) break;
+    if (!list->has_more || next == page_query.after) break;
     page_query.after = next;
   }
   return all;
@@ -612,7 +741,7 @@ Result<DeletedVideo> Client::remove(std::string_view video_id) {
   if (!response) {
     Error e = std::move(response).error();
     e.video_id = std::string(video_id);
-    return unexpected(std::move(e));
+    return unexpected(m_impl->unsupported_or(std::move(e), "delete", video_id));
   }
   return detail::parse_deleted(response->body);
 }
@@ -630,15 +759,21 @@ Result<Video> Client::wait(std::string_view video_id, const WaitOptions& options
     bool done = is_terminal(video->status);
     std::chrono::milliseconds delay{0};
     if (!done) {
-      delay = backoff;
-      if (auto hint = find_header(headers, "openai-poll-after-ms")) {
+      // The server's hint wins (openai-poll-after-ms, else Retry-After: rule 18); otherwise back
+      // off from 1 s to 15 s.
+      std::optional<std::chrono::milliseconds> hint;
+      if (auto header = find_header(headers, "openai-poll-after-ms")) {
         char* end = nullptr;
-        long long ms = std::strtoll(hint->c_str(), &end, 10);
-        if (end != hint->c_str()) delay = std::chrono::milliseconds(ms);
+        long long ms = std::strtoll(header->c_str(), &end, 10);
+        if (end != header->c_str()) hint = std::chrono::milliseconds(ms);
+      }
+      if (!hint) hint = detail::server_retry_delay(headers, clock.unix_seconds());
+      if (hint) {
+        delay = std::clamp(*hint, k_min_poll, k_max_server_poll);
       } else {
+        delay = std::clamp(backoff, k_min_poll, k_max_poll);
         backoff = std::min(k_max_poll, backoff * 3 / 2);
       }
-      delay = std::clamp(delay, k_min_poll, k_max_poll);
     }
     if (options.on_poll)
       options.on_poll(
@@ -670,23 +805,18 @@ Result<Video> Client::wait(std::string_view video_id, const WaitOptions& options
   }
 }
 
-Result<std::uint64_t> Client::Impl::fetch_content(std::string_view id, Variant variant,
-                                                  std::uint64_t offset, const ContentSink& sink,
-                                                  const TransferCallback& on_progress,
-                                                  std::uint64_t& resumed_from,
-                                                  std::string& content_type) {
-  std::string target =
-      with_query(url(video_path(id, "/content")), {{"variant", std::string(to_string(variant))}});
+Result<Client::Impl::Fetched> Client::Impl::fetch_url(std::string_view id, Variant variant,
+                                                      std::string target, std::uint64_t offset,
+                                                      const ContentSink& sink,
+                                                      const TransferCallback& on_progress,
+                                                      std::uint64_t& resumed_from,
+                                                      std::string& content_type, bool fallback) {
   resumed_from = offset;
   int redirects = 0;
   for (int attempt = 0;; ++attempt) {
     if (config.cancel && config.cancel->load())
       return unexpected(ErrorCode::interrupted, "Interrupted.");
     HttpRequest request = make_request("GET", target, "application/binary");
-    if (!same_origin(target)) // credentials never leave the API's origin (tolerance rule 4)
-      std::erase_if(request.headers, [&](const Header& h) {
-        return detail::is_secret_header(h.name) || h.name == config.auth_header;
-      });
     if (offset > 0) request.headers.push_back({"Range", "bytes=" + std::to_string(offset) + "-"});
     std::uint64_t base = offset;
     request.on_progress = [&](const TransferProgress& p) {
@@ -700,16 +830,21 @@ Result<std::uint64_t> Client::Impl::fetch_content(std::string_view id, Variant v
         "GET " + target + (offset ? " (from byte " + std::to_string(offset) + ")" : ""));
 
     HttpResponse head;
-    std::string error_body;
+    std::string other_body; // an error answer, or JSON where media was expected
+    bool json_answer = false;
     bool streaming = false;
-    bool checked_magic = offset > 0;
+    bool checked_magic = false;
     std::optional<std::uint64_t> expected_total;
-    Error refused;
     StreamHandler handler;
     handler.on_head = [&](const HttpResponse& h) -> Result<void> {
       head = h;
       if (!is_success(h.status)) return {};
-      content_type = find_header(h.headers, "content-type").value_or("");
+      std::string type = find_header(h.headers, "content-type").value_or("");
+      if (fallback && detail::ascii_lower(type).find("json") != std::string::npos) {
+        json_answer = true; // metadata instead of bytes (rule 20)
+        return {};
+      }
+      content_type = type;
       auto length = find_header(h.headers, "content-length");
       std::optional<std::uint64_t> body_length;
       if (length) body_length = std::strtoull(length->c_str(), nullptr, 10);
@@ -721,31 +856,32 @@ Result<std::uint64_t> Client::Impl::fetch_content(std::string_view id, Variant v
         if (start != offset)
           return unexpected(ErrorCode::protocol, "The server resumed at the wrong byte (" + range +
                                                      ", expected " + std::to_string(offset) + ").");
+        checked_magic = true; // the start of the file was checked by the run that wrote it
       } else {
         if (offset > 0) log(LogLevel::debug, "  the server ignored Range: starting over");
         offset = 0; // a 200 to a Range request means the whole file again (rule 23)
         resumed_from = 0;
-        checked_magic = false;
       }
       if (body_length) expected_total = offset + *body_length;
       streaming = true;
-      return sink.begin(offset, offset == 0);
+      return checked_magic ? sink.begin(offset, false) : Result<void>{};
     };
-    // The first bytes are held back until they show the media matches the variant asked for.
+    // The first bytes are held back until they show the media matches the variant asked for;
+    // only then is the sink started (so a JSON answer never truncates an earlier .part).
     std::string pending;
     auto flush_pending = [&]() -> Result<void> {
       checked_magic = true;
       if (!matches_variant(variant, pending)) {
-        Error e;
-        e.code = ErrorCode::protocol;
-        e.video_id = std::string(id);
-        e.message = "Asked for the " + std::string(to_string(variant)) + " of " + std::string(id) +
-                    " but the server sent " + describe_media(pending) + ".";
-        e.hint = variant == Variant::video
-                     ? "Check that --base-url points at a Videos API server."
-                     : "This server may not offer that variant; try --variant video.";
-        return unexpected(std::move(e));
+        if (fallback && starts_like_json(pending)) {
+          json_answer = true;
+          streaming = false;
+          other_body = std::move(pending);
+          pending.clear();
+          return {};
+        }
+        return unexpected(variant_mismatch(id, variant, pending));
       }
+      if (auto ok = sink.begin(0, true); !ok) return ok;
       offset += pending.size();
       auto ok = sink.write(pending);
       pending.clear();
@@ -753,7 +889,8 @@ Result<std::uint64_t> Client::Impl::fetch_content(std::string_view id, Variant v
     };
     handler.on_data = [&](std::span<const char> chunk) -> Result<void> {
       if (!streaming) {
-        if (error_body.size() < 65536) error_body.append(chunk.data(), chunk.size());
+        std::size_t cap = json_answer ? k_max_json_answer : 65536;
+        if (other_body.size() < cap) other_body.append(chunk.data(), chunk.size());
         return {};
       }
       if (!checked_magic) {
@@ -774,20 +911,34 @@ Result<std::uint64_t> Client::Impl::fetch_content(std::string_view id, Variant v
       error = std::move(response).error();
       if (error.code != ErrorCode::network && error.code != ErrorCode::timeout)
         return unexpected(std::move(error));
+    } else if (json_answer && is_success(response->status)) {
+      Fetched f;
+      f.error.code = ErrorCode::protocol;
+      f.error.http_status = response->status;
+      f.error.video_id = std::string(id);
+      f.error.message = "The server answered " + target + " with JSON instead of the file.";
+      f.json = std::move(other_body);
+      return f;
     } else if (!is_success(response->status)) {
       HttpResponse full = head;
-      full.body = error_body;
+      full.body = other_body;
       error = detail::error_from_response(full, clock->unix_seconds());
       error.video_id = std::string(id);
       auto location = find_header(head.headers, "location");
       if (response->status >= 300 && response->status < 400 && location && redirects < 5) {
-        target = resolve_url(target, *location);
+        target = detail::resolve_url(target, *location);
         log(LogLevel::debug, "  redirected to " + target);
         ++redirects;
         --attempt; // following a redirect is not a retry
         continue;
       }
-      if (error.code == ErrorCode::not_found || error.code == ErrorCode::http)
+      int s = response->status;
+      if (fallback && (s == 404 || s == 405 || s == 501)) {
+        Fetched f;
+        f.error = std::move(error);
+        return f;
+      }
+      if (fallback && (error.code == ErrorCode::not_found || error.code == ErrorCode::http))
         explain_missing_content(id, error);
       if (response->status == 416 && offset > 0) { // stale .part: start over once
         offset = 0;
@@ -800,7 +951,9 @@ Result<std::uint64_t> Client::Impl::fetch_content(std::string_view id, Variant v
                       std::to_string(*expected_total) + " bytes.";
       error.hint = "Run the same command again to resume.";
     } else {
-      return offset;
+      Fetched f;
+      f.bytes = offset;
+      return f;
     }
     Error final_error = error;
     auto delay = retry_delay(error, nullptr, attempt, true, final_error);
@@ -809,6 +962,124 @@ Result<std::uint64_t> Client::Impl::fetch_content(std::string_view id, Variant v
         "  " + error.message + " Resuming in " + std::to_string(delay->count()) + " ms");
     if (!clock->sleep_for(*delay)) return unexpected(ErrorCode::interrupted, "Interrupted.");
   }
+}
+
+Result<std::uint64_t> Client::Impl::write_base64(std::string_view id, Variant variant,
+                                                 std::string_view text, const ContentSink& sink) {
+  constexpr std::size_t k_piece = 256 * 1024; // a multiple of 4: pieces decode independently
+  detail::Base64Decoder decoder;
+  std::string out;
+  bool begun = false;
+  std::uint64_t total = 0;
+  auto emit = [&](bool last) -> Result<void> {
+    if (!begun) {
+      if (out.size() < 16 && !last) return {};
+      if (!matches_variant(variant, out)) return unexpected(variant_mismatch(id, variant, out));
+      if (auto ok = sink.begin(0, true); !ok) return ok;
+      begun = true;
+    }
+    total += out.size();
+    auto ok = sink.write(out);
+    out.clear();
+    return ok;
+  };
+  auto bad = [&] {
+    return unexpected(ErrorCode::protocol,
+                      "The server sent the file of " + std::string(id) + " as invalid base64.",
+                      "Report it to the server's operator.");
+  };
+  for (std::size_t at = 0; at < text.size(); at += k_piece) {
+    if (!decoder.feed(text.substr(at, k_piece), out)) return bad();
+    if (auto ok = emit(false); !ok) return unexpected(ok.error());
+  }
+  if (!decoder.finish(out)) return bad();
+  if (auto ok = emit(true); !ok) return unexpected(ok.error());
+  log(LogLevel::debug, "  decoded " + std::to_string(total) + " bytes of inline base64");
+  return total;
+}
+
+// The result-location fallback chain of tolerance rule 20: /content, then URLs in a JSON answer
+// from it, then URLs on the job, then inline base64. Credentials go only to the base origin.
+Result<std::uint64_t> Client::Impl::fetch_content(std::string_view id, Variant variant,
+                                                  std::uint64_t offset, const ContentSink& sink,
+                                                  const TransferCallback& on_progress,
+                                                  std::uint64_t& resumed_from,
+                                                  std::string& content_type) {
+  std::string target = url(video_path(id, "/content"));
+  if (variant != Variant::video) // the default is not sent: servers that ignore it are common
+    target = with_query(target, {{"variant", std::string(to_string(variant))}});
+  auto first =
+      fetch_url(id, variant, target, offset, sink, on_progress, resumed_from, content_type, true);
+  if (!first) return unexpected(std::move(first).error());
+  if (first->bytes) return *first->bytes;
+
+  Error error = std::move(first->error);
+  auto job = retrieve(id, nullptr);
+  if (!job) return unexpected(std::move(error)); // e.g. no such video: what /content said
+  if (explain_missing_content(*job, error)) return unexpected(std::move(error));
+  if (job->status != VideoStatus::completed) return unexpected(detail::error_from_job(*job));
+
+  auto located = detail::find_result_locations(first->json);
+  auto on_job = detail::find_result_locations(job->raw_json);
+  located.urls.insert(located.urls.end(), on_job.urls.begin(), on_job.urls.end());
+  if (!located.b64_json) located.b64_json = std::move(on_job.b64_json);
+
+  if (located.urls.empty() && !located.b64_json) {
+    if (!first->json.empty()) {
+      error.hint = "Neither that answer nor the job says where the file is; report it to the "
+                   "server's operator.";
+      return unexpected(std::move(error));
+    }
+    // A 404 right after success: some servers move the file into place a moment later (rule 21).
+    for (int i = 0; i < k_content_not_ready_retries && error.http_status == 404; ++i) {
+      std::chrono::milliseconds delay{1000 << i};
+      log(LogLevel::debug,
+          "  the file is not there yet; asking again in " + std::to_string(delay.count()) + " ms");
+      if (!clock->sleep_for(delay)) return unexpected(ErrorCode::interrupted, "Interrupted.");
+      auto again = fetch_url(id, variant, target, offset, sink, on_progress, resumed_from,
+                             content_type, true);
+      if (!again) return unexpected(std::move(again).error());
+      if (again->bytes) return *again->bytes;
+      error = std::move(again->error);
+      if (!again->json.empty()) break;
+    }
+    error.message = "Video " + std::string(id) +
+                    " is completed but the server has no file for it (" + error.message + ").";
+    error.hint = "The server names no result URL either; try again later, or ask its operator.";
+    return unexpected(std::move(error));
+  }
+
+  Error last = error;
+  for (std::size_t i = 0; i < located.urls.size(); ++i) {
+    const std::string& location = located.urls[i];
+    Result<std::uint64_t> got = unexpected(ErrorCode::internal, "unreachable");
+    if (detail::ascii_lower(std::string_view(location).substr(0, 5)) == "data:") {
+      auto comma = location.find(',');
+      if (comma == std::string::npos ||
+          detail::ascii_lower(location.substr(0, comma)).find(";base64") == std::string::npos)
+        got = unexpected(ErrorCode::protocol, "The server's data: URL for " + std::string(id) +
+                                                  " is not base64-encoded.");
+      else
+        got = write_base64(id, variant, std::string_view(location).substr(comma + 1), sink);
+    } else {
+      std::string where = resolve_against_base(location);
+      log(LogLevel::debug, "  the file is at " + where +
+                               (same_origin(where) ? "" : " (another origin: no credentials)"));
+      auto fetched = fetch_url(id, variant, where, offset, sink, on_progress, resumed_from,
+                               content_type, false);
+      if (fetched && fetched->bytes) return *fetched->bytes;
+      got = fetched ? unexpected(std::move(fetched->error)) : unexpected(fetched.error());
+    }
+    if (got) return got;
+    last = got.error();
+    bool more = i + 1 < located.urls.size() || located.b64_json;
+    bool try_next = last.code == ErrorCode::not_found || last.code == ErrorCode::forbidden ||
+                    last.code == ErrorCode::unauthorized || last.code == ErrorCode::http ||
+                    last.code == ErrorCode::protocol;
+    if (!more || !try_next) return unexpected(std::move(last));
+    log(LogLevel::debug, "  " + last.message + " Trying the next location.");
+  }
+  return write_base64(id, variant, *located.b64_json, sink);
 }
 
 Result<DownloadResult> Client::download(std::string_view video_id, const DownloadRequest& request) {

@@ -53,8 +53,10 @@ bool is_retryable(const Error& error) noexcept {
   case ErrorCode::timeout:
   case ErrorCode::conflict:
   case ErrorCode::rate_limited:
-  case ErrorCode::server:
     return true;
+  case ErrorCode::server:
+    return error.http_status != 501; // Not Implemented never becomes implemented by retrying
+
   case ErrorCode::http:
     return error.http_status == 408;
   default:

@@ -85,6 +85,8 @@ Video video_from_json(const json& j) {
   if (const json* x = member(j, "progress")) {
     auto p = as_int(*x).value_or(0);
     v.progress = static_cast<int>(p < 0 ? 0 : (p > 100 ? 100 : p));
+  } else if (v.status == VideoStatus::completed) {
+    v.progress = 100; // servers without a progress field (OpenRouter, Together): done is 100%
   }
   if (const json* x = member(j, "created_at")) v.created_at = as_time(*x).value_or(0);
   if (const json* x = member(j, "completed_at")) v.completed_at = as_time(*x);
@@ -216,7 +218,55 @@ ApiErrorBody parse_error_body(std::string_view text, std::string_view content_ty
 
 bool looks_like_video(std::string_view text) {
   json j = parse_object(text);
-  return j.is_object() && (j.contains("id") || j.contains("task_id")) && j.contains("status");
+  return j.is_object() && (j.contains("id") || j.contains("task_id") || j.contains("request_id")) &&
+         j.contains("status");
+}
+
+ResultLocations find_result_locations(std::string_view text) {
+  ResultLocations out;
+  json j = parse_object(text);
+  if (!j.is_object()) return out;
+  auto string_at = [](const json* x) -> std::optional<std::string> {
+    if (x && x->is_string() && !x->get_ref<const std::string&>().empty())
+      return x->get<std::string>();
+    return std::nullopt;
+  };
+  auto child = [](const json* parent, const char* key) -> const json* {
+    return parent && parent->is_object() ? member(*parent, key) : nullptr;
+  };
+  auto first = [](const json* array) -> const json* {
+    return array && array->is_array() && !array->empty() ? &array->front() : nullptr;
+  };
+  const json* root = &j;
+  const json* candidates[] = {
+      child(root, "video_url"),
+      child(root, "url"),
+      child(root, "output_url"),
+      child(root, "result_url"),
+      child(child(root, "metadata"), "url"),
+      child(child(root, "outputs"), "video_url"),
+      child(child(root, "content"), "video_url"),
+      first(child(root, "urls")),
+      first(child(root, "unsigned_urls")),
+      child(first(child(root, "data")), "url"),
+      child(child(root, "video"), "url"),
+  };
+  for (const json* c : candidates)
+    if (auto url = string_at(c)) out.urls.push_back(std::move(*url));
+  for (const json* c : {child(root, "b64_json"), child(first(child(root, "data")), "b64_json"),
+                        child(child(root, "video"), "b64_json")}) {
+    if (auto b64 = string_at(c)) {
+      out.b64_json = std::move(b64);
+      break;
+    }
+  }
+  return out;
+}
+
+std::optional<std::string> json_string_value(std::string_view json_text) {
+  json j = json::parse(json_text.begin(), json_text.end(), nullptr, false);
+  if (j.is_discarded() || !j.is_string()) return std::nullopt;
+  return j.get<std::string>();
 }
 
 std::string json_quote(std::string_view text) {

@@ -5,6 +5,7 @@
 #include <sora/result.hpp>
 #include <sora/video.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -40,5 +41,19 @@ bool is_json_value(std::string_view text);
 /// A JSON object whose members are the planned fields in order (each value is JSON text).
 /// File fields have no JSON form and are rejected by the planner before this is called.
 std::string encode_fields_json(const std::vector<PlannedField>& fields);
+
+/// Where a finished job's file can be fetched from, in the order of tolerance rule 20: URL
+/// fields (`video_url`, `url`, `output_url`, `result_url`, `metadata.url`, `outputs.video_url`,
+/// `content.video_url`, `urls[0]`, `unsigned_urls[0]`, `data[0].url`, `video.url`), then inline
+/// base64 (`b64_json`, `data[0].b64_json`, `video.b64_json`).
+struct ResultLocations {
+  std::vector<std::string> urls; ///< as written: absolute, relative or `data:` URLs
+  std::optional<std::string> b64_json;
+};
+/// The result locations in a JSON object; empty when `text` is not one.
+ResultLocations find_result_locations(std::string_view text);
+
+/// The value of a JSON string text such as `"a\/b"`; nullopt when it is not a string.
+std::optional<std::string> json_string_value(std::string_view json_text);
 
 } // namespace sora::detail

@@ -113,4 +113,26 @@ bool is_loopback_host(std::string_view host) {
   return parts == 4;
 }
 
+bool same_origin(std::string_view a, std::string_view b) {
+  UrlParts x, y;
+  return parse_url(a, x) && parse_url(b, y) && x.scheme == y.scheme && x.host == y.host &&
+         x.port == y.port;
+}
+
+std::string resolve_url(std::string_view from, std::string_view ref) {
+  UrlParts parts;
+  if (parse_url(ref, parts)) return std::string(ref);
+  auto scheme_end = from.find("://");
+  if (scheme_end == std::string_view::npos) return std::string(ref);
+  if (ref.starts_with("//")) return std::string(from.substr(0, scheme_end + 1)) + std::string(ref);
+  auto path_start = from.find_first_of("/?#", scheme_end + 3);
+  std::string origin(from.substr(0, path_start));
+  if (ref.starts_with("/")) return origin + std::string(ref);
+  std::string path =
+      path_start == std::string_view::npos ? "/" : std::string(from.substr(path_start));
+  path = path.substr(0, path.find_first_of("?#"));
+  if (path.empty() || path.front() != '/') path.insert(0, "/");
+  return origin + path.substr(0, path.rfind('/') + 1) + std::string(ref);
+}
+
 } // namespace sora::detail

@@ -27,5 +27,11 @@ struct UrlParts {
 bool parse_url(std::string_view url, UrlParts& out);
 /// True for localhost, 127.0.0.0/8 and ::1.
 bool is_loopback_host(std::string_view host);
+/// True when both are absolute http(s) URLs with the same scheme, host and port (rule 4).
+bool same_origin(std::string_view a, std::string_view b);
+/// `ref` made absolute against `from` (RFC 3986 in the cases servers use): absolute URLs stay,
+/// `//host/…` takes from's scheme, `/path` takes from's origin, `path` replaces from's last
+/// segment (so pass a base URL with a trailing '/' to resolve below it).
+std::string resolve_url(std::string_view from, std::string_view ref);
 
 } // namespace sora::detail

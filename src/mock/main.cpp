@@ -30,6 +30,8 @@ std::string man_page(const CLI::App& app) {
       "edits and content downloads with Range) from memory: a job finishes after --polls status "
       "requests. Faults injected with --fault let clients be tested against failures. It is a "
       "test tool: it keeps nothing on disk and is not hardened for untrusted networks.",
+      "--dialect NAME impersonates another OpenAI-compatible server (status words, ids, error "
+      "bodies, missing routes, result URLs): see docs/mock-server.md.",
       "GET /_mock/health answers when it is ready; GET /_mock/requests returns the log of "
       "requests received and DELETE /_mock/requests clears it."};
   page.sections.push_back({"EXIT STATUS", cli_doc::definition_list({
@@ -74,6 +76,7 @@ sigset_t blocked_signals() {
 int main(int argc, char** argv) {
   sora_mock::Options options;
   std::vector<std::string> fault_args;
+  std::string dialect_arg = "openai";
 
   CLI::App app{"sora-mock: a stateful mock server for the OpenAI Videos (Sora) API.", "sora-mock"};
   app.set_version_flag("--version", std::string("sora-mock ") + SORA_MOCK_VERSION);
@@ -108,6 +111,11 @@ int main(int argc, char** argv) {
   app.add_option("--latency-ms", options.latency_ms, "Delay every API response by MS")
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
+  app.add_option("--dialect", dialect_arg,
+                 "Impersonate another server's quirks: " + sora_mock::dialect_names() +
+                     " (see docs/mock-server.md)")
+      ->type_name("NAME")
+      ->capture_default_str();
   app.add_flag("--quiet", options.quiet, "Do not log one line per request");
   app.add_flag_callback(
          "--generate-man",
@@ -133,6 +141,14 @@ int main(int argc, char** argv) {
       return k_exit_usage;
     }
     options.faults.push_back(*fault);
+  }
+  if (const auto dialect = sora_mock::parse_dialect(dialect_arg)) {
+    options.dialect = *dialect;
+  } else {
+    std::cerr << "sora-mock: unknown dialect '" << dialect_arg
+              << "'; valid dialects: " << sora_mock::dialect_names() << "\n"
+              << "Run with --help for more information.\n";
+    return k_exit_usage;
   }
 
   // Signals are taken by one watcher thread (sigwait), never by an async handler, so stopping
@@ -169,7 +185,9 @@ int main(int argc, char** argv) {
   });
 
   std::cerr << "sora-mock listening on http://" << url_host(options.host) << ":" << port
-            << " (polls " << options.polls << ")" << std::endl;
+            << sora_mock::base_prefix(options.dialect) << " (dialect "
+            << sora_mock::dialect_name(options.dialect) << ", polls " << options.polls << ")"
+            << std::endl;
   const bool ok = server.listen();
   server.stop(); // wakes handlers still sleeping in create-delay or content-slow
   {

@@ -314,6 +314,193 @@ std::variant<CreateParams, ApiError> parse_create(const httplib::Request& req) {
   return validate_create(std::get<Fields>(fields));
 }
 
+namespace {
+
+ApiError with_status(ApiError error, int status) {
+  error.status = status;
+  return error;
+}
+
+bool is_positive_integer(const std::string& text) {
+  return !text.empty() && text.size() < 6 && text[0] >= '1' && text[0] <= '9' &&
+         std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+}
+
+bool is_image_reference(const std::string& url) {
+  const auto head = lower(url.substr(0, 11));
+  return head.rfind("https://", 0) == 0 || head.rfind("http://", 0) == 0 ||
+         head.rfind("data:image/", 0) == 0;
+}
+
+std::optional<ApiError> check_frames(const nlohmann::json& frames, CreateRules::Frames style) {
+  if (!frames.is_array()) return invalid_type("frame_images", "an array", frames);
+  for (std::size_t i = 0; i < frames.size(); ++i) {
+    const auto& frame = frames[i];
+    const auto name = "frame_images[" + std::to_string(i) + "]";
+    if (!frame.is_object()) return invalid_type(name, "an object", frame);
+    std::string url;
+    if (style == CreateRules::Frames::openrouter) {
+      if (frame.value("type", "") != "image_url") {
+        return invalid_request("Invalid '" + name + ".type': expected 'image_url'.", name);
+      }
+      const auto image = frame.find("image_url");
+      if (image == frame.end() || !image->is_object() || !image->contains("url") ||
+          !(*image)["url"].is_string()) {
+        return invalid_request("Invalid '" + name + ".image_url': expected {\"url\": …}.", name);
+      }
+      url = (*image)["url"].get<std::string>();
+      const auto kind = frame.value("frame_type", "first_frame");
+      if (kind != "first_frame" && kind != "last_frame") {
+        return invalid_value(name + ".frame_type", kind, {"first_frame", "last_frame"});
+      }
+    } else {
+      const auto image = frame.find("input_image");
+      if (image == frame.end() || !image->is_string()) {
+        return invalid_request("Invalid '" + name + ".input_image': expected a URL string.", name);
+      }
+      url = image->get<std::string>();
+      const auto at = frame.find("frame");
+      if (at != frame.end() && !at->is_number_integer() &&
+          !(at->is_string() && (*at == "first" || *at == "last"))) {
+        return invalid_request("Invalid '" + name +
+                                   ".frame': expected 'first', 'last' or an "
+                                   "index.",
+                               name);
+      }
+    }
+    if (!is_image_reference(url)) {
+      return invalid_request("Invalid '" + name + "': expected an http(s) URL or a data:image URL.",
+                             name);
+    }
+  }
+  return std::nullopt;
+}
+
+/// Reads the duration member of a JSON create under `rules` into `seconds`.
+std::optional<ApiError> read_duration(const nlohmann::json& body, const CreateRules& rules,
+                                      std::optional<std::string>& seconds) {
+  using Duration = CreateRules::Duration;
+  const auto as_text = [](const nlohmann::json& v) {
+    return v.is_string() ? v.get<std::string>() : std::to_string(v.get<long long>());
+  };
+  if (rules.duration == Duration::duration_int) {
+    if (body.contains("seconds")) {
+      return invalid_request("Unknown parameter: 'seconds'. This API takes the length as "
+                             "'duration' (an integer).",
+                             "seconds", "unknown_parameter");
+    }
+    const auto it = body.find("duration");
+    if (it == body.end() || it->is_null()) return std::nullopt;
+    if (!it->is_number_integer()) return invalid_type("duration", "an integer", *it);
+    seconds = as_text(*it);
+    return std::nullopt;
+  }
+  auto it = body.find("seconds");
+  if ((it == body.end() || it->is_null()) && rules.duration == Duration::seconds_any) {
+    it = body.find("duration"); // new-api's alias
+  }
+  if (it == body.end() || it->is_null()) return std::nullopt;
+  const bool ok = rules.duration == Duration::seconds_string
+                      ? it->is_string()
+                      : it->is_string() || it->is_number_integer();
+  if (!ok) {
+    return invalid_type(
+        "seconds", rules.duration == Duration::seconds_string ? "a string" : "an integer", *it);
+  }
+  seconds = as_text(*it);
+  return std::nullopt;
+}
+
+} // namespace
+
+std::variant<CreateParams, ApiError> parse_create_with(const httplib::Request& req,
+                                                       const CreateRules& rules) {
+  std::optional<std::string> prompt, model, seconds, size;
+  if (req.is_multipart_form_data()) {
+    if (!rules.multipart) {
+      return with_status(
+          invalid_request("This endpoint accepts only JSON bodies "
+                          "(Content-Type: application/json), not multipart/form-data."),
+          415);
+    }
+    bool file = false;
+    for (const auto& [name, part] : req.files) {
+      if (name == "prompt" && !prompt) prompt = part.content;
+      if (name == "model" && !model) model = part.content;
+      if (name == "seconds" && !seconds) seconds = part.content;
+      if (name == "size" && !size) size = part.content;
+      if (name == "input_reference") {
+        if (!detect_image_format(part.content)) return invalid_image_format();
+        file = true;
+      }
+    }
+    if (rules.multipart_needs_file && !file) {
+      return invalid_request("input_reference file is required for multipart/form-data requests; "
+                             "send JSON for text-to-video.");
+    }
+  } else {
+    const auto content_type = req.get_header_value("Content-Type");
+    if (!content_type.empty() && !is_json_content_type(content_type)) {
+      return with_status(unsupported_content_type(content_type), 415);
+    }
+    if (!rules.json) { // FastAPI Form(...) fields: a JSON body has none of them
+      ApiError error = with_status(invalid_request("Field required"), 422);
+      error.raw =
+          R"({"detail":[{"type":"missing","loc":["body","prompt"],"msg":"Field required","input":null}]})";
+      return error;
+    }
+    const auto parsed = parse_json_object(req);
+    if (const auto* error = std::get_if<ApiError>(&parsed)) return *error;
+    const auto& body = std::get<nlohmann::json>(parsed);
+    if (const auto it = body.find("prompt"); it != body.end() && !it->is_null()) {
+      if (!it->is_string()) return invalid_type("prompt", "a string", *it);
+      prompt = it->get<std::string>();
+    }
+    if (auto error = read_string(body, "model", model)) return *error;
+    if (auto error = read_string(body, "size", size)) return *error;
+    if (auto error = read_duration(body, rules, seconds)) return *error;
+    if (const auto it = body.find("input_reference"); it != body.end() && !it->is_null()) {
+      if (rules.frames != CreateRules::Frames::none) {
+        return invalid_request("Unknown parameter: 'input_reference'. Pass images as "
+                               "'frame_images'.",
+                               "input_reference", "unknown_parameter");
+      }
+      if (rules.json_reference_string && !it->is_string()) {
+        return with_status(invalid_type("input_reference", "a string (a path or URL)", *it), 422);
+      }
+    }
+    if (const auto it = body.find("frame_images");
+        it != body.end() && rules.frames != CreateRules::Frames::none) {
+      if (auto error = check_frames(*it, rules.frames)) return *error;
+    }
+  }
+  if (auto error = check_prompt(prompt)) return *error;
+  if (rules.model_required && (!model || model->empty())) {
+    return invalid_request("Missing required parameter: 'model'.", "model",
+                           "missing_required_parameter");
+  }
+  CreateParams params;
+  params.prompt = *prompt;
+  if (!rules.served_model.empty()) {
+    if (model && *model != rules.served_model) {
+      return invalid_request("Model mismatch: this server serves '" + rules.served_model +
+                             "', not '" + *model + "'. Omit 'model' or send the served one.");
+    }
+    params.model = rules.served_model;
+  } else {
+    params.model = model.value_or("sora-2");
+  }
+  if (seconds && !is_positive_integer(*seconds)) {
+    return invalid_request("Invalid 'seconds': expected a positive whole number of seconds, but "
+                           "got '" +
+                               *seconds + "'.",
+                           "seconds", "invalid_value");
+  }
+  params.seconds = seconds.value_or("4");
+  params.size = size.value_or("720x1280");
+  return params;
+}
+
 std::variant<std::string, ApiError> parse_remix(const httplib::Request& req) {
   const auto encoding = classify(req);
   if (const auto* error = std::get_if<ApiError>(&encoding)) return *error;

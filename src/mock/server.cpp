@@ -12,6 +12,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstring>
+#include <thread>
 
 namespace sora_mock {
 namespace {
@@ -55,6 +56,8 @@ std::optional<Route> match_route(const std::string& route) {
     start = slash + 1;
   }
   if (segments[0] != "videos") return std::nullopt;
+  for (auto& segment : segments)
+    segment = httplib::detail::decode_url(segment, false);
   switch (segments.size()) {
   case 1:
     return Route{Route::Kind::collection, "", {"GET", "POST"}};
@@ -71,11 +74,21 @@ std::optional<Route> match_route(const std::string& route) {
   }
 }
 
-/// The path below the optional /v1 prefix.
-std::string strip_version(const std::string& path) {
-  if (path == "/v1") return "/";
-  if (path.rfind("/v1/", 0) == 0) return path.substr(3);
+/// The path below the dialect's prefix (or /v1, or none): `/videos/…` or `/_mock/…`.
+std::string strip_prefix(const std::string& path, std::string_view prefix) {
+  for (const std::string_view p : {prefix, std::string_view("/v1")}) {
+    if (path == p) return "/";
+    if (path.size() > p.size() && path.compare(0, p.size(), p) == 0 && path[p.size()] == '/')
+      return path.substr(p.size());
+  }
   return path;
+}
+
+/// The request's path as sent (still percent-encoded), so an id holding an encoded '/' stays
+/// one segment; match_route decodes each segment.
+std::string raw_path(const httplib::Request& req) {
+  const auto& target = req.target.empty() ? req.path : req.target;
+  return target.substr(0, target.find_first_of("?#"));
 }
 
 std::string join(const std::vector<std::string>& values, std::string_view separator) {
@@ -93,6 +106,11 @@ void send_json(httplib::Response& res, int status, const Json& body) {
 }
 
 void send_error(httplib::Response& res, const ApiError& error) {
+  if (error.raw) {
+    res.status = error.status;
+    res.set_content(*error.raw, error.raw_type);
+    return;
+  }
   send_json(res, error.status, error_body(error));
 }
 
@@ -140,7 +158,9 @@ MediaSource make_source(std::string content_type, std::string extension,
 } // namespace
 
 MockServer::MockServer(Options options)
-    : m_options(std::move(options)), m_store(m_options.polls), m_faults(m_options.faults),
+    : m_options(std::move(options)),
+      m_store(m_options.polls, [d = m_options.dialect] { return new_job_id(d); }),
+      m_faults(m_options.faults),
       m_media{
           make_source("video/mp4", "mp4", assets::sample_clip(), m_options.video),
           make_source("image/webp", "webp", assets::sample_thumbnail(), m_options.thumbnail),
@@ -208,6 +228,53 @@ MockServer::MockServer(Options options)
   }
 }
 
+void MockServer::reply_error(httplib::Response& res, const ApiError& error) const {
+  send_error(res, in_dialect(m_options.dialect, error));
+}
+
+std::string MockServer::origin(int port) const {
+  const auto& host = m_options.host;
+  return "http://" + (host.find(':') != std::string::npos ? "[" + host + "]" : host) + ":" +
+         std::to_string(port);
+}
+
+Json MockServer::job_json(const Job& job) const {
+  return dialect_video_json(
+      m_options.dialect, job,
+      Origins{origin(m_port), m_storage_port > 0 ? origin(m_storage_port) : std::string()});
+}
+
+void MockServer::setup_storage() {
+  // Together's result URLs point at signed storage on another origin, which (like S3 with a
+  // signed URL) refuses a request that also carries an Authorization header (tolerance rule 4).
+  m_storage.Get(".*", [this](const httplib::Request& req, httplib::Response& res) {
+    const_cast<httplib::Request&>(req).ranges.clear();
+    const auto entry = m_log.begin(req);
+    const bool credentials = req.has_header("Authorization") || req.has_header("api-key");
+    const std::string prefix = "/storage/";
+    const std::string name = req.path.rfind(prefix, 0) == 0 ? req.path.substr(prefix.size()) : "";
+    const auto dot = name.rfind(".mp4");
+    const auto job = dot == std::string::npos ? std::nullopt : m_store.find(name.substr(0, dot));
+    if (credentials) {
+      res.status = 400;
+      res.set_content("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>InvalidArgument"
+                      "</Code><Message>Only one auth mechanism allowed; only the X-Amz-Algorithm "
+                      "query parameter, Signature query string parameter or the Authorization "
+                      "header should be specified</Message></Error>",
+                      "application/xml");
+    } else if (!job || job->status != VideoStatus::completed) {
+      res.status = 404;
+      res.set_content("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<Error><Code>NoSuchKey</Code>"
+                      "<Message>The specified key does not exist.</Message></Error>",
+                      "application/xml");
+    } else if (auto error = serve_media(req, res, m_media[0], name, req.get_header_value("Range"),
+                                        m_faults, m_shutdown)) {
+      send_error(res, *error);
+    }
+    m_log.finish(entry, credentials, res.status);
+  });
+}
+
 int MockServer::bind() {
   int port = -1;
   if (m_options.port == 0) {
@@ -220,16 +287,29 @@ int MockServer::bind() {
   // listen again on the bound socket raises the backlog (Linux allows it).
   if (port >= 0 && m_listen_socket >= 0) ::listen(m_listen_socket, SOMAXCONN);
   m_port = port;
+  if (port >= 0 && m_options.dialect == Dialect::together) {
+    setup_storage();
+    m_storage_port = m_storage.bind_to_any_port(m_options.host);
+    if (m_storage_port < 0) return -1;
+  }
   return port;
 }
 
 bool MockServer::listen() {
-  return m_http.listen_after_bind();
+  std::thread storage;
+  if (m_storage_port > 0) storage = std::thread([this] { m_storage.listen_after_bind(); });
+  const bool ok = m_http.listen_after_bind();
+  if (storage.joinable()) {
+    m_storage.stop();
+    storage.join();
+  }
+  return ok;
 }
 
 void MockServer::stop() {
   m_shutdown.request();
   m_http.stop();
+  m_storage.stop();
 }
 
 void MockServer::log_line(const httplib::Request& req, const httplib::Response& res) {
@@ -246,11 +326,12 @@ void MockServer::handle(const httplib::Request& req, httplib::Response& res) {
   const_cast<httplib::Request&>(req).ranges.clear();
   res.set_header("x-request-id", new_request_id());
 
-  const auto route = strip_version(req.path);
-  if (route.rfind("/_mock/", 0) == 0) {
-    handle_mock(req, res, route);
+  const auto prefix = base_prefix(m_options.dialect);
+  if (const auto mock_route = strip_prefix(req.path, prefix); mock_route.rfind("/_mock/", 0) == 0) {
+    handle_mock(req, res, mock_route);
     return;
   }
+  const auto route = strip_prefix(raw_path(req), prefix);
   // --latency-ms: every API answer waits as if the server were far away (cut short on stop).
   if (m_options.latency_ms > 0)
     m_shutdown.wait_for(std::chrono::milliseconds(m_options.latency_ms));
@@ -279,11 +360,11 @@ void MockServer::handle_mock(const httplib::Request& req, httplib::Response& res
     index %= m_media.size();
     const auto job = m_store.find(id);
     if (!job) {
-      send_error(res, not_found_video(id));
+      reply_error(res, not_found_video(id));
     } else if (auto error =
                    serve_media(req, res, m_media[index], id + "." + m_media[index].extension,
                                req.get_header_value("Range"), m_faults, m_shutdown)) {
-      send_error(res, *error);
+      reply_error(res, *error);
     }
     m_log.finish(entry, req.has_header("Authorization") || req.has_header("api-key"), res.status);
     return;
@@ -292,7 +373,7 @@ void MockServer::handle_mock(const httplib::Request& req, httplib::Response& res
   ApiError error = invalid_request((known ? "Invalid method for URL (" : "Invalid URL (") +
                                    req.method + " " + req.path + ")");
   error.status = known ? 405 : 404;
-  send_error(res, error);
+  reply_error(res, error);
 }
 
 bool MockServer::handle_api(const httplib::Request& req, httplib::Response& res,
@@ -301,7 +382,7 @@ bool MockServer::handle_api(const httplib::Request& req, httplib::Response& res,
   if (!matched) {
     ApiError error = invalid_request("Invalid URL (" + req.method + " " + req.path + ")");
     error.status = 404;
-    send_error(res, error);
+    reply_error(res, error);
     return false;
   }
   const auto method = req.method == "HEAD" ? std::string("GET") : req.method;
@@ -311,12 +392,24 @@ bool MockServer::handle_api(const httplib::Request& req, httplib::Response& res,
                                      "). Allowed methods: " + join(matched->methods, ", ") + ".");
     error.status = 405;
     res.set_header("Allow", join(matched->methods, ", "));
-    send_error(res, error);
+    reply_error(res, error);
     return false;
   }
   if (auto error = check_auth(req)) {
-    send_error(res, *error);
+    reply_error(res, *error);
     return false;
+  }
+  const auto dialect = m_options.dialect;
+  const bool missing =
+      (matched->kind == Route::Kind::remix && !supports(dialect, Operation::remix)) ||
+      (matched->kind == Route::Kind::collection && method == "GET" &&
+       !supports(dialect, Operation::list)) ||
+      (matched->kind == Route::Kind::video && method == "DELETE" &&
+       !supports(dialect, Operation::remove)) ||
+      (matched->kind == Route::Kind::content && dialect == Dialect::together);
+  if (missing) { // this server has no such route (tolerance rule 25)
+    send_error(res, route_not_found(dialect, req.method, req.path));
+    return true;
   }
 
   switch (matched->kind) {
@@ -390,7 +483,7 @@ void MockServer::create(const httplib::Request& req, httplib::Response& res) {
     error.message = "Rate limit reached for requests";
     res.set_header("Retry-After", "1");
     res.set_header("retry-after-ms", "1000");
-    return send_error(res, error);
+    return reply_error(res, error);
   }
   if (m_faults.enabled(Fault::quota)) {
     ApiError error;
@@ -398,11 +491,13 @@ void MockServer::create(const httplib::Request& req, httplib::Response& res) {
     error.type = "insufficient_quota";
     error.code = "insufficient_quota";
     error.message = "You exceeded your current quota, please check your plan and billing details.";
-    return send_error(res, error);
+    return reply_error(res, error);
   }
 
-  auto parsed = parse_create(req);
-  if (const auto* error = std::get_if<ApiError>(&parsed)) return send_error(res, *error);
+  auto parsed = m_options.dialect == Dialect::openai
+                    ? parse_create(req)
+                    : parse_create_with(req, create_rules(m_options.dialect));
+  if (const auto* error = std::get_if<ApiError>(&parsed)) return reply_error(res, *error);
   auto& params = std::get<CreateParams>(parsed);
   JobSpec spec;
   spec.outcome = outcome_for(params.prompt);
@@ -414,7 +509,8 @@ void MockServer::create(const httplib::Request& req, httplib::Response& res) {
   if (m_faults.enabled(Fault::create_delay)) {
     m_shutdown.wait_for(std::chrono::milliseconds(m_options.delay_ms));
   }
-  send_json(res, 200, video_json(job));
+  // OpenRouter accepts with 202 and a relative polling_url (tolerance rules 11 and 19).
+  send_json(res, m_options.dialect == Dialect::openrouter ? 202 : 200, job_json(job));
 }
 
 void MockServer::list(const httplib::Request& req, httplib::Response& res) {
@@ -424,21 +520,21 @@ void MockServer::list(const httplib::Request& req, httplib::Response& res) {
     long long value = 0;
     const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), value);
     if (text.empty() || ec != std::errc() || end != text.data() + text.size()) {
-      return send_error(res, invalid_request("Invalid 'limit': expected an integer, but got '" +
-                                                 text + "' instead.",
-                                             "limit", "invalid_type"));
+      return reply_error(res, invalid_request("Invalid 'limit': expected an integer, but got '" +
+                                                  text + "' instead.",
+                                              "limit", "invalid_type"));
     }
     if (value < 1) {
-      return send_error(res, invalid_request("Invalid 'limit': integer below minimum value. "
-                                             "Expected a value >= 1, but got " +
-                                                 text + " instead.",
-                                             "limit", "integer_below_min_value"));
+      return reply_error(res, invalid_request("Invalid 'limit': integer below minimum value. "
+                                              "Expected a value >= 1, but got " +
+                                                  text + " instead.",
+                                              "limit", "integer_below_min_value"));
     }
     if (value > 100) {
-      return send_error(res, invalid_request("Invalid 'limit': integer above maximum value. "
-                                             "Expected a value <= 100, but got " +
-                                                 text + " instead.",
-                                             "limit", "integer_above_max_value"));
+      return reply_error(res, invalid_request("Invalid 'limit': integer above maximum value. "
+                                              "Expected a value <= 100, but got " +
+                                                  text + " instead.",
+                                              "limit", "integer_above_max_value"));
     }
     limit = static_cast<std::size_t>(value);
   }
@@ -448,21 +544,29 @@ void MockServer::list(const httplib::Request& req, httplib::Response& res) {
     if (text == "asc") {
       order = Order::asc;
     } else if (text != "desc") {
-      return send_error(res, invalid_request("Invalid value: '" + text +
-                                                 "'. Supported values are: 'asc' and 'desc'.",
-                                             "order", "invalid_value"));
+      return reply_error(res, invalid_request("Invalid value: '" + text +
+                                                  "'. Supported values are: 'asc' and 'desc'.",
+                                              "order", "invalid_value"));
     }
+  }
+  if (m_options.dialect ==
+      Dialect::sglang) { // {data, object} only, no cursors, `after` ignored (rule 26)
+    Json all = Json::array();
+    const auto everything = m_store.list(1'000'000, "", order);
+    for (const auto& job : everything->jobs)
+      all.push_back(job_json(job));
+    return send_json(res, 200, Json{{"data", all}, {"object", "list"}});
   }
   const auto after = req.get_param_value("after");
   const auto page = m_store.list(limit, after, order);
   if (!page) {
-    return send_error(res,
-                      invalid_request("Invalid 'after': no video found with id '" + after + "'.",
-                                      "after", "invalid_value"));
+    return reply_error(res,
+                       invalid_request("Invalid 'after': no video found with id '" + after + "'.",
+                                       "after", "invalid_value"));
   }
   Json data = Json::array();
   for (const auto& job : page->jobs)
-    data.push_back(video_json(job));
+    data.push_back(job_json(job));
   send_json(res, 200,
             Json{{"object", "list"},
                  {"data", data},
@@ -477,7 +581,7 @@ void MockServer::retrieve(httplib::Response& res, const std::string& id) {
     error.status = 500;
     error.type = "server_error";
     error.message = "The server had an error while processing your request. Sorry about that!";
-    return send_error(res, error);
+    return reply_error(res, error);
   }
   if (m_faults.take_once(Fault::status_html_502)) {
     res.status = 502;
@@ -485,27 +589,60 @@ void MockServer::retrieve(httplib::Response& res, const std::string& id) {
     return;
   }
   const auto job = m_store.poll(id);
-  if (!job) return send_error(res, not_found_video(id));
-  if (job->status == VideoStatus::queued || job->status == VideoStatus::in_progress) {
+  if (!job) return reply_error(res, not_found_video(id));
+  const auto dialect = m_options.dialect;
+  if ((job->status == VideoStatus::queued || job->status == VideoStatus::in_progress) &&
+      (dialect == Dialect::openai || dialect == Dialect::litellm)) {
     res.set_header("openai-poll-after-ms", std::to_string(m_options.poll_after_ms));
+  }
+  if (dialect == Dialect::vllm_omni && job->status == VideoStatus::failed) {
+    return send_json(res, 500, job_json(*job)); // the job, with an error status (rule 16)
   }
   if (m_faults.enabled(Fault::expired) && job->status == VideoStatus::completed) {
     auto expired = *job; // finished long enough ago that its files are gone
     expired.expires_at = expired.completed_at.value_or(0) - 1;
-    return send_json(res, 200, video_json(expired));
+    return send_json(res, 200, job_json(expired));
   }
-  send_json(res, 200, video_json(*job));
+  send_json(res, 200, job_json(*job));
 }
 
 void MockServer::remove(httplib::Response& res, const std::string& id) {
-  if (!m_store.remove(id)) return send_error(res, not_found_video(id));
+  const auto job = m_store.find(id);
+  if (!job) return reply_error(res, not_found_video(id));
+  const bool running =
+      job->status == VideoStatus::queued || job->status == VideoStatus::in_progress;
+  if (m_options.dialect == Dialect::vllm_omni && running) {
+    // Deleting a running job cancels it; while that is under way the server answers 409.
+    std::lock_guard lock(m_cancel_mutex);
+    if (m_cancelling.insert(id).second) {
+      ApiError busy = invalid_request("Cancellation in progress");
+      busy.status = 409;
+      return reply_error(res, busy);
+    }
+  }
+  m_store.remove(id);
+  if (m_options.dialect == Dialect::sglang) { // the video object, status "deleted" (rule 27)
+    Json gone = job_json(*job);
+    gone["status"] = "deleted";
+    return send_json(res, 200, gone);
+  }
   send_json(res, 200, Json{{"id", id}, {"object", "video.deleted"}, {"deleted", true}});
 }
 
 void MockServer::content(const httplib::Request& req, httplib::Response& res, const std::string& id,
                          const std::string& range_header) {
+  const auto dialect = m_options.dialect;
   std::size_t index = 0;
-  if (req.has_param("variant")) {
+  const bool ignores_variant = dialect == Dialect::litellm || dialect == Dialect::vllm_omni ||
+                               dialect == Dialect::sglang || dialect == Dialect::new_api ||
+                               dialect == Dialect::openrouter;
+  if (dialect == Dialect::openrouter && !req.has_param("index")) {
+    // sora-mock's OpenRouter serves files only at the job's unsigned_urls (…/content?index=0).
+    ApiError error = invalid_request("Missing required query parameter 'index'.");
+    error.status = 404;
+    return reply_error(res, error);
+  }
+  if (req.has_param("variant") && !ignores_variant) {
     const auto variant = req.get_param_value("variant");
     const std::vector<std::string> variants = {"video", "thumbnail", "spritesheet"};
     const auto it = std::find(variants.begin(), variants.end(), variant);
@@ -518,15 +655,25 @@ void MockServer::content(const httplib::Request& req, httplib::Response& res, co
     index = static_cast<std::size_t>(it - variants.begin());
   }
   const auto job = m_store.find(id);
-  if (!job) return send_error(res, not_found_video(id));
+  if (!job) return reply_error(res, not_found_video(id));
   if (job->status != VideoStatus::completed) {
-    return send_error(res, invalid_request("Video is not ready yet (status: " +
-                                           std::string(status_name(job->status)) + ")."));
+    ApiError error = invalid_request(
+        "Video is not ready yet (status: " + std::string(status_name(job->status)) + ").");
+    if (dialect == Dialect::vllm_omni || dialect == Dialect::sglang) { // rule 21
+      error.message = "Generation is still in-progress";
+      error.status =
+          job->status == VideoStatus::failed && dialect == Dialect::vllm_omni ? 422 : 404;
+      if (error.status == 422) error.message = "Video generation failed";
+    } else if (dialect == Dialect::new_api) {
+      error.code = "task_not_completed";
+      error.message = "task is not completed yet";
+    }
+    return reply_error(res, error);
   }
   if (m_faults.enabled(Fault::expired)) {
     ApiError gone = invalid_request("The files of video " + id + " have expired.");
     gone.status = 410;
-    return send_error(res, gone);
+    return reply_error(res, gone);
   }
   if (m_faults.enabled(Fault::content_redirect) && req.path.rfind("/_mock/", 0) != 0) {
     // Another origin for the same server: credentials must not follow the redirect.
@@ -536,27 +683,30 @@ void MockServer::content(const httplib::Request& req, httplib::Response& res, co
     return;
   }
   const auto& source = m_media[index];
-  if (auto error = serve_media(req, res, source, id + "." + source.extension, range_header,
-                               m_faults, m_shutdown)) {
-    send_error(res, *error);
+  // LiteLLM's route answers with the whole file in one response: no Range (rule 23).
+  const bool no_range = dialect == Dialect::litellm;
+  if (auto error = serve_media(req, res, source, id + "." + source.extension,
+                               no_range ? std::string() : range_header, m_faults, m_shutdown)) {
+    reply_error(res, *error);
   }
+  if (no_range) res.headers.erase("Accept-Ranges");
 }
 
 void MockServer::remix(const httplib::Request& req, httplib::Response& res, const std::string& id) {
   auto prompt = parse_remix(req);
-  if (const auto* error = std::get_if<ApiError>(&prompt)) return send_error(res, *error);
+  if (const auto* error = std::get_if<ApiError>(&prompt)) return reply_error(res, *error);
   const auto source = m_store.find(id);
-  if (!source) return send_error(res, not_found_video(id));
+  if (!source) return reply_error(res, not_found_video(id));
   if (source->status != VideoStatus::completed) {
-    return send_error(res, invalid_request("Video " + id +
-                                           " is not completed yet; only completed videos can be "
-                                           "remixed."));
+    return reply_error(res, invalid_request("Video " + id +
+                                            " is not completed yet; only completed videos can be "
+                                            "remixed."));
   }
   JobSpec spec = source->spec;
   spec.prompt = std::move(std::get<std::string>(prompt));
   spec.remixed_from = id;
   spec.outcome = outcome_for(spec.prompt);
-  send_json(res, 200, video_json(m_store.create(std::move(spec))));
+  send_json(res, 200, job_json(m_store.create(std::move(spec))));
 }
 
 } // namespace sora_mock

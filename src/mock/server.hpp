@@ -1,6 +1,7 @@
 // The sora-mock HTTP server: routes, auth, faults and the request log on top of cpp-httplib.
 #pragma once
 
+#include "dialect.hpp"
 #include "faults.hpp"
 #include "media.hpp"
 #include "request_log.hpp"
@@ -11,6 +12,7 @@
 
 #include <array>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -31,6 +33,7 @@ struct Options {
   int delay_ms = 5000;
   int latency_ms = 0; // added before every API response (benchmarks)
   bool quiet = false;
+  Dialect dialect = Dialect::openai; ///< --dialect: which server to impersonate
 };
 
 /// A stateful mock of the Videos API. Construct, `bind`, then `listen` (blocks until `stop`).
@@ -70,11 +73,21 @@ private:
                                      const char* what);
 
   Outcome outcome_for(const std::string& prompt) const;
+  /// Sends `error` in the dialect's error body.
+  void reply_error(httplib::Response& res, const ApiError& error) const;
+  /// The job object as the dialect shows it.
+  Json job_json(const Job& job) const;
+  std::string origin(int port) const;
+  void setup_storage();
   void log_line(const httplib::Request& req, const httplib::Response& res);
 
   Options m_options;
   int m_port = 0; ///< the bound port, for redirect URLs
   httplib::Server m_http;
+  httplib::Server m_storage; ///< --dialect together: the result URLs' "storage" origin
+  int m_storage_port = -1;
+  std::mutex m_cancel_mutex;
+  std::set<std::string> m_cancelling; ///< vllm-omni: deletes of running jobs under way
   Store m_store;
   Faults m_faults;
   RequestLog m_log;

@@ -28,7 +28,7 @@ Job Store::create(JobSpec spec) {
   std::lock_guard lock(m_mutex);
   Job job;
   do {
-    job.id = new_video_id();
+    job.id = m_make_id ? m_make_id() : new_video_id();
   } while (m_jobs.count(job.id) != 0);
   job.sequence = m_next_sequence++;
   job.spec = std::move(spec);

@@ -2,6 +2,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <mutex>
 #include <optional>
@@ -53,7 +54,9 @@ enum class Order { asc, desc };
 class Store {
 public:
   /// `polls_to_finish` is --polls: the number of GETs after which a job reaches its outcome.
-  explicit Store(int polls_to_finish) : m_polls_to_finish(polls_to_finish) {}
+  /// `make_id` makes a new job id (default: `video_` + hex).
+  explicit Store(int polls_to_finish, std::function<std::string()> make_id = {})
+      : m_polls_to_finish(polls_to_finish), m_make_id(std::move(make_id)) {}
 
   /// Adds a queued job and returns it.
   Job create(JobSpec spec);
@@ -74,6 +77,7 @@ private:
   std::map<std::string, Job> m_jobs;
   std::uint64_t m_next_sequence = 1;
   int m_polls_to_finish;
+  std::function<std::string()> m_make_id;
 };
 
 } // namespace sora_mock

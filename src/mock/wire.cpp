@@ -155,6 +155,34 @@ std::string new_video_id() {
   return "video_" + random_hex(32);
 }
 
+std::string encode_base64(std::string_view bytes) {
+  static constexpr std::string_view k_alphabet =
+      "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  std::size_t i = 0;
+  const auto byte = [&](std::size_t at) {
+    return static_cast<std::uint32_t>(static_cast<unsigned char>(bytes[at]));
+  };
+  for (; i + 3 <= bytes.size(); i += 3) {
+    const auto v = byte(i) << 16U | byte(i + 1) << 8U | byte(i + 2);
+    for (const unsigned shift : {18U, 12U, 6U, 0U})
+      out += k_alphabet[(v >> shift) & 63U];
+  }
+  if (bytes.size() - i == 1) {
+    const auto v = byte(i) << 16U;
+    out += k_alphabet[(v >> 18U) & 63U];
+    out += k_alphabet[(v >> 12U) & 63U];
+    out += "==";
+  } else if (bytes.size() - i == 2) {
+    const auto v = byte(i) << 16U | byte(i + 1) << 8U;
+    out += k_alphabet[(v >> 18U) & 63U];
+    out += k_alphabet[(v >> 12U) & 63U];
+    out += k_alphabet[(v >> 6U) & 63U];
+    out += '=';
+  }
+  return out;
+}
+
 std::string new_request_id() {
   return "req_" + random_hex(24);
 }

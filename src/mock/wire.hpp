@@ -23,6 +23,9 @@ struct ApiError {
   std::string type = "invalid_request_error";
   std::optional<std::string> param;
   std::optional<std::string> code;
+  /// When set, the body sent as it is (another server's error dialect) with `raw_type`.
+  std::optional<std::string> raw;
+  std::string raw_type = "application/json";
 };
 
 /// A 400 invalid_request_error about `param`.
@@ -49,6 +52,8 @@ std::size_t utf8_length(std::string_view text);
 std::string quoted_list(const std::vector<std::string>& values);
 /// "a string", "an integer", ... as used in "expected X, but got Y instead".
 std::string json_type_phrase(const nlohmann::json& value);
+/// Standard base64 with padding.
+std::string encode_base64(std::string_view bytes);
 /// Decodes standard (or URL-safe) base64; nullopt on malformed input.
 std::optional<std::string> decode_base64(std::string_view text);
 

@@ -66,7 +66,7 @@ TEST_F(DownloadFixture, WritesThroughAPartFileAndRenamesIt) {
   EXPECT_EQ(read_file(dir / "clip.mp4"), body);
   EXPECT_FALSE(fs::exists(dir / "clip.mp4.part"));
   EXPECT_EQ(transport->requests[0].url,
-            "http://127.0.0.1:9/v1/videos/video_1/content?variant=video");
+            "http://127.0.0.1:9/v1/videos/video_1/content"); // the default variant is not sent
   EXPECT_EQ(find_header(transport->requests[0].headers, "accept"), "application/binary");
   (void)last_progress;
 }

@@ -14,7 +14,29 @@ namespace {
 struct WaitCommandOptions {
   std::vector<std::string> ids;
   double timeout = k_default_wait_timeout;
+  std::string output; ///< -o: download the video as soon as it is done (one id only)
+  bool force = false;
 };
+
+// `wait ID -o PATH`: result URLs are often signed and expire, so the file is fetched the moment
+// the job is done (tolerance rule 24).
+int wait_and_save(const WaitCommandOptions& o, AppContext& ctx) {
+  if (o.ids.size() != 1) {
+    Error e;
+    e.code = ErrorCode::invalid_argument;
+    e.message = "-o takes exactly one video id.";
+    e.hint = "Run one 'sora wait ID -o PATH' per video.";
+    return ctx.fail(e);
+  }
+  auto id = ctx.resolve_id(o.ids.front());
+  if (!id) return ctx.fail(id.error());
+  if (auto ok = check_output(o.output, o.force); !ok) return ctx.fail(ok.error());
+  auto client = ctx.client();
+  if (!client) return ctx.fail(client.error());
+  auto video = wait_for(ctx, **client, *id, o.timeout);
+  if (!video) return ctx.fail(video.error());
+  return save_content(ctx, **client, *id, Variant::video, o.output, o.force, true);
+}
 
 } // namespace
 
@@ -27,10 +49,16 @@ Command register_wait(CLI::App& app, AppContext& ctx) {
       ->type_name("SECONDS")
       ->check(positive_seconds)
       ->capture_default_str();
+  sub->add_option("-o,--output", o->output,
+                  "Download the video to PATH ('-' for stdout) as soon as it is done (one id)")
+      ->type_name("PATH");
+  sub->add_flag("-f,--force", o->force, "With -o: replace the output file if it exists");
   sub->footer(
-      "Prints each video's status line when it is done. Exit 6 if a job failed, 7 if it\n"
-      "was refused by content policy, 8 on timeout; with several ids, the first failure's.");
+      "Prints each video's status line when it is done (with -o, the saved path). Exit 6 if a\n"
+      "job failed, 7 if it was refused by content policy, 8 on timeout; with several ids, the\n"
+      "first failure's.");
   return {sub, [o, &ctx] {
+            if (!o->output.empty()) return wait_and_save(*o, ctx);
             auto deadline = std::chrono::steady_clock::now() +
                             std::chrono::milliseconds(static_cast<std::int64_t>(o->timeout * 1000));
             return for_each_id(
