@@ -24,7 +24,8 @@ enum class ErrorCode {
   server,           ///< 5xx
   http,             ///< any other 4xx: the request was rejected
   protocol,         ///< the server answered with something that is not the API's shape
-  job_failed,       ///< the video job ended in `failed` (or cancelled/expired)
+  job_failed,       ///< the video job ended in `failed` (or expired)
+  cancelled,        ///< the video job was cancelled on the server (tolerance rule 13)
   moderation,       ///< the job or request was refused by content policy
   wait_timeout,     ///< the job did not finish before the wait deadline
   interrupted,      ///< cancelled by the caller (SIGINT)

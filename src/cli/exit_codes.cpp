@@ -17,6 +17,8 @@ int exit_code_for(const Error& error) noexcept {
     return k_exit_credentials;
   case ErrorCode::not_found:
     return k_exit_not_found;
+  case ErrorCode::cancelled:
+    return k_exit_cancelled;
   case ErrorCode::job_failed:
     return k_exit_job_failed;
   case ErrorCode::moderation:

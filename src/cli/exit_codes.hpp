@@ -17,6 +17,7 @@ enum ExitCode : int {
   k_exit_wait_timeout = 8,
   k_exit_unavailable = 9,
   k_exit_unsupported = 10,
+  k_exit_cancelled = 11,
   k_exit_interrupted = 130,
 };
 
@@ -37,6 +38,7 @@ inline constexpr const char* k_exit_code_help =
     "  8    timed out waiting for the job (it keeps running on the server)\n"
     "  9    network or server failure, after retries\n"
     "  10   the server does not support this operation (e.g. remix, list, delete)\n"
+    "  11   the video job was cancelled on the server\n"
     "  130  interrupted (Ctrl-C)\n";
 
 } // namespace sora::cli

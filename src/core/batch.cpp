@@ -434,7 +434,8 @@ Result<BatchReport> run_batch(const ClientConfig& config, const std::vector<Batc
   auto fail = [&](BatchJobState s, const Error& e) {
     s.exit_code = exit_code_for(e);
     s.error = e.message;
-    s.status = e.code == ErrorCode::job_failed   ? BatchStatus::failed
+    s.status = e.code == ErrorCode::job_failed || e.code == ErrorCode::cancelled
+                   ? BatchStatus::failed
                : e.code == ErrorCode::moderation ? BatchStatus::refused
                                                  : BatchStatus::error;
     (void)update(s);

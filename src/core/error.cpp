@@ -33,6 +33,8 @@ std::string_view to_string(ErrorCode code) noexcept {
     return "protocol";
   case ErrorCode::job_failed:
     return "job_failed";
+  case ErrorCode::cancelled:
+    return "cancelled";
   case ErrorCode::moderation:
     return "moderation";
   case ErrorCode::wait_timeout:

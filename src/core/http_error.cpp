@@ -92,13 +92,16 @@ Error error_from_job(const Video& video) {
     e.hint = "Rephrase the prompt or use another image; this refusal is not billed as a video.";
     return e;
   }
-  e.code = ErrorCode::job_failed;
+  e.code = video.status == VideoStatus::cancelled ? ErrorCode::cancelled : ErrorCode::job_failed;
   std::string verb =
       video.status == VideoStatus::failed ? "failed" : "ended as " + video.status_raw;
   e.message = "Video " + video.id + " " + verb + (detail.empty() ? "." : ": " + detail) +
               (code.empty() ? "" : " (" + code + ")");
   e.hint = video.status == VideoStatus::failed ? "Try again, or change the prompt."
-                                               : "Create the video again.";
+           : video.status == VideoStatus::cancelled
+               ? "Someone or something cancelled it on the server; create it again if it is "
+                 "still wanted."
+               : "Create the video again.";
   return e;
 }
 

@@ -468,6 +468,7 @@ Outcome MockServer::outcome_for(const std::string& prompt) const {
   if (prompt.find("mock:never") != std::string::npos) return Outcome::never;
   if (prompt.find("mock:moderation") != std::string::npos) return Outcome::moderation;
   if (prompt.find("mock:fail") != std::string::npos) return Outcome::fail;
+  if (prompt.find("mock:cancel") != std::string::npos) return Outcome::cancel;
   if (m_faults.enabled(Fault::never_complete)) return Outcome::never;
   if (m_faults.enabled(Fault::moderation)) return Outcome::moderation;
   if (m_faults.enabled(Fault::job_failed)) return Outcome::fail;

@@ -53,7 +53,9 @@ std::optional<Job> Store::poll(const std::string& id) {
 }
 
 void Store::advance(Job& job) const {
-  if (job.status == VideoStatus::completed || job.status == VideoStatus::failed) return;
+  if (job.status == VideoStatus::completed || job.status == VideoStatus::failed ||
+      job.status == VideoStatus::cancelled)
+    return;
   const int k = ++job.polls;
   const int n = m_polls_to_finish;
   if (k < n) {
@@ -75,6 +77,10 @@ void Store::advance(Job& job) const {
     // Fails where it stood: the progress reported by the previous poll.
     job.status = VideoStatus::failed;
     job.progress = n > 0 ? 100 * (n - 1) / n : 0;
+    job.completed_at = unix_now();
+    break;
+  case Outcome::cancel:
+    job.status = VideoStatus::cancelled;
     job.completed_at = unix_now();
     break;
   case Outcome::never:

@@ -13,10 +13,10 @@
 namespace sora_mock {
 
 /// Wire values of a job's `status`.
-enum class VideoStatus { queued, in_progress, completed, failed };
+enum class VideoStatus { queued, in_progress, completed, failed, cancelled };
 
 /// How a job ends once it has been polled enough (from prompt triggers and faults).
-enum class Outcome { complete, fail, moderation, never };
+enum class Outcome { complete, fail, moderation, never, cancel };
 
 /// What a create or remix request asked for, already validated.
 struct JobSpec {

@@ -104,6 +104,8 @@ std::string_view status_name(VideoStatus status) {
     return "completed";
   case VideoStatus::failed:
     return "failed";
+  case VideoStatus::cancelled:
+    return "cancelled";
   }
   return "queued";
 }

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Exit 6 (job failed), 7 (moderation), 8 (timed out waiting), from prompt triggers and faults.
+# Exit 6 (job failed), 7 (moderation), 8 (timed out waiting), 11 (cancelled on the server), from
+# prompt triggers and faults.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 # The id of the only video a fresh mock holds.
@@ -25,6 +26,12 @@ assert_contains "$ERR" "$id"
 case_ "exit 6: create -o of a failed job writes no file"
 expect_exit 6 -- sora create --prompt "another mock:fail" -o "$T/failed.mp4"
 assert_no_file "$T/failed.mp4"
+assert_empty "$OUT"
+
+case_ "exit 11 (rule 13): a job cancelled on the server is terminal, with its own code"
+expect_exit 11 -- sora create --prompt "a pier mock:cancel" -o "$T/cancelled.mp4"
+assert_no_file "$T/cancelled.mp4"
+assert_contains "$ERR" "cancelled"
 assert_empty "$OUT"
 
 case_ "exit 6: --fault job-failed"

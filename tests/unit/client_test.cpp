@@ -283,6 +283,17 @@ TEST_F(ClientFixture, ExpiredAndCancelledJobsAreTerminal) {
   EXPECT_NE(v.error().message.find("expired"), std::string::npos);
 }
 
+TEST_F(ClientFixture, Rule13_ACancelledJobIsTerminalWithItsOwnCode) {
+  transport->push(reply(200, video_json("v", "queued")));
+  transport->push(reply(200, video_json("v", "canceled")));
+  auto client = make();
+  auto v = client.wait("v");
+  ASSERT_FALSE(v);
+  EXPECT_EQ(v.error().code, ErrorCode::cancelled);
+  EXPECT_NE(v.error().message.find("canceled"), std::string::npos);
+  EXPECT_EQ(transport->requests.size(), 2u);
+}
+
 TEST_F(ClientFixture, WaitGivesUpAtTheDeadlineWithoutCancellingTheJob) {
   for (int i = 0; i < 100; ++i)
     transport->push(
