@@ -5,6 +5,7 @@
 #include <sora/result.hpp>
 #include <sora/video.hpp>
 
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -37,6 +38,8 @@ bool looks_like_video(std::string_view text);
 std::string json_quote(std::string_view text);
 /// True when `text` is one valid JSON value (for --field-json style values).
 bool is_json_value(std::string_view text);
+/// `text` re-written as compact JSON; nullopt when it is not one valid JSON value.
+std::optional<std::string> compact_json(std::string_view text);
 /// A JSON object whose members are the planned fields in order (each value is JSON text).
 /// File fields have no JSON form and are rejected by the planner before this is called.
 std::string encode_fields_json(const std::vector<PlannedField>& fields);
