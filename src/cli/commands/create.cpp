@@ -1,6 +1,7 @@
 // `sora create`: start a video from a prompt and optionally a first-frame image.
 #include "commands/commands.hpp"
 #include "commands/job_flow.hpp"
+#include "commands/provider_options.hpp"
 #include "exit_codes.hpp"
 #include "progress.hpp"
 
@@ -20,6 +21,7 @@ struct CreateOptions {
   std::string seconds;
   std::string size;
   FollowOptions follow;
+  ProviderOptions provider;
 };
 
 int run_create(const CreateOptions& o, AppContext& ctx) {
@@ -32,6 +34,7 @@ int run_create(const CreateOptions& o, AppContext& ctx) {
   if (!o.model.empty()) request.model = o.model;
   if (!o.seconds.empty()) request.seconds = o.seconds;
   if (!o.size.empty()) request.size = o.size;
+  if (auto ok = apply_provider_options(ctx, o.provider, request); !ok) return ctx.fail(ok.error());
   std::optional<ImageInfo> image;
   if (!o.image.empty()) {
     auto info = probe_image(o.image);
@@ -39,7 +42,7 @@ int run_create(const CreateOptions& o, AppContext& ctx) {
     image = *info;
     request.image = o.image;
   }
-  if (auto ok = validate_create(request, image); !ok) return ctx.fail(ok.error());
+  if (auto ok = validate_for_profile(ctx, request, image); !ok) return ctx.fail(ok.error());
 
   auto client = ctx.client();
   if (!client) return ctx.fail(client.error());
@@ -60,9 +63,11 @@ Command register_create(CLI::App& app, AppContext& ctx) {
   auto options = std::make_shared<CreateOptions>();
   auto* sub = app.add_subcommand("create", "Start a video from a prompt (and a first-frame image)");
   add_prompt_options(*sub, options->prompt, true);
-  sub->add_option("-i,--image", options->image,
-                  "First frame: a JPEG, PNG or WebP image whose size is the video size")
-      ->type_name("PATH");
+  auto* image = sub->add_option("-i,--image", options->image,
+                                "First frame: a JPEG, PNG or WebP image whose size is the video "
+                                "size")
+                    ->type_name("PATH");
+  add_provider_options(*sub, options->provider, image);
   sub->add_option("-m,--model", options->model, "Model, e.g. sora-2 (default) or sora-2-pro")
       ->type_name("MODEL");
   sub->add_option("-s,--seconds", options->seconds, "Duration: 4 (default), 8, 12, 16 or 20")
