@@ -120,7 +120,7 @@ struct ClientConfig {
 struct ExtraField {
   std::string name;
   std::string value; ///< text, or JSON text when `json`
-  bool json = false; ///< multipart sends the JSON text as the part's text
+  bool json = false; ///< multipart sends the JSON text (a string's text) as the part
 };
 
 /// `POST /videos`. Unset optional fields are not sent (the server's defaults apply).
@@ -135,7 +135,8 @@ struct CreateRequest {
   /// A remote http(s) or data: URL of the image, sent in RequestStyle::image_shape. Not with
   /// `image`.
   std::optional<std::string> image_url;
-  /// Added after the built-in members; one named like a built-in member (prompt, model, the
+  /// Added after the built-in members (multipart: JSON values as JSON text, a JSON string as its
+  /// text); one named like a built-in member (prompt, model, the
   /// duration field, size, the image field) replaces it in place, and a later one replaces an
   /// earlier one of the same name.
   std::vector<ExtraField> fields;

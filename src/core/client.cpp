@@ -296,6 +296,9 @@ struct Client::Impl {
                                 "' is not valid JSON: " + extra.value.substr(0, 80),
                             "Quote strings (--field-json 'k=\"text\"'), or use --field k=text.");
         field.value = std::move(*compact);
+        // Multipart values are text: a JSON string is sent as its text, anything else as JSON.
+        if (multipart)
+          if (auto text = detail::json_string_value(field.value)) field.value = std::move(*text);
       } else {
         field.value = multipart ? extra.value : detail::json_quote(extra.value);
       }

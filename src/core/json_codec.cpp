@@ -233,6 +233,12 @@ std::optional<std::string> compact_json(std::string_view text) {
   return dump(j);
 }
 
+std::optional<std::string> json_string_value(std::string_view text) {
+  auto j = json::parse(text, nullptr, false);
+  if (j.is_discarded() || !j.is_string()) return std::nullopt;
+  return j.get<std::string>();
+}
+
 std::string encode_fields_json(const std::vector<PlannedField>& fields) {
   // The planned values are JSON text already; they are joined as they are, so the body is
   // exactly the plan (and a member planned twice cannot happen: the planner replaces).

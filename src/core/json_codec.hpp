@@ -40,6 +40,8 @@ std::string json_quote(std::string_view text);
 bool is_json_value(std::string_view text);
 /// `text` re-written as compact JSON; nullopt when it is not one valid JSON value.
 std::optional<std::string> compact_json(std::string_view text);
+/// The text of a JSON string literal; nullopt when `text` is not one.
+std::optional<std::string> json_string_value(std::string_view text);
 /// A JSON object whose members are the planned fields in order (each value is JSON text).
 /// File fields have no JSON form and are rejected by the planner before this is called.
 std::string encode_fields_json(const std::vector<PlannedField>& fields);
