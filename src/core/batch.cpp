@@ -189,7 +189,8 @@ static std::optional<BatchStatus> parse_batch_status(std::string_view text) {
   return std::nullopt;
 }
 
-Result<std::vector<BatchJob>> load_manifest(const fs::path& manifest, const fs::path& out_dir) {
+Result<std::vector<BatchJob>> load_manifest(const fs::path& manifest, const fs::path& out_dir,
+                                            bool openai_checks) {
   std::string fatal;
   auto rows = read_rows(manifest, fatal);
   if (!fatal.empty())
@@ -249,7 +250,7 @@ Result<std::vector<BatchJob>> load_manifest(const fs::path& manifest, const fs::
         problem("a remix takes only a prompt; model, size, seconds and image come from the "
                 "original");
       if (auto ok = validate_prompt(job.request.prompt); !ok) problem(ok.error().message);
-    } else if (auto ok = validate_create(job.request, image); !ok) {
+    } else if (auto ok = validate_create(job.request, image, openai_checks, nullptr); !ok) {
       problem(ok.error().message + (ok.error().hint.empty() ? "" : " " + ok.error().hint));
     }
     std::string output = field(raw.row, "output");

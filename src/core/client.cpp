@@ -94,7 +94,17 @@ struct Client::Impl {
   std::mt19937 rng{std::random_device{}()};
 
   void log(LogLevel level, const std::string& line) const {
-    if (config.log) config.log(level, detail::redact(line, config.api_key));
+    if (!config.log) return;
+    std::string text = detail::redact(line, config.api_key);
+    // Extra headers that look like credentials (X-Acme-Token: …) are masked too.
+    for (const auto& h : config.style.headers) {
+      auto name = detail::ascii_lower(h.name);
+      if (detail::is_secret_header(h.name) || name.find("key") != std::string::npos ||
+          name.find("token") != std::string::npos || name.find("secret") != std::string::npos ||
+          name.find("auth") != std::string::npos)
+        text = detail::redact(std::move(text), h.value);
+    }
+    config.log(level, text);
   }
 
   // Every request's URL carries the profile's extra query parameters (tolerance rule 3).

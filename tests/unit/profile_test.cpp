@@ -147,7 +147,8 @@ TEST_F(ProfileFixture, Rule2_AuthSettingsParseAndApply) {
 TEST_F(ProfileFixture, Rule3_ExtraQueryAndHeadersOnEveryRequest) {
   Profile p = *find_builtin_profile("litellm");
   p.style.query = {{"api-version", "preview"}, {"custom_llm_provider", "openai"}};
-  p.style.headers = {{"X-Trace", "t-1"}, {"x-api-key", "other-secret-99"}};
+  p.style.headers = {
+      {"X-Trace", "t-1"}, {"x-api-key", "other-secret-99"}, {"X-Acme-Token", "acme-token-77"}};
   auto client = make(p);
   transport->push(reply(200, video_json("video_1")));
   ASSERT_TRUE(client.create(prompt_only()));
@@ -181,6 +182,7 @@ TEST_F(ProfileFixture, Rule3_ExtraQueryAndHeadersOnEveryRequest) {
   for (const auto& line : log_lines) {
     EXPECT_EQ(line.find(k_key), std::string::npos) << line;
     EXPECT_EQ(line.find("other-secret-99"), std::string::npos) << line;
+    EXPECT_EQ(line.find("acme-token-77"), std::string::npos) << line;
   }
 }
 

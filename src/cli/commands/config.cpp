@@ -20,7 +20,7 @@ Command register_config(CLI::App& app, AppContext& ctx) {
   sub->footer("Sources, strongest first: flag, env VAR, config FILE [profiles.NAME], built-in\n"
               "profile NAME, default. The API key is only reported as present, never shown.\n"
               "Example: sora --profile openrouter config show");
-  return {sub, [&ctx] {
+  return {sub, [action, &ctx] { // `action` must outlive parsing: CLI11 writes into it
             auto settings = ctx.settings();
             if (!settings) return ctx.fail(settings.error());
             const auto& rows = (*settings)->rows;

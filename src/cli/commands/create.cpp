@@ -68,9 +68,11 @@ Command register_create(CLI::App& app, AppContext& ctx) {
                                 "size")
                     ->type_name("PATH");
   add_provider_options(*sub, options->provider, image);
-  sub->add_option("-m,--model", options->model, "Model, e.g. sora-2 (default) or sora-2-pro")
+  sub->add_option("-m,--model", options->model,
+                  "Model, e.g. sora-2 or sora-2-pro (default: the profile's, else the server's)")
       ->type_name("MODEL");
-  sub->add_option("-s,--seconds", options->seconds, "Duration: 4 (default), 8, 12, 16 or 20")
+  sub->add_option("-s,--seconds", options->seconds,
+                  "Duration in seconds (OpenAI: 4, 8, 12, 16 or 20)")
       ->type_name("N");
   sub->add_option("--size", options->size,
                   "WxH: 720x1280 (default), 1280x720; sora-2-pro also 1024x1792, 1792x1024, "
