@@ -33,9 +33,11 @@ struct BatchJob {
 /// stretch), pad_color, output, id, remix_of. Relative image and prompt_file paths resolve against
 /// the manifest's folder, output against `out_dir` (default: LABEL.mp4). Every job is validated as
 /// `sora create` would; all problems are reported together, each with its line number
-/// (invalid_argument).
+/// (invalid_argument). OpenAI's model, size and duration lists are enforced only with
+/// `openai_checks` (the openai profile).
 Result<std::vector<BatchJob>> load_manifest(const std::filesystem::path& manifest,
-                                            const std::filesystem::path& out_dir);
+                                            const std::filesystem::path& out_dir,
+                                            bool openai_checks = true);
 
 /// The jobs of shard `k` of `n` (1-based): every n-th job, so shards never overlap.
 std::vector<BatchJob> select_shard(const std::vector<BatchJob>& jobs, int k, int n);

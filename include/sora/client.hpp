@@ -16,6 +16,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sora {
@@ -52,6 +53,47 @@ enum class AuthScheme {
   none,   ///< no credentials sent
 };
 
+/// How a create request is encoded.
+enum class Encoding { automatic, multipart, json };
+
+/// How an image reference (a URL, or a local file sent as a data: URL) appears in a create
+/// request when it is not a multipart file part (tolerance rule 6). A local file in a multipart
+/// request is always a file part named RequestStyle::image_field.
+enum class ImageShape {
+  object,            ///< `{"image_url": URL}` (OpenAI)
+  url,               ///< the URL as a plain string (SGLang, new-api)
+  openrouter_frames, ///< `[{"type":"image_url","image_url":{"url":URL},"frame_type":"first_frame"}]`
+  together_frames,   ///< `[{"input_image": URL, "frame": "first"}]`
+};
+/// "object", "url", "openrouter-frames", "together-frames".
+std::string_view to_string(ImageShape shape) noexcept;
+std::optional<ImageShape> parse_image_shape(std::string_view text) noexcept;
+/// "auto", "multipart", "json".
+std::string_view to_string(Encoding encoding) noexcept;
+std::optional<Encoding> parse_encoding(std::string_view text) noexcept;
+
+/// How the duration is sent (tolerance rule 9).
+enum class DurationType { string, integer };
+
+/// How a server wants its create requests shaped (tolerance rules 3, 5, 6, 9, 10). The defaults
+/// are OpenAI's.
+struct RequestStyle {
+  Headers headers; ///< sent with every request (replacing a built-in header of the same name)
+  std::vector<std::pair<std::string, std::string>> query; ///< added to every request's URL
+  Encoding encoding = Encoding::automatic; ///< automatic: multipart with an image file, else JSON
+  std::string image_field = "input_reference"; ///< file part, or member holding the image URL
+  /// Member holding an image URL when the request is multipart (vLLM-Omni: "image_reference");
+  /// empty: image_field.
+  std::string image_url_field;
+  ImageShape image_shape = ImageShape::object;
+  std::string duration_field = "seconds";
+  DurationType duration_type = DurationType::string;
+  bool send_model = true; ///< false: `model` is never sent (vLLM-Omni rejects a wrong one)
+  /// True: OpenAI's models, sizes and durations are enforced before sending (the openai profile);
+  /// false: mismatches are only warnings (tolerance rule 8).
+  bool openai_enums = true;
+};
+
 enum class LogLevel { debug, trace };
 /// Receives diagnostic lines (requests, statuses, redacted headers). Never contains the key.
 using LogCallback = std::function<void(LogLevel, std::string_view)>;
@@ -71,19 +113,33 @@ struct ClientConfig {
   const std::atomic<bool>* cancel = nullptr; ///< set to true to stop (SIGINT)
   LogCallback log;                           ///< optional diagnostics
   std::shared_ptr<Throttle> throttle;        ///< optional, shared by several clients
+  RequestStyle style;                        ///< the server's request shape (see profile.hpp)
 };
 
-/// How a create request is encoded.
-enum class Encoding { automatic, multipart, json };
+/// An extra member of a create request (`--field`, `--field-json`, tolerance rule 7).
+struct ExtraField {
+  std::string name;
+  std::string value; ///< text, or JSON text when `json`
+  bool json = false; ///< multipart sends the JSON text (a string's text) as the part
+};
 
 /// `POST /videos`. Unset optional fields are not sent (the server's defaults apply).
 struct CreateRequest {
   std::string prompt;
   std::optional<std::string> model;
-  std::optional<std::string> seconds;
+  std::optional<std::string> seconds; ///< sent as RequestStyle::duration_field
   std::optional<std::string> size;
-  std::optional<std::filesystem::path> image; ///< uploaded as `input_reference`, streamed
-  Encoding encoding = Encoding::automatic;    ///< automatic: multipart with an image, else JSON
+  /// A local image: a multipart file part, or (JSON encoding) a data: URL streamed from disk.
+  std::optional<std::filesystem::path> image;
+  Encoding encoding = Encoding::automatic; ///< automatic: RequestStyle::encoding decides
+  /// A remote http(s) or data: URL of the image, sent in RequestStyle::image_shape. Not with
+  /// `image`.
+  std::optional<std::string> image_url;
+  /// Added after the built-in members (multipart: JSON values as JSON text, a JSON string as its
+  /// text); one named like a built-in member (prompt, model, the
+  /// duration field, size, the image field) replaces it in place, and a later one replaces an
+  /// earlier one of the same name.
+  std::vector<ExtraField> fields;
 };
 
 /// `POST /videos/extensions`: continues a finished video with a new segment. The answer is a new
@@ -104,11 +160,16 @@ struct EditRequest {
 /// One member of a request body as it will be sent.
 struct PlannedField {
   std::string name;
-  /// Multipart: the part's text. JSON: the member's value as JSON text (`"4"`, `4`, `{…}`).
+  /// Multipart: the part's text (a file part: the file's name). JSON: the member's value as JSON
+  /// text (`"4"`, `4`, `{…}`); with `file`, the text that comes before the file's base64.
   std::string value;
-  std::optional<std::filesystem::path> file; ///< a multipart file part, streamed from this path
-  std::uint64_t file_size = 0;               ///< of `file`
-  std::string content_type;                  ///< of `file`
+  /// Multipart: a file part, streamed from this path. JSON: the file is embedded as base64 (the
+  /// tail of a data: URL), streamed from this path; the member's JSON text is
+  /// `value` + base64(file) + `after_file`.
+  std::optional<std::filesystem::path> file;
+  std::uint64_t file_size = 0; ///< of `file`
+  std::string content_type;    ///< of `file`
+  std::string after_file;      ///< JSON only: the member's text after the embedded file
 };
 
 /// Exactly what one request would send, built without sending anything (for --dry-run). The

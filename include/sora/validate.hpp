@@ -31,5 +31,10 @@ Result<void> validate_prompt(std::string_view prompt);
 /// know, sizes and durations pass through unchecked. Errors are invalid_argument, naming the
 /// problem and the fix. `image` is the probed reference image, if any.
 Result<void> validate_create(CreateRequest& request, const std::optional<ImageInfo>& image);
+/// The same checks with OpenAI's model/size/duration rules as errors only when `openai_enums`
+/// (the openai profile); otherwise each mismatch is appended to `warnings` (if given), nothing is
+/// filled in, and only the shape checks (prompt, model name) fail (tolerance rule 8).
+Result<void> validate_create(CreateRequest& request, const std::optional<ImageInfo>& image,
+                             bool openai_enums, std::vector<std::string>* warnings);
 
 } // namespace sora

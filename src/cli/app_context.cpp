@@ -9,6 +9,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <iterator>
@@ -40,7 +41,8 @@ Result<std::string> read_key_file(const std::string& path) {
     std::ifstream in(path, std::ios::binary);
     if (!in)
       return unexpected(ErrorCode::invalid_argument, "Cannot read the API key file " + path + ".",
-                        "Check the path given to --api-key-file.");
+                        "Check the path given to --api-key-file (or api_key_file in the config "
+                        "file).");
     text.assign(std::istreambuf_iterator<char>(in), {});
   }
   text = trim(std::move(text));
@@ -61,13 +63,18 @@ std::string positive_seconds(const std::string& value) {
 }
 
 void AppContext::register_options(CLI::App& app) {
+  app.add_option("--profile", options.profile,
+                 "Provider profile: openai (default), litellm, vllm-omni, sglang, new-api, "
+                 "openrouter, together, azure, or one from the config file (env SORA_PROFILE; "
+                 "see sora profiles)")
+      ->type_name("NAME");
   app.add_option("--base-url", options.base_url,
-                 "API base URL, an opaque prefix (env SORA_BASE_URL, OPENAI_BASE_URL; default "
-                 "https://api.openai.com/v1)")
+                 "API base URL, an opaque prefix (env SORA_BASE_URL; default: the profile's, "
+                 "https://api.openai.com/v1 or OPENAI_BASE_URL for openai)")
       ->type_name("URL");
   app.add_option("--api-key-file", options.api_key_file,
-                 "Read the API key from this file ('-' for stdin); otherwise SORA_API_KEY or "
-                 "OPENAI_API_KEY")
+                 "Read the API key from this file ('-' for stdin); otherwise SORA_API_KEY, then "
+                 "the profile's variable (OPENAI_API_KEY for openai) or api_key_file")
       ->type_name("PATH");
   app.add_flag("--json", options.json, "Print results as JSON, one document per result");
   app.add_flag("-q,--quiet", options.quiet, "Print only results and errors");
@@ -100,32 +107,68 @@ void AppContext::register_options(CLI::App& app) {
       ->capture_default_str();
 }
 
+Result<const ConfigFile*> AppContext::config_file() {
+  if (m_config) return &*m_config;
+  bool explicit_path = false;
+  std::string path = config_path(std::getenv("SORA_CONFIG"), std::getenv("XDG_CONFIG_HOME"),
+                                 std::getenv("HOME"), explicit_path);
+  auto loaded = load_config(path, explicit_path);
+  if (!loaded) return unexpected(loaded.error());
+  if (!std::filesystem::exists(path)) loaded->path.clear(); // no file: nothing came from it
+  m_config = std::move(*loaded);
+  return &*m_config;
+}
+
+Result<const Settings*> AppContext::settings() {
+  if (m_settings) return &*m_settings;
+  auto file = config_file();
+  if (!file) return unexpected(file.error());
+  SettingFlags flags{options.profile, options.base_url, options.api_key_file};
+  auto resolved =
+      resolve_settings(**file, flags, [](const std::string& name) { return env(name.c_str()); });
+  if (!resolved) return unexpected(resolved.error());
+  m_settings = std::move(*resolved);
+  return &*m_settings;
+}
+
 Result<Client*> AppContext::client() {
   if (m_client) return &*m_client;
+  auto resolved = settings();
+  if (!resolved) return unexpected(resolved.error());
+  const Settings& s = **resolved;
+  const Profile& profile = s.effective;
   ClientConfig config;
-  config.base_url = !options.base_url.empty() ? options.base_url
-                    : env("SORA_BASE_URL")    ? *env("SORA_BASE_URL")
-                    : env("OPENAI_BASE_URL")  ? *env("OPENAI_BASE_URL")
-                                              : std::string(k_default_base_url);
+  config.base_url = profile.base_url;
+  if (config.base_url.empty())
+    return unexpected(ErrorCode::invalid_argument,
+                      "The profile '" + s.profile + "' has no base URL: its server is your own.",
+                      "Pass --base-url URL (or set SORA_BASE_URL, or base_url in [profiles." +
+                          s.profile + "] of the config file).");
   bool loopback = is_loopback_url(config.base_url);
   if (!is_http_url(config.base_url))
     return unexpected(ErrorCode::invalid_argument,
                       "The base URL '" + config.base_url + "' is not an http(s) URL.",
                       "Use a URL such as https://api.openai.com/v1 or http://127.0.0.1:8000/v1.");
+  config.auth = profile.auth;
+  config.auth_header = profile.auth_header;
+  config.style = profile.style;
+  if (m_force_model) config.style.send_model = true;
 
-  // An explicit --api-key-file wins over the environment, so a key meant for one provider is not
-  // sent to another by accident.
-  if (!options.api_key_file.empty()) {
-    auto key = read_key_file(options.api_key_file);
+  if (s.api_key) {
+    config.api_key = trim(*s.api_key);
+  } else if (!s.api_key_file.empty()) {
+    auto key = read_key_file(s.api_key_file);
     if (!key) return unexpected(key.error());
     config.api_key = std::move(*key);
-  } else if (auto from_env = env("SORA_API_KEY") ? env("SORA_API_KEY") : env("OPENAI_API_KEY")) {
-    config.api_key = trim(*from_env);
   }
-  if (config.api_key.empty() && !loopback)
-    return unexpected(ErrorCode::unauthorized, "No API key.",
-                      "Set SORA_API_KEY (or OPENAI_API_KEY), or pass --api-key-file PATH.");
-  if (!config.api_key.empty() && is_plain_http_url(config.base_url) && !loopback)
+  bool sends_key = config.auth != AuthScheme::none;
+  if (config.api_key.empty() && !loopback && sends_key)
+    return unexpected(
+        ErrorCode::unauthorized, "No API key.",
+        "Set SORA_API_KEY" +
+            (profile.api_key_env.empty() ? std::string() : " (or " + profile.api_key_env + ")") +
+            ", or pass --api-key-file PATH.");
+  if (sends_key && !config.api_key.empty() && is_plain_http_url(config.base_url) && !loopback)
     return unexpected(ErrorCode::invalid_argument,
                       "Refusing to send the API key over plain http:// to " + config.base_url + ".",
                       "Use https://, or a loopback address for a local server.");

@@ -1,6 +1,8 @@
 // What every command shares: the global options, the client built from them, and error reporting.
 #pragma once
 
+#include "settings.hpp"
+
 #include <sora/client.hpp>
 #include <sora/journal.hpp>
 
@@ -19,6 +21,7 @@ namespace sora::cli {
 extern std::atomic<bool> g_interrupted;
 
 struct GlobalOptions {
+  std::string profile;
   std::string base_url;
   std::string api_key_file;
   bool json = false;
@@ -47,6 +50,13 @@ public:
   /// or unauthorized before anything is sent when the settings cannot work.
   Result<Client*> client();
 
+  /// The config file (read once) and the effective settings: flags > env > config profile >
+  /// built-in profile > defaults. Fails (a usage error) on a bad config file or unknown profile.
+  Result<const ConfigFile*> config_file();
+  Result<const Settings*> settings();
+  /// Sends `model` even when the profile says not to (an explicit --model); before client().
+  void force_model() { m_force_model = true; }
+
   /// The job journal ($XDG_STATE_HOME/sora/jobs.jsonl).
   Journal journal() const;
   /// A video id, or the job an @last / @N reference names in the journal.
@@ -67,6 +77,9 @@ public:
 
 private:
   std::optional<Client> m_client;
+  std::optional<ConfigFile> m_config;
+  std::optional<Settings> m_settings;
+  bool m_force_model = false;
 };
 
 } // namespace sora::cli

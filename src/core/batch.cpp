@@ -199,7 +199,8 @@ static std::optional<BatchStatus> parse_batch_status(std::string_view text) {
   return std::nullopt;
 }
 
-Result<std::vector<BatchJob>> load_manifest(const fs::path& manifest, const fs::path& out_dir) {
+Result<std::vector<BatchJob>> load_manifest(const fs::path& manifest, const fs::path& out_dir,
+                                            bool openai_checks) {
   std::string fatal;
   auto rows = read_rows(manifest, fatal);
   if (!fatal.empty())
@@ -291,7 +292,7 @@ Result<std::vector<BatchJob>> load_manifest(const fs::path& manifest, const fs::
     } else if (job.fit) {
       if (image)
         if (auto ok = plan_fit(job.request, *image, *job.fit); !ok) problem(full(ok.error()));
-    } else if (auto ok = validate_create(job.request, image); !ok) {
+    } else if (auto ok = validate_create(job.request, image, openai_checks, nullptr); !ok) {
       problem(full(ok.error()));
     }
     std::string output = field(raw.row, "output");

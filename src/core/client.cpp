@@ -3,6 +3,7 @@
 #include "base64.hpp"
 #include "curl/curl_transport.hpp"
 #include "http_error.hpp"
+#include "json_body.hpp"
 #include "json_codec.hpp"
 #include "multipart.hpp"
 #include "redact.hpp"
@@ -129,10 +130,23 @@ struct Client::Impl {
   std::mt19937 rng{std::random_device{}()};
 
   void log(LogLevel level, const std::string& line) const {
-    if (config.log) config.log(level, detail::redact(line, config.api_key));
+    if (!config.log) return;
+    std::string text = detail::redact(line, config.api_key);
+    // Extra headers that look like credentials (X-Acme-Token: …) are masked too.
+    for (const auto& h : config.style.headers) {
+      auto name = detail::ascii_lower(h.name);
+      if (detail::is_secret_header(h.name) || name.find("key") != std::string::npos ||
+          name.find("token") != std::string::npos || name.find("secret") != std::string::npos ||
+          name.find("auth") != std::string::npos)
+        text = detail::redact(std::move(text), h.value);
+    }
+    config.log(level, text);
   }
 
-  std::string url(std::string_view path) const { return join_url(config.base_url, path); }
+  // Every request's URL carries the profile's extra query parameters (tolerance rule 3).
+  std::string url(std::string_view path) const {
+    return with_query(join_url(config.base_url, path), config.style.query);
+  }
   std::string video_path(std::string_view id, std::string_view suffix = {}) const {
     return "/videos/" + detail::encode_segment(id) + std::string(suffix);
   }
@@ -160,7 +174,20 @@ struct Client::Impl {
     h.push_back({"User-Agent",
                  config.user_agent.empty() ? "sora/" + std::string(version()) : config.user_agent});
     h.push_back({"Accept", std::string(accept)});
+    // The profile's extra headers go on every request, replacing a built-in one of the same name.
+    for (const auto& extra : config.style.headers) {
+      std::erase_if(h, [&](const Header& b) {
+        return detail::ascii_lower(b.name) == detail::ascii_lower(extra.name);
+      });
+      h.push_back(extra);
+    }
     return h;
+  }
+
+  bool is_extra_header(std::string_view name) const {
+    return std::any_of(
+        config.style.headers.begin(), config.style.headers.end(),
+        [&](const Header& h) { return detail::ascii_lower(h.name) == detail::ascii_lower(name); });
   }
 
   HttpRequest make_request(std::string method, std::string url_text,
@@ -171,7 +198,7 @@ struct Client::Impl {
     r.headers = base_headers(accept);
     if (!same_origin(r.url)) // credentials never leave the API's origin (tolerance rule 4)
       std::erase_if(r.headers, [&](const Header& h) {
-        return detail::is_secret_header(h.name) ||
+        return detail::is_secret_header(h.name) || is_extra_header(h.name) ||
                (!config.auth_header.empty() &&
                 detail::ascii_lower(h.name) == detail::ascii_lower(config.auth_header));
       });
@@ -252,17 +279,78 @@ struct Client::Impl {
     plan.fields.push_back(std::move(field));
   }
 
-  Result<RequestPlan> plan_create(const CreateRequest& request) const {
-    bool multipart = request.encoding == Encoding::multipart ||
-                     (request.encoding == Encoding::automatic && request.image.has_value());
-    if (request.image && !multipart)
+  // Replaces the member of that name, or appends one.
+  static void set_field(RequestPlan& plan, PlannedField field) {
+    auto it = std::find_if(plan.fields.begin(), plan.fields.end(),
+                           [&](const PlannedField& f) { return f.name == field.name; });
+    if (it == plan.fields.end())
+      plan.fields.push_back(std::move(field));
+    else
+      *it = std::move(field);
+  }
+
+  // The image reference in the profile's shape, as JSON text (tolerance rule 6).
+  static std::string image_json(ImageShape shape, std::string_view url) {
+    std::string quoted = detail::json_quote(url);
+    switch (shape) {
+    case ImageShape::object:
+      return "{\"image_url\":" + quoted + "}";
+    case ImageShape::url:
+      return quoted;
+    case ImageShape::openrouter_frames:
+      return "[{\"type\":\"image_url\",\"image_url\":{\"url\":" + quoted +
+             "},\"frame_type\":\"first_frame\"}]";
+    case ImageShape::together_frames:
+      return "[{\"input_image\":" + quoted + ",\"frame\":\"first\"}]";
+    }
+    return quoted;
+  }
+
+  // The duration as the profile wants it (tolerance rule 9).
+  static Result<std::string> duration_value(const RequestStyle& style, const std::string& seconds,
+                                            bool multipart) {
+    if (style.duration_type == DurationType::string)
+      return multipart ? seconds : detail::json_quote(seconds);
+    bool digits =
+        !seconds.empty() && seconds.size() <= 9 &&
+        std::all_of(seconds.begin(), seconds.end(), [](char c) { return c >= '0' && c <= '9'; });
+    if (!digits)
       return unexpected(ErrorCode::invalid_argument,
-                        "An image file can only be uploaded in a multipart request.",
-                        "Leave the encoding on automatic or multipart.");
+                        "The duration '" + seconds + "' is not a whole number of seconds.",
+                        "This server takes " + style.duration_field +
+                            " as an integer: give --seconds N.");
+    return std::to_string(std::stoll(seconds)); // no leading zeros: valid JSON either way
+  }
+
+  static bool is_data_url(std::string_view url) {
+    return url.size() > 5 && detail::ascii_lower(url.substr(0, 5)) == "data:";
+  }
+
+  Result<RequestPlan> plan_create(const CreateRequest& request) const {
+    const RequestStyle& style = config.style;
+    if (request.image && request.image_url)
+      return unexpected(ErrorCode::invalid_argument,
+                        "Both an image file and an image URL were given.",
+                        "Give either --image FILE or --image-url URL.");
+    if (request.image_url && !is_http_url(*request.image_url) && !is_data_url(*request.image_url))
+      return unexpected(ErrorCode::invalid_argument,
+                        "The image URL '" + request.image_url->substr(0, 80) +
+                            "' is neither an http(s) URL nor a data: URL.",
+                        "Give --image-url https://… or data:image/png;base64,…, or use --image "
+                        "FILE for a local file.");
+    // An explicit encoding wins; otherwise the profile's; automatic means multipart only when a
+    // local file is attached, as OpenAI's SDK does (tolerance rule 5).
+    Encoding encoding = request.encoding != Encoding::automatic ? request.encoding : style.encoding;
+    bool multipart =
+        encoding == Encoding::multipart || (encoding == Encoding::automatic && request.image);
     auto plan = plan_request("POST", "/videos", multipart ? Encoding::multipart : Encoding::json);
     add_text(plan, "prompt", request.prompt);
-    if (request.model) add_text(plan, "model", *request.model);
-    if (request.seconds) add_text(plan, "seconds", *request.seconds);
+    if (request.model && style.send_model) add_text(plan, "model", *request.model);
+    if (request.seconds) {
+      auto value = duration_value(style, *request.seconds, multipart);
+      if (!value) return unexpected(std::move(value).error());
+      set_field(plan, PlannedField{style.duration_field, std::move(*value), {}, 0, {}, {}});
+    }
     if (request.size) add_text(plan, "size", *request.size);
     if (request.image) {
       auto info = probe_image(*request.image);
@@ -271,12 +359,57 @@ struct Client::Impl {
       auto size = std::filesystem::file_size(*request.image, ec);
       if (ec) return io_error("Cannot read", *request.image, ec.value());
       PlannedField file;
-      file.name = "input_reference";
-      file.value = request.image->filename().string();
+      file.name = style.image_field;
       file.file = *request.image;
       file.file_size = size;
       file.content_type = std::string(mime_type(info->type));
-      plan.fields.push_back(std::move(file));
+      if (multipart) {
+        file.value = request.image->filename().string();
+      } else {
+        // JSON only: the file travels as a data: URL, base64-encoded while it is sent.
+        static constexpr std::string_view k_mark = "@@sora-file@@";
+        std::string text = image_json(style.image_shape, "data:" + file.content_type + ";base64," +
+                                                             std::string(k_mark));
+        auto at = text.find(k_mark);
+        file.value = text.substr(0, at);
+        file.after_file = text.substr(at + k_mark.size());
+      }
+      set_field(plan, std::move(file));
+    } else if (request.image_url) {
+      PlannedField ref;
+      if (!multipart) {
+        ref.name = style.image_field;
+        ref.value = image_json(style.image_shape, *request.image_url);
+      } else { // a text part: the URL itself, or the shape's JSON as text (vLLM-Omni)
+        ref.name = style.image_url_field.empty() ? style.image_field : style.image_url_field;
+        ref.value = style.image_shape == ImageShape::url
+                        ? *request.image_url
+                        : image_json(style.image_shape, *request.image_url);
+      }
+      set_field(plan, std::move(ref));
+    }
+    // Extra fields (tolerance rule 7): text or JSON; one named like a member above replaces it.
+    for (const auto& extra : request.fields) {
+      if (extra.name.empty())
+        return unexpected(ErrorCode::invalid_argument, "An extra field has no name.",
+                          "Write --field NAME=VALUE.");
+      PlannedField field;
+      field.name = extra.name;
+      if (extra.json) {
+        auto compact = detail::compact_json(extra.value);
+        if (!compact)
+          return unexpected(ErrorCode::invalid_argument,
+                            "The value of field '" + extra.name +
+                                "' is not valid JSON: " + extra.value.substr(0, 80),
+                            "Quote strings (--field-json 'k=\"text\"'), or use --field k=text.");
+        field.value = std::move(*compact);
+        // Multipart values are text: a JSON string is sent as its text, anything else as JSON.
+        if (multipart)
+          if (auto text = detail::json_string_value(field.value)) field.value = std::move(*text);
+      } else {
+        field.value = multipart ? extra.value : detail::json_quote(extra.value);
+      }
+      set_field(plan, std::move(field));
     }
     return plan;
   }
@@ -336,7 +469,7 @@ struct Client::Impl {
 
   bool is_credential(std::string_view name) const {
     auto lower = detail::ascii_lower(name);
-    return lower == "authorization" ||
+    return lower == "authorization" || detail::is_secret_header(name) ||
            (config.auth == AuthScheme::header && lower == detail::ascii_lower(config.auth_header));
   }
 
@@ -356,9 +489,24 @@ struct Client::Impl {
       }
       r.headers.push_back({"Content-Type", body->content_type()});
       r.body = std::move(body);
-    } else {
+    } else if (std::none_of(plan.fields.begin(), plan.fields.end(),
+                            [](const PlannedField& f) { return f.file.has_value(); })) {
       r.headers.push_back({"Content-Type", "application/json"});
       r.body = std::make_shared<StringBody>(detail::encode_fields_json(plan.fields));
+    } else { // files embedded as data: URLs, streamed from disk
+      auto body = std::make_shared<detail::JsonBody>();
+      body->add_text("{");
+      for (std::size_t i = 0; i < plan.fields.size(); ++i) {
+        const auto& f = plan.fields[i];
+        body->add_text((i ? "," : "") + detail::json_quote(f.name) + ":" + f.value);
+        if (f.file) {
+          body->add_base64_file(*f.file, f.file_size);
+          body->add_text(f.after_file);
+        }
+      }
+      body->add_text("}");
+      r.headers.push_back({"Content-Type", "application/json"});
+      r.body = std::move(body);
     }
     return r;
   }
@@ -622,8 +770,8 @@ Result<Video> Client::create(const CreateRequest& request, const TransferCallbac
   if (!http) return unexpected(std::move(http).error());
   http->on_progress = on_upload;
   auto created = m_impl->submit(std::move(*http), [&](const Video& v) {
+    // Never the model: servers answer with their own name for it (tolerance rule 10).
     return v.prompt == request.prompt &&
-           (!request.model || v.model.empty() || v.model == *request.model) &&
            (!request.size || v.size.empty() || v.size == *request.size) &&
            (!request.seconds || v.seconds.empty() || v.seconds == *request.seconds);
   });

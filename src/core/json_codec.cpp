@@ -277,11 +277,24 @@ bool is_json_value(std::string_view text) {
   return json::accept(text);
 }
 
-std::string encode_fields_json(const std::vector<PlannedField>& fields) {
-  json j = json::object();
-  for (const auto& f : fields)
-    j[f.name] = json::parse(f.value, nullptr, false);
+std::optional<std::string> compact_json(std::string_view text) {
+  auto j = json::parse(text, nullptr, false);
+  if (j.is_discarded()) return std::nullopt;
   return dump(j);
+}
+
+std::string encode_fields_json(const std::vector<PlannedField>& fields) {
+  // The planned values are JSON text already; they are joined as they are, so the body is
+  // exactly the plan (and a member planned twice cannot happen: the planner replaces).
+  std::string out = "{";
+  for (const auto& f : fields) {
+    if (out.size() > 1) out += ',';
+    out += json_quote(f.name);
+    out += ':';
+    out += f.value;
+  }
+  out += '}';
+  return out;
 }
 
 } // namespace sora::detail

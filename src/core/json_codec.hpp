@@ -38,6 +38,10 @@ bool looks_like_video(std::string_view text);
 std::string json_quote(std::string_view text);
 /// True when `text` is one valid JSON value (for --field-json style values).
 bool is_json_value(std::string_view text);
+/// `text` re-written as compact JSON; nullopt when it is not one valid JSON value.
+std::optional<std::string> compact_json(std::string_view text);
+/// The text of a JSON string literal; nullopt when `text` is not one.
+std::optional<std::string> json_string_value(std::string_view text);
 /// A JSON object whose members are the planned fields in order (each value is JSON text).
 /// File fields have no JSON form and are rejected by the planner before this is called.
 std::string encode_fields_json(const std::vector<PlannedField>& fields);
@@ -52,8 +56,5 @@ struct ResultLocations {
 };
 /// The result locations in a JSON object; empty when `text` is not one.
 ResultLocations find_result_locations(std::string_view text);
-
-/// The value of a JSON string text such as `"a\/b"`; nullopt when it is not a string.
-std::optional<std::string> json_string_value(std::string_view json_text);
 
 } // namespace sora::detail

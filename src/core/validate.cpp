@@ -76,6 +76,11 @@ Result<void> validate_prompt(std::string_view prompt) {
 }
 
 Result<void> validate_create(CreateRequest& request, const std::optional<ImageInfo>& image) {
+  return validate_create(request, image, true, nullptr);
+}
+
+Result<void> validate_create(CreateRequest& request, const std::optional<ImageInfo>& image,
+                             bool openai_enums, std::vector<std::string>* warnings) {
   if (auto ok = validate_prompt(request.prompt); !ok) return ok;
   std::string model = request.model.value_or("sora-2");
   if (request.model && request.model->empty())
@@ -99,22 +104,31 @@ Result<void> validate_create(CreateRequest& request, const std::optional<ImageIn
   }
   if (!is_known_model(model)) return {}; // compatible providers: their values pass through
 
+  // OpenAI's values are errors on the openai profile, and warnings elsewhere (tolerance rule 8).
+  auto mismatch = [&](std::string message, std::string hint) -> Result<void> {
+    if (openai_enums) return unexpected(ErrorCode::invalid_argument, message, hint);
+    if (warnings) warnings->push_back(message + " Sending it anyway: this server may accept it.");
+    return {};
+  };
   if (request.seconds && !contains(supported_seconds(), *request.seconds))
-    return unexpected(ErrorCode::invalid_argument,
-                      "--seconds " + *request.seconds + " is not a duration " + model +
-                          " supports.",
-                      "Use --seconds " + join(supported_seconds()) + ".");
+    if (auto ok =
+            mismatch("--seconds " + *request.seconds + " is not a duration " + model + " supports.",
+                     "Use --seconds " + join(supported_seconds()) + ".");
+        !ok)
+      return ok;
   auto sizes = supported_sizes(model);
   if (request.size && !contains(sizes, *request.size))
-    return unexpected(
-        ErrorCode::invalid_argument,
-        "--size " + *request.size + " is not a size " + model + " supports.",
-        "Use --size " + join(sizes) +
-            (model.starts_with("sora-2-pro") ? "." : " (more sizes with sora-2-pro)."));
+    if (auto ok = mismatch(
+            "--size " + *request.size + " is not a size " + model + " supports.",
+            "Use --size " + join(sizes) +
+                (model.starts_with("sora-2-pro") ? "." : " (more sizes with sora-2-pro)."));
+        !ok)
+      return ok;
   if (!image) return {};
 
   std::string image_size = size_string(*image);
   if (!request.size) {
+    if (!openai_enums) return {}; // other servers get only what was asked for
     if (contains(sizes, image_size)) {
       request.size = image_size;
       return {};
@@ -127,12 +141,11 @@ Result<void> validate_create(CreateRequest& request, const std::optional<ImageIn
                           join(sizes) + ".");
   }
   if (image_size != *request.size)
-    return unexpected(ErrorCode::invalid_argument,
-                      "The image is " + image_size + " but --size is " + *request.size +
-                          "; the API rejects an image that does not match the video size.",
-                      "Add --fit cover (crop to fill) or --fit contain (pad) to resize it to " +
-                          *request.size + ", or use --size " + image_size +
-                          (contains(sizes, image_size) ? "." : " with a model that supports it."));
+    return mismatch("The image is " + image_size + " but --size is " + *request.size +
+                        "; the API rejects an image that does not match the video size.",
+                    "Add --fit cover (crop to fill) or --fit contain (pad) to resize it to " +
+                        *request.size + ", or use --size " + image_size +
+                        (contains(sizes, image_size) ? "." : " with a model that supports it."));
   return {};
 }
 

@@ -190,7 +190,7 @@ const cases = [
 ];
 
 // Fails (and still stops its servers in after()) before CTest's 120 s TIMEOUT kills it.
-describe('sora CLI requests against OpenAI\'s spec (Prism)', { timeout: 90_000 }, () => {
+describe('sora CLI requests against OpenAI\'s spec (Prism, rule 28: a contract checker, not a workflow mock)', { timeout: 90_000 }, () => {
   let prism;
   let recorder;
 

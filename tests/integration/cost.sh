@@ -22,6 +22,16 @@ assert_not_contains "$OUT" "$TEST_KEY"
 assert_not_contains "$ERR" "$TEST_KEY"
 assert_no_requests
 
+case_ "create --dry-run on a JSON-only profile shows the image as an embedded data: URL, not its bytes"
+clear_requests
+expect_exit 0 -- sora --profile openrouter --base-url "$MOCK_URL/v1" create --image "$IMG" \
+  --prompt "slow dolly in" --model sora-2 --seconds 8 --dry-run
+assert_contains "$OUT" "Content-Type: application/json"
+assert_contains "$OUT" '"duration":8'
+assert_contains "$OUT" '"frame_images":[{"type":"image_url","image_url":{"url":"data:image/png;base64,<base64 of '
+assert_contains "$OUT" "$(file_size "$IMG") bytes, image/png>"
+assert_no_requests
+
 case_ "create --dry-run --json prints the plan and the estimate as one document"
 expect_exit 0 -- sora create --image "$IMG" --prompt "slow dolly in" --model sora-2-pro --dry-run --json
 assert_json_doc "$OUT"

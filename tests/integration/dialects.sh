@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The real sora against sora-mock --dialect NAME for every dialect: create -> wait -> download
 # gives a real MP4, plus one case per tolerance rule a dialect makes observable (the rule number
-# is in the case name). See docs/tolerance-rules.md and docs/mock-server.md ("Dialects").
+# is in the case name). See docs/providers.md ("Tolerance rules") and docs/mock-server.md ("Dialects").
 #
 # Gated: the request-side options (`--profile NAME`, `sora profiles`) land on another branch. The
 # runs that need them (the dialects' image shapes and duration types: vllm-omni without an image,

@@ -22,6 +22,8 @@ DATA="$SORA_TEST_DATA"
 
 # A clean, predictable environment: nothing from the caller's shell leaks into the client.
 unset SORA_API_KEY OPENAI_API_KEY SORA_BASE_URL OPENAI_BASE_URL OPENAI_ORG_ID OPENAI_PROJECT_ID
+unset SORA_PROFILE SORA_CONFIG XDG_CONFIG_HOME LITELLM_API_KEY OPENROUTER_API_KEY TOGETHER_API_KEY
+unset AZURE_OPENAI_API_KEY
 unset http_proxy https_proxy HTTP_PROXY HTTPS_PROXY all_proxy ALL_PROXY
 export NO_PROXY="127.0.0.1,localhost" no_proxy="127.0.0.1,localhost"
 export LC_ALL=C.UTF-8

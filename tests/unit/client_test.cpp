@@ -115,7 +115,7 @@ TEST_F(ClientFixture, AServerErrorOnCreateIsReconciledBeforeAnyResend) {
   transport->push(reply(200, R"({"data":[{"id":"video_made","status":"queued","prompt":"a lake",
     "created_at":1800000000}],"has_more":false})"));
   auto client = make();
-  auto v = client.create(CreateRequest{"a lake", {}, {}, {}, {}, Encoding::automatic});
+  auto v = client.create(CreateRequest{"a lake", {}, {}, {}, {}, Encoding::automatic, {}, {}});
   ASSERT_TRUE(v) << v.error().message;
   EXPECT_EQ(v->id, "video_made");
   int posts = 0;
@@ -129,7 +129,7 @@ TEST_F(ClientFixture, CreateIsRetriedAfterARateLimitHonouringRetryAfter) {
                         {{"Retry-After", "2"}}));
   transport->push(reply(200, video_json("video_3", "queued")));
   auto client = make();
-  auto v = client.create(CreateRequest{"a lake", {}, {}, {}, {}, Encoding::automatic});
+  auto v = client.create(CreateRequest{"a lake", {}, {}, {}, {}, Encoding::automatic, {}, {}});
   ASSERT_TRUE(v) << v.error().message;
   EXPECT_EQ(transport->requests.size(), 2u);
   EXPECT_EQ(transport->requests[0].body, transport->requests[1].body);
@@ -141,7 +141,7 @@ TEST_F(ClientFixture, CreateIsRetriedWhenTheConnectionWasRefused) {
   transport->push(fail_with(ErrorCode::network, /*request_sent=*/false));
   transport->push(reply(200, video_json("video_4", "queued")));
   auto client = make();
-  EXPECT_TRUE(client.create(CreateRequest{"a lake", {}, {}, {}, {}, Encoding::automatic}));
+  EXPECT_TRUE(client.create(CreateRequest{"a lake", {}, {}, {}, {}, Encoding::automatic, {}, {}}));
   EXPECT_EQ(transport->requests.size(), 2u);
 }
 
@@ -395,7 +395,7 @@ TEST_F(ClientFixture, CreatesCarryOneIdempotencyKeyAcrossRetries) {
       reply(429, R"({"error":{"message":"Rate limit reached"}})", {{"retry-after-ms", "5"}}));
   transport->push(reply(200, video_json("v", "queued")));
   auto client = make();
-  ASSERT_TRUE(client.create(CreateRequest{"a lake", {}, {}, {}, {}, Encoding::automatic}));
+  ASSERT_TRUE(client.create(CreateRequest{"a lake", {}, {}, {}, {}, Encoding::automatic, {}, {}}));
   auto first = find_header(transport->requests[0].headers, "idempotency-key");
   ASSERT_TRUE(first);
   EXPECT_EQ(first->rfind("sora-", 0), 0u);
@@ -409,7 +409,7 @@ TEST_F(ClientFixture, ALostCreateAnswerIsReconciledInsteadOfResent) {
     {"id":"video_mine","status":"queued","prompt":"a lake","model":"sora-2","created_at":1800000000}],
     "has_more":false})"));
   auto client = make();
-  CreateRequest r{"a lake", std::string("sora-2"), {}, {}, {}, Encoding::automatic};
+  CreateRequest r{"a lake", std::string("sora-2"), {}, {}, {}, Encoding::automatic, {}, {}};
   auto v = client.create(r);
   ASSERT_TRUE(v) << v.error().message;
   EXPECT_EQ(v->id, "video_mine");
@@ -424,7 +424,7 @@ TEST_F(ClientFixture, ALostCreateIsResentOnlyWhenNoMatchingJobExists) {
     {"id":"old","status":"completed","prompt":"a lake","created_at":1700000000}],"has_more":false})"));
   transport->push(reply(200, video_json("video_new", "queued")));
   auto client = make();
-  auto v = client.create(CreateRequest{"a lake", {}, {}, {}, {}, Encoding::automatic});
+  auto v = client.create(CreateRequest{"a lake", {}, {}, {}, {}, Encoding::automatic, {}, {}});
   ASSERT_TRUE(v) << v.error().message;
   EXPECT_EQ(v->id, "video_new"); // the old job with the same prompt predates this create
   ASSERT_EQ(transport->requests.size(), 3u);
@@ -435,7 +435,7 @@ TEST_F(ClientFixture, ALostCreateIsNotResentWhenTheServerCannotTell) {
   transport->push(fail_with(ErrorCode::timeout));
   transport->push(reply(404, R"({"error":{"message":"no list here"}})"));
   auto client = make();
-  auto v = client.create(CreateRequest{"a lake", {}, {}, {}, {}, Encoding::automatic});
+  auto v = client.create(CreateRequest{"a lake", {}, {}, {}, {}, Encoding::automatic, {}, {}});
   ASSERT_FALSE(v);
   EXPECT_EQ(v.error().code, ErrorCode::timeout);
   EXPECT_NE(v.error().hint.find("sora list"), std::string::npos);

@@ -1,5 +1,5 @@
-// The response-side tolerance rules of docs/tolerance-rules.md, one or more tests per rule number
-// (rules 1-3, 5-10 are the request side: profiles and create encoding).
+// The response-side tolerance rules of docs/providers.md ("Tolerance rules"), one or more tests per
+// rule number (rules 1-3, 5-10 are the request side: profiles and create encoding).
 #include "base64.hpp"
 #include "json_codec.hpp"
 #include "support/fake_clock.hpp"

@@ -146,7 +146,9 @@ int batch_exit_code(const BatchReport& report) {
 }
 
 int run_batch_command(const BatchCommandOptions& o, AppContext& ctx) {
-  auto jobs = load_manifest(o.manifest, o.out_dir);
+  auto settings = ctx.settings();
+  if (!settings) return ctx.fail(settings.error());
+  auto jobs = load_manifest(o.manifest, o.out_dir, (*settings)->effective.style.openai_enums);
   if (!jobs) return ctx.fail(jobs.error());
   if (!o.shard.empty()) {
     auto shard = parse_shard(o.shard);

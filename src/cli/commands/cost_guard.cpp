@@ -158,7 +158,14 @@ int print_dry_run(AppContext& ctx, const RequestPlan& plan, const CostEstimate& 
     json fields = json::array();
     for (const auto& f : plan.fields) {
       json field{{"name", f.name}};
-      if (f.file) {
+      if (f.file && !multipart) { // a file embedded in JSON as base64 (a data: URL)
+        field["file"] = f.file->filename().string();
+        field["path"] = f.file->string();
+        field["size"] = f.file_size;
+        field["content_type"] = f.content_type;
+        field["embedded_as"] = "base64";
+        field["value"] = f.value + "<base64 of the file>" + f.after_file;
+      } else if (f.file) {
         field["file"] = f.value;
         field["path"] = f.file->string();
         field["size"] = f.file_size;
@@ -197,10 +204,17 @@ int print_dry_run(AppContext& ctx, const RequestPlan& plan, const CostEstimate& 
           print_line("part " + f.name + ": " + dump(json(f.value)));
       }
     } else {
-      json body = json::object(); // encoded as the core encodes it (json_codec.cpp)
-      for (const auto& f : plan.fields)
-        body[f.name] = json::parse(f.value, nullptr, false);
-      print_line(dump(body));
+      // The members as the core joins them (json_codec.cpp); a file embedded as a data: URL is
+      // shown by name, size and type instead of its base64.
+      std::string body = "{";
+      for (const auto& f : plan.fields) {
+        if (body.size() > 1) body += ",";
+        body += dump(json(f.name)) + ":" + f.value;
+        if (f.file)
+          body += "<base64 of " + f.file->string() + ": " + std::to_string(f.file_size) +
+                  " bytes, " + f.content_type + ">" + f.after_file;
+      }
+      print_line(body + "}");
     }
     print_line("");
     print_line("Estimated cost: " + describe_estimate(e));

@@ -2,6 +2,7 @@
 #include "commands/commands.hpp"
 #include "commands/cost_guard.hpp"
 #include "commands/job_flow.hpp"
+#include "commands/provider_options.hpp"
 #include "exit_codes.hpp"
 #include "progress.hpp"
 
@@ -27,6 +28,7 @@ struct CreateOptions {
   std::string pad_color; ///< contain's padding (default black)
   FollowOptions follow;
   CostOptions cost;
+  ProviderOptions provider;
 };
 
 // The duration the lint checks the timing against: --seconds, else the default of OpenAI's
@@ -63,6 +65,7 @@ int run_create(const CreateOptions& o, AppContext& ctx) {
                                "--fit resizes the --image, but none is given.",
                                "Add --image PATH, or leave --fit out.")
                         .error);
+  if (auto ok = apply_provider_options(ctx, o.provider, request); !ok) return ctx.fail(ok.error());
   std::optional<ImageInfo> image;
   FitOptions fit;
   if (!o.image.empty()) {
@@ -83,7 +86,7 @@ int run_create(const CreateOptions& o, AppContext& ctx) {
     }
     fit.temp_dir = temp_folder();
     if (auto ok = plan_fit(request, *image, fit); !ok) return ctx.fail(ok.error());
-  } else if (auto ok = validate_create(request, image); !ok) {
+  } else if (auto ok = validate_for_profile(ctx, request, image); !ok) {
     return ctx.fail(ok.error());
   }
   warn_about_prompt(ctx, *parts, lint_seconds(request));
@@ -132,12 +135,16 @@ Command register_create(CLI::App& app, AppContext& ctx) {
   auto options = std::make_shared<CreateOptions>();
   auto* sub = app.add_subcommand("create", "Start a video from a prompt (and a first-frame image)");
   add_prompt_options(*sub, options->prompt, true);
-  sub->add_option("-i,--image", options->image,
-                  "First frame: a JPEG, PNG or WebP image whose size is the video size")
-      ->type_name("PATH");
-  sub->add_option("-m,--model", options->model, "Model, e.g. sora-2 (default) or sora-2-pro")
+  auto* image = sub->add_option("-i,--image", options->image,
+                                "First frame: a JPEG, PNG or WebP image whose size is the video "
+                                "size")
+                    ->type_name("PATH");
+  add_provider_options(*sub, options->provider, image);
+  sub->add_option("-m,--model", options->model,
+                  "Model, e.g. sora-2 or sora-2-pro (default: the profile's, else the server's)")
       ->type_name("MODEL");
-  sub->add_option("-s,--seconds", options->seconds, "Duration: 4 (default), 8, 12, 16 or 20")
+  sub->add_option("-s,--seconds", options->seconds,
+                  "Duration in seconds (OpenAI: 4, 8, 12, 16 or 20)")
       ->type_name("N");
   sub->add_option("--size", options->size,
                   "WxH: 720x1280 (default), 1280x720; sora-2-pro also 1024x1792, 1792x1024, "

@@ -1,0 +1,42 @@
+// Built-in provider profiles: how to reach and shape requests for each server that speaks the
+// Videos API (docs/providers.md). The CLI layers its config file, environment and flags on top.
+#pragma once
+
+#include <sora/client.hpp>
+
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace sora {
+
+/// One provider's settings. Empty strings mean "not set".
+struct Profile {
+  std::string name;        ///< e.g. "openrouter"
+  std::string description; ///< one line for `sora profiles`
+  std::string base_url;    ///< empty: the user must give one (self-hosted gateways)
+  AuthScheme auth = AuthScheme::bearer;
+  std::string auth_header; ///< for AuthScheme::header
+  std::string api_key_env; ///< environment variable holding this provider's key, if any
+  std::string api_key_file;
+  RequestStyle style;
+  std::optional<std::string> model; ///< default model for create
+  std::optional<std::string> size;
+  std::optional<std::string> seconds;
+};
+
+/// The name of the profile used when none is selected.
+inline constexpr std::string_view k_default_profile = "openai";
+
+/// openai, litellm, vllm-omni, sglang, new-api, openrouter, together, azure (in that order).
+const std::vector<Profile>& builtin_profiles();
+/// The built-in profile called `name`, or null.
+const Profile* find_builtin_profile(std::string_view name) noexcept;
+
+/// "bearer", "header:NAME", "raw", "key", "none".
+std::string auth_to_string(AuthScheme scheme, std::string_view header = {});
+/// Parses an auth setting; false when it is none of the forms above (`header:` needs a name).
+bool parse_auth(std::string_view text, AuthScheme& scheme, std::string& header);
+
+} // namespace sora

@@ -1,0 +1,42 @@
+// The create options that shape a request for a provider: --field, --field-json, --image-url,
+// and the profile's model/size/seconds defaults.
+#pragma once
+
+#include "app_context.hpp"
+
+#include <sora/client.hpp>
+#include <sora/image.hpp>
+
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace CLI {
+class App;
+class Option;
+} // namespace CLI
+
+namespace sora::cli {
+
+struct ProviderOptions {
+  std::vector<std::string> fields;      ///< NAME=VALUE, sent as text
+  std::vector<std::string> json_fields; ///< NAME=JSON
+  std::string image_url;
+};
+
+/// Adds --field, --field-json and --image-url (which excludes `image`, the --image option).
+void add_provider_options(CLI::App& sub, ProviderOptions& options, CLI::Option* image);
+
+/// Completes a create request from the options and the active profile: the profile's default
+/// model, size and seconds where no flag gave one (`flags` holds what the flags set), the image
+/// URL and the extra fields (JSON checked). An explicit --model is sent even on a profile with
+/// send_model = false. Fails with invalid_argument before anything is sent.
+Result<void> apply_provider_options(AppContext& ctx, const ProviderOptions& options,
+                                    CreateRequest& request);
+
+/// Checks the request like validate_create, with OpenAI's values as errors only on the openai
+/// profile; elsewhere a mismatch is printed as a warning (tolerance rule 8).
+Result<void> validate_for_profile(AppContext& ctx, CreateRequest& request,
+                                  const std::optional<ImageInfo>& image);
+
+} // namespace sora::cli

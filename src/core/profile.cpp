@@ -1,0 +1,187 @@
+// The built-in provider profiles (docs/providers.md, compatible-servers.md section 4) and the
+// names of the request-shape settings.
+#include "text.hpp"
+
+#include <sora/profile.hpp>
+
+#include <algorithm>
+
+namespace sora {
+namespace {
+
+std::vector<Profile> make_builtin_profiles() {
+  std::vector<Profile> all;
+
+  Profile openai;
+  openai.name = "openai";
+  openai.description = "OpenAI's hosted API: the reference shape (shut down on 2026-09-24)";
+  openai.base_url = std::string(k_default_base_url);
+  openai.api_key_env = "OPENAI_API_KEY";
+  all.push_back(openai);
+
+  Profile litellm;
+  litellm.name = "litellm";
+  litellm.description = "LiteLLM proxy (self-hosted gateway to many video models)";
+  litellm.api_key_env = "LITELLM_API_KEY";
+  litellm.style.openai_enums = false;
+  all.push_back(litellm);
+
+  Profile vllm;
+  vllm.name = "vllm-omni";
+  vllm.description = "vLLM-Omni (vllm serve MODEL --omni): multipart only, one model per server";
+  vllm.base_url = "http://127.0.0.1:8091/v1";
+  vllm.auth = AuthScheme::none;
+  vllm.style.encoding = Encoding::multipart;
+  vllm.style.image_url_field = "image_reference";
+  vllm.style.send_model = false;
+  vllm.style.openai_enums = false;
+  all.push_back(vllm);
+
+  Profile sglang;
+  sglang.name = "sglang";
+  sglang.description = "SGLang diffusion server (sglang serve): JSON, seconds as an integer";
+  sglang.base_url = "http://127.0.0.1:30010/v1";
+  sglang.auth = AuthScheme::none;
+  sglang.style.image_shape = ImageShape::url;
+  sglang.style.duration_type = DurationType::integer;
+  sglang.style.openai_enums = false;
+  all.push_back(sglang);
+
+  Profile new_api;
+  new_api.name = "new-api";
+  new_api.description = "new-api gateways and the resellers built on it (CometAPI, LaoZhang, ...)";
+  new_api.style.image_shape = ImageShape::url;
+  new_api.style.openai_enums = false;
+  all.push_back(new_api);
+
+  Profile openrouter;
+  openrouter.name = "openrouter";
+  openrouter.description = "OpenRouter: JSON only, duration as an integer, frame_images";
+  openrouter.base_url = "https://openrouter.ai/api/v1";
+  openrouter.api_key_env = "OPENROUTER_API_KEY";
+  openrouter.style.encoding = Encoding::json;
+  openrouter.style.image_field = "frame_images";
+  openrouter.style.image_shape = ImageShape::openrouter_frames;
+  openrouter.style.duration_field = "duration";
+  openrouter.style.duration_type = DurationType::integer;
+  openrouter.style.openai_enums = false;
+  all.push_back(openrouter);
+
+  Profile together;
+  together.name = "together";
+  together.description = "Together AI (/v2): JSON only, frame_images";
+  together.base_url = "https://api.together.xyz/v2";
+  together.api_key_env = "TOGETHER_API_KEY";
+  together.style.encoding = Encoding::json;
+  together.style.image_field = "frame_images";
+  together.style.image_shape = ImageShape::together_frames;
+  together.style.openai_enums = false;
+  all.push_back(together);
+
+  Profile azure;
+  azure.name = "azure";
+  azure.description = "Azure OpenAI Sora 2, https://RES.openai.azure.com/openai/v1 (retired "
+                      "2026-09-15)";
+  azure.auth = AuthScheme::header;
+  azure.auth_header = "api-key";
+  azure.api_key_env = "AZURE_OPENAI_API_KEY";
+  azure.style.openai_enums = false;
+  all.push_back(azure);
+  return all;
+}
+
+} // namespace
+
+const std::vector<Profile>& builtin_profiles() {
+  static const std::vector<Profile> profiles = make_builtin_profiles();
+  return profiles;
+}
+
+const Profile* find_builtin_profile(std::string_view name) noexcept {
+  const auto& all = builtin_profiles();
+  auto it = std::find_if(all.begin(), all.end(), [&](const Profile& p) { return p.name == name; });
+  return it == all.end() ? nullptr : &*it;
+}
+
+std::string auth_to_string(AuthScheme scheme, std::string_view header) {
+  switch (scheme) {
+  case AuthScheme::bearer:
+    return "bearer";
+  case AuthScheme::header:
+    return "header:" + std::string(header);
+  case AuthScheme::raw:
+    return "raw";
+  case AuthScheme::key:
+    return "key";
+  case AuthScheme::none:
+    return "none";
+  }
+  return "bearer";
+}
+
+bool parse_auth(std::string_view text, AuthScheme& scheme, std::string& header) {
+  std::string lower = detail::ascii_lower(text);
+  if (lower.starts_with("header:")) {
+    std::string_view name = text.substr(7);
+    bool token = !name.empty() && std::all_of(name.begin(), name.end(), [](char c) {
+      return std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_';
+    });
+    if (!token) return false;
+    scheme = AuthScheme::header;
+    header = std::string(name);
+    return true;
+  }
+  static constexpr std::pair<std::string_view, AuthScheme> k_names[] = {
+      {"bearer", AuthScheme::bearer},
+      {"raw", AuthScheme::raw},
+      {"key", AuthScheme::key},
+      {"none", AuthScheme::none}};
+  for (const auto& [name, value] : k_names)
+    if (lower == name) {
+      scheme = value;
+      header.clear();
+      return true;
+    }
+  return false;
+}
+
+std::string_view to_string(ImageShape shape) noexcept {
+  switch (shape) {
+  case ImageShape::object:
+    return "object";
+  case ImageShape::url:
+    return "url";
+  case ImageShape::openrouter_frames:
+    return "openrouter-frames";
+  case ImageShape::together_frames:
+    return "together-frames";
+  }
+  return "object";
+}
+
+std::optional<ImageShape> parse_image_shape(std::string_view text) noexcept {
+  for (auto shape : {ImageShape::object, ImageShape::url, ImageShape::openrouter_frames,
+                     ImageShape::together_frames})
+    if (text == to_string(shape)) return shape;
+  return std::nullopt;
+}
+
+std::string_view to_string(Encoding encoding) noexcept {
+  switch (encoding) {
+  case Encoding::automatic:
+    return "auto";
+  case Encoding::multipart:
+    return "multipart";
+  case Encoding::json:
+    return "json";
+  }
+  return "auto";
+}
+
+std::optional<Encoding> parse_encoding(std::string_view text) noexcept {
+  for (auto encoding : {Encoding::automatic, Encoding::multipart, Encoding::json})
+    if (text == to_string(encoding)) return encoding;
+  return std::nullopt;
+}
+
+} // namespace sora
