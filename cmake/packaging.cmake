@@ -135,7 +135,7 @@ if(SORA_DPKG_SHLIBDEPS)
 else()
   string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS
          ", libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1, libspdlog1.10-fmt9, libfmt9,"
-         " libjpeg62-turbo, libpng16-16, libwebp7")
+         " libjpeg62-turbo, libpng16-16, libwebp7, libtomlplusplus3")
   if(TARGET sora-mock)
     string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libcpp-httplib0.11")
   endif()

@@ -5,6 +5,7 @@
 #include <sora/profile.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -154,6 +155,10 @@ std::string config_path(const char* sora_config, const char* xdg_config_home, co
   return {};
 }
 
+constexpr const char* k_prices_hint =
+    "Write prices as [prices.\"MODEL\"] tables of \"WxH\" (or \"*\" for every size) = USD per "
+    "second, e.g. [prices.\"sora-2\"] then \"720x1280\" = 0.10.";
+
 Result<ConfigFile> parse_config(const std::string& text, const std::string& path) {
   ConfigFile config;
   config.path = path;
@@ -186,9 +191,29 @@ Result<ConfigFile> parse_config(const std::string& text, const std::string& path
         if (!profile) return unexpected(profile.error());
         config.profiles[name] = std::move(*profile);
       }
+    } else if (key == "prices") {
+      const auto* models = node.as_table();
+      if (!models)
+        return bad(path, node.source(), "'prices' must hold [prices.MODEL] tables.", k_prices_hint);
+      for (const auto& [model_view, entry] : *models) {
+        std::string model(model_view.str());
+        const auto* sizes = entry.as_table();
+        if (!sizes)
+          return bad(path, entry.source(), "'prices." + model + "' must be a table of sizes.",
+                     k_prices_hint);
+        for (const auto& [size_view, price] : *sizes) {
+          auto usd = price.value<double>(); // integers convert too
+          if (!usd || !std::isfinite(*usd) || *usd < 0)
+            return bad(path, price.source(),
+                       "the price of " + model + " at " + std::string(size_view.str()) +
+                           " must be a number of US dollars per second, 0 or more.",
+                       k_prices_hint);
+          config.prices.push_back({model, std::string(size_view.str()), *usd});
+        }
+      }
     } else {
       return bad(path, node.source(), "unknown top-level key '" + key + "'.",
-                 "Valid top-level keys: profile, and [profiles.NAME] tables.");
+                 "Valid top-level keys: profile, [profiles.NAME] and [prices.MODEL] tables.");
     }
   }
   return config;

@@ -2,6 +2,7 @@
 // toml++ here, in the CLI only; the core sees the resolved ClientConfig.
 #pragma once
 
+#include <sora/cost.hpp>
 #include <sora/result.hpp>
 
 #include <map>
@@ -37,6 +38,7 @@ struct ConfigFile {
   std::string path;                   ///< empty: no file
   std::optional<std::string> profile; ///< top-level `profile = "NAME"`
   std::map<std::string, ConfigProfile> profiles;
+  std::vector<PriceEntry> prices; ///< [prices.MODEL] tables: SIZE (or "*") = USD per second
 };
 
 /// The keys a [profiles.NAME] table accepts, in documentation order.

@@ -62,6 +62,21 @@ expect_exit 2 -- sora create --prompt "a lake" --max-cost 0
 expect_exit 2 -- sora create --prompt "a lake" --max-cost lots
 assert_no_requests
 
+case_ "the config file's [prices] tables override the built-in prices; --prices wins over them"
+mkdir -p "$T/xdg/sora"
+printf '[prices."sora-2"]\n"720x1280" = 0.25\n[prices.wan-2]\n"*" = 0.05\n' >"$T/xdg/sora/config.toml"
+XDG_CONFIG_HOME="$T/xdg" expect_exit 0 -- sora create --prompt "a lake" --seconds 8 --dry-run
+assert_contains "$OUT" 'Estimated cost: $2.00 (sora-2 at 720x1280: 8 s at $0.25/s)'
+XDG_CONFIG_HOME="$T/xdg" expect_exit 2 -- sora create --prompt "a lake" --model wan-2 --seconds 8 --max-cost 0.3
+assert_contains "$ERR" '$0.40'
+printf '{"prices": {"sora-2": {"720x1280": 0.5}}}\n' >"$T/over.json"
+XDG_CONFIG_HOME="$T/xdg" expect_exit 0 -- sora create --prompt "a lake" --seconds 4 --dry-run --prices "$T/over.json"
+assert_contains "$OUT" 'Estimated cost: $2.00 (sora-2 at 720x1280: 4 s at $0.50/s)'
+printf '[prices."sora-2"]\n"720x1280" = "cheap"\n' >"$T/xdg/sora/config.toml"
+XDG_CONFIG_HOME="$T/xdg" expect_exit 2 -- sora create --prompt "a lake" --dry-run
+assert_contains "$ERR" "config.toml:2"
+assert_no_requests
+
 case_ "a price file (SORA_PRICES, --prices) prices other models and overrides built-in prices"
 printf '{"prices": {"other-model": {"*": 0.05}, "sora-2": {"720x1280": 0.2}}}\n' >"$T/prices.json"
 SORA_PRICES="$T/prices.json" expect_exit 0 -- sora create --prompt "a lake" --model other-model --seconds 8 --dry-run

@@ -29,6 +29,32 @@ std::string source_of(const Settings& s, const std::string& key) {
 
 } // namespace
 
+TEST(ConfigFile, PricesTablesOverrideTheBuiltInPrices) {
+  auto config = parse_config(R"(
+[prices."sora-2"]
+"720x1280" = 0.08
+[prices.wan-2]
+"*" = 1
+)",
+                             k_path);
+  ASSERT_TRUE(config) << config.error().message;
+  ASSERT_EQ(config->prices.size(), 2u);
+  EXPECT_EQ(config->prices[0].model, "sora-2");
+  EXPECT_EQ(config->prices[0].size, "720x1280");
+  EXPECT_DOUBLE_EQ(config->prices[0].usd_per_second, 0.08);
+  EXPECT_EQ(config->prices[1].size, "*");
+  EXPECT_DOUBLE_EQ(config->prices[1].usd_per_second, 1.0); // an integer is a price too
+  auto table = sora::PriceTable::builtin();
+  table.merge(config->prices);
+  EXPECT_DOUBLE_EQ(table.lookup("sora-2", "720x1280").value_or(0), 0.08);
+  EXPECT_DOUBLE_EQ(table.lookup("wan-2", "1920x1080").value_or(0), 1.0);
+
+  auto negative = parse_config("[prices.\"sora-2\"]\n\"720x1280\" = -1\n", k_path);
+  ASSERT_FALSE(negative);
+  EXPECT_NE(negative.error().message.find(":2:"), std::string::npos) << negative.error().message;
+  EXPECT_FALSE(parse_config("[prices]\nsora-2 = 0.1\n", k_path)); // not a table of sizes
+}
+
 TEST(ConfigFile, ParsesAGoodFile) {
   auto config = parse_config(R"(
 profile = "gw"

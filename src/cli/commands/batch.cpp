@@ -180,7 +180,7 @@ int run_batch_command(const BatchCommandOptions& o, AppContext& ctx) {
                           {},
                           true});
 
-  auto prices = load_prices(o.prices);
+  auto prices = load_prices(ctx, o.prices);
   if (!prices) return ctx.fail(prices.error());
   BatchCost cost = estimate_batch(ctx, *jobs, state, o.retry_failed, *prices);
 

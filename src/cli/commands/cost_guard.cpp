@@ -81,6 +81,12 @@ Result<PriceTable> load_prices(const std::string& prices_flag,
   return table;
 }
 
+Result<PriceTable> load_prices(AppContext& ctx, const std::string& prices_flag) {
+  auto config = ctx.config_file();
+  if (!config) return unexpected(config.error());
+  return load_prices(prices_flag, (*config)->prices);
+}
+
 Result<std::optional<SourceSettings>> source_settings(const AppContext& ctx, Client* client,
                                                       const std::string& id) {
   if (auto entries = ctx.journal().read()) {

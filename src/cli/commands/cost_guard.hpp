@@ -33,6 +33,8 @@ std::string positive_usd(const std::string& value);
 /// entries it names.
 Result<PriceTable> load_prices(const std::string& prices_flag,
                                const std::vector<PriceEntry>& config_entries = {});
+/// load_prices with the [prices] of the config file in effect (a broken file is a usage error).
+Result<PriceTable> load_prices(AppContext& ctx, const std::string& prices_flag);
 
 /// What a job made from an existing video inherits from it (model, size, seconds).
 struct SourceSettings {

@@ -107,7 +107,7 @@ int run_create(const CreateOptions& o, AppContext& ctx) {
       return ctx.fail(unexpected(ErrorCode::interrupted, "Interrupted; nothing was sent.").error);
   }
   if (o.cost.dry_run || o.cost.max_cost > 0) {
-    auto prices = load_prices(o.cost.prices);
+    auto prices = load_prices(ctx, o.cost.prices);
     if (!prices) return ctx.fail(prices.error());
     auto cost = estimate(*prices, request.model, request.size, request.seconds);
     if (o.cost.dry_run) {

@@ -30,7 +30,7 @@ int run_edit(const EditOptions& o, AppContext& ctx) {
   if (!plan) return ctx.fail(plan.error());
   if (o.cost.dry_run || o.cost.max_cost > 0) {
     // An edit is as long as its source, at the source's model and size.
-    auto prices = load_prices(o.cost.prices);
+    auto prices = load_prices(ctx, o.cost.prices);
     if (!prices) return ctx.fail(prices.error());
     auto source = source_settings(ctx, o.cost.dry_run ? nullptr : *client, *id);
     if (!source) return ctx.fail(source.error());

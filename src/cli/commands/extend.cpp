@@ -31,7 +31,7 @@ int run_extend(const ExtendOptions& o, AppContext& ctx) {
   if (!plan) return ctx.fail(plan.error());
   if (o.cost.dry_run || o.cost.max_cost > 0) {
     // The new segment is priced at the source's model and size.
-    auto prices = load_prices(o.cost.prices);
+    auto prices = load_prices(ctx, o.cost.prices);
     if (!prices) return ctx.fail(prices.error());
     auto source = source_settings(ctx, o.cost.dry_run ? nullptr : *client, *id);
     if (!source) return ctx.fail(source.error());

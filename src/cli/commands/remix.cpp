@@ -31,7 +31,7 @@ int run_remix(const RemixOptions& o, AppContext& ctx) {
   if (o.cost.dry_run || o.cost.max_cost > 0) {
     // A remix inherits model, size and duration: known from the journal, or (not in a dry run)
     // from a GET of the source.
-    auto prices = load_prices(o.cost.prices);
+    auto prices = load_prices(ctx, o.cost.prices);
     if (!prices) return ctx.fail(prices.error());
     auto source = source_settings(ctx, o.cost.dry_run ? nullptr : *client, *id);
     if (!source) return ctx.fail(source.error());
