@@ -76,6 +76,8 @@ bool supports(Dialect dialect, Operation operation) {
   switch (operation) {
   case Operation::remix:
     return dialect == Dialect::openai || dialect == Dialect::litellm || dialect == Dialect::new_api;
+  case Operation::extend_or_edit: // OpenAI's March 2026 routes, mirrored by LiteLLM only
+    return dialect == Dialect::openai || dialect == Dialect::litellm;
   case Operation::list:
   case Operation::remove:
     return dialect == Dialect::openai || dialect == Dialect::litellm ||

@@ -27,7 +27,7 @@ std::string_view base_prefix(Dialect dialect);
 inline constexpr std::string_view k_vllm_served_model = "Wan-AI/Wan2.2-T2V-A14B-Diffusers";
 
 /// Optional operations and whether the dialect's server has a route for them.
-enum class Operation { remix, list, remove };
+enum class Operation { remix, list, remove, extend_or_edit };
 bool supports(Dialect dialect, Operation operation);
 
 /// A new job id in the dialect's style (litellm: `video_` + standard base64 with / + =).

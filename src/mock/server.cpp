@@ -402,6 +402,8 @@ bool MockServer::handle_api(const httplib::Request& req, httplib::Response& res,
   const auto dialect = m_options.dialect;
   const bool missing =
       (matched->kind == Route::Kind::remix && !supports(dialect, Operation::remix)) ||
+      ((matched->kind == Route::Kind::extensions || matched->kind == Route::Kind::edits) &&
+       !supports(dialect, Operation::extend_or_edit)) ||
       (matched->kind == Route::Kind::collection && method == "GET" &&
        !supports(dialect, Operation::list)) ||
       (matched->kind == Route::Kind::video && method == "DELETE" &&

@@ -2,11 +2,8 @@
 # The real sora against sora-mock --dialect NAME for every dialect: create -> wait -> download
 # gives a real MP4, plus one case per tolerance rule a dialect makes observable (the rule number
 # is in the case name). See docs/providers.md ("Tolerance rules") and docs/mock-server.md ("Dialects").
-#
-# Gated: the request-side options (`--profile NAME`, `sora profiles`) land on another branch. The
-# runs that need them (the dialects' image shapes and duration types: vllm-omni without an image,
-# sglang `seconds` as an integer, openrouter `frame_images[]` + `duration`, together
-# `frame_images[]`) run only when `sora profiles` exists; everything else runs now.
+# The first part runs each dialect with plain flags; the last runs it with its built-in profile
+# (--profile NAME), which shapes the request as that server wants it.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 IMG="$DATA/photo-1280x720.webp" # multipart needs a file whose size matches --size
@@ -121,6 +118,12 @@ src="$(head -n 1 "$OUT" | cut -d' ' -f1)"
 expect_exit 10 -- sora remix "$src" --prompt "more snow"
 assert_contains "$ERR" "does not support remix"
 assert_contains "$ERR" "$SORA_BASE_URL"
+
+case_ "vllm-omni: rule 25, extend and edit are not supported either (exit 10)"
+expect_exit 10 -- sora extend "$src" --prompt "and then it rains" --seconds 4
+assert_contains "$ERR" "does not support extend"
+expect_exit 10 -- sora edit "$src" --prompt "make it night"
+assert_contains "$ERR" "does not support edit"
 stop_mock
 
 # ---------------------------------------------------------------------------------------------
@@ -230,41 +233,37 @@ expect_exit 10 -- sora remix "$tid" --prompt "x"
 stop_mock
 
 # ---------------------------------------------------------------------------------------------
-# Gated on the request side: --profile NAME (built-in profiles named like the dialects).
-if sora profiles >/dev/null 2>&1; then
-  for name in "${DIALECTS[@]}"; do
-    case_ "$name: --profile $name create -> wait -> download"
-    dialect_mock "$name"
-    model=()
-    [[ "$name" == new-api || "$name" == openrouter || "$name" == together ]] && model=(--model sora-2)
-    flow "$name" --profile "$name" --base-url "$SORA_BASE_URL" "${model[@]}"
-    case "$name" in
-    vllm-omni)
-      assert_req "reqs('POST', r'/videos$')[-1]['content_type'].startswith('multipart/')" \
-        "rule 5: vllm-omni is multipart even without a file"
-      assert_req "param(reqs('POST', r'/videos$')[-1], 'model') is None" "rule 10: no model"
-      ;;
-    sglang)
-      flow "$name" --profile "$name" --base-url "$SORA_BASE_URL" --seconds 8
-      assert_req "param(reqs('POST', r'/videos$')[-1], 'seconds') == 8" "rule 9: seconds as int"
-      ;;
-    openrouter)
-      flow "$name" --profile "$name" --base-url "$SORA_BASE_URL" "${model[@]}" --seconds 8 \
-        --image "$IMG" --size 1280x720
-      assert_req "param(reqs('POST', r'/videos$')[-1], 'duration') == 8" "rule 9: duration int"
-      assert_req "param(reqs('POST', r'/videos$')[-1], 'frame_images')[0]['type'] == 'image_url'" \
-        "rule 6: frame_images[]"
-      ;;
-    together)
-      flow "$name" --profile "$name" --base-url "$SORA_BASE_URL" "${model[@]}" --seconds 8 \
-        --image "$IMG" --size 1280x720
-      assert_req "param(reqs('POST', r'/videos$')[-1], 'seconds') == '8'" "rule 9: seconds string"
-      assert_req "'input_image' in param(reqs('POST', r'/videos$')[-1], 'frame_images')[0]" \
-        "rule 6: together frame_images[]"
-      ;;
-    esac
-    stop_mock
-  done
-else
-  echo "--- $E2E_NAME :: skipped the --profile runs: this sora has no 'sora profiles' yet"
-fi
+# Every dialect with its built-in profile (--profile NAME): the request shaped as the server wants.
+for name in "${DIALECTS[@]}"; do
+  case_ "$name: --profile $name create -> wait -> download"
+  dialect_mock "$name"
+  model=()
+  [[ "$name" == new-api || "$name" == openrouter || "$name" == together ]] && model=(--model sora-2)
+  flow "$name" --profile "$name" --base-url "$SORA_BASE_URL" "${model[@]}"
+  case "$name" in
+  vllm-omni)
+    assert_req "reqs('POST', r'/videos$')[-1]['content_type'].startswith('multipart/')" \
+      "rule 5: vllm-omni is multipart even without a file"
+    assert_req "param(reqs('POST', r'/videos$')[-1], 'model') is None" "rule 10: no model"
+    ;;
+  sglang)
+    flow "$name" --profile "$name" --base-url "$SORA_BASE_URL" --seconds 8
+    assert_req "param(reqs('POST', r'/videos$')[-1], 'seconds') == 8" "rule 9: seconds as int"
+    ;;
+  openrouter)
+    flow "$name" --profile "$name" --base-url "$SORA_BASE_URL" "${model[@]}" --seconds 8 \
+      --image "$IMG" --size 1280x720
+    assert_req "param(reqs('POST', r'/videos$')[-1], 'duration') == 8" "rule 9: duration int"
+    assert_req "param(reqs('POST', r'/videos$')[-1], 'frame_images')[0]['type'] == 'image_url'" \
+      "rule 6: frame_images[]"
+    ;;
+  together)
+    flow "$name" --profile "$name" --base-url "$SORA_BASE_URL" "${model[@]}" --seconds 8 \
+      --image "$IMG" --size 1280x720
+    assert_req "param(reqs('POST', r'/videos$')[-1], 'seconds') == '8'" "rule 9: seconds string"
+    assert_req "'input_image' in param(reqs('POST', r'/videos$')[-1], 'frame_images')[0]" \
+      "rule 6: together frame_images[]"
+    ;;
+  esac
+  stop_mock
+done
