@@ -87,6 +87,22 @@ Result<PriceTable> load_prices(AppContext& ctx, const std::string& prices_flag) 
   return load_prices(prices_flag, (*config)->prices);
 }
 
+std::optional<int> guard_source_cost(AppContext& ctx, const CostOptions& options, Client& client,
+                                     const std::string& id, const RequestPlan& plan,
+                                     std::optional<std::string> seconds, std::string_view what) {
+  if (!options.dry_run && options.max_cost <= 0) return std::nullopt;
+  auto prices = load_prices(ctx, options.prices);
+  if (!prices) return ctx.fail(prices.error());
+  // The source's settings: from the journal, or (not in a dry run, which sends nothing) from a
+  // GET of the source, which costs nothing.
+  auto source = source_settings(ctx, options.dry_run ? nullptr : &client, id);
+  if (!source) return ctx.fail(source.error());
+  auto cost = estimate_from_source(*prices, *source, std::move(seconds), what);
+  if (options.dry_run) return print_dry_run(ctx, plan, cost, options.max_cost);
+  if (auto ok = check_max_cost(cost, options.max_cost); !ok) return ctx.fail(ok.error());
+  return std::nullopt;
+}
+
 Result<std::optional<SourceSettings>> source_settings(const AppContext& ctx, Client* client,
                                                       const std::string& id) {
   if (auto entries = ctx.journal().read()) {

@@ -64,4 +64,11 @@ Result<void> check_max_cost(const CostEstimate& estimate, double limit);
 int print_dry_run(AppContext& ctx, const RequestPlan& plan, const CostEstimate& estimate,
                   double max_cost);
 
+/// --dry-run and --max-cost for a job made from the finished video `id` (remix, extend, edit),
+/// priced at the source's model and size for `seconds` (nullopt: the source's length). Returns
+/// the exit code when the command stops here (a dry run, or a refusal), nullopt to send `plan`.
+std::optional<int> guard_source_cost(AppContext& ctx, const CostOptions& options, Client& client,
+                                     const std::string& id, const RequestPlan& plan,
+                                     std::optional<std::string> seconds, std::string_view what);
+
 } // namespace sora::cli

@@ -28,16 +28,9 @@ int run_edit(const EditOptions& o, AppContext& ctx) {
   EditRequest request{*id, std::move(*prompt)};
   auto plan = (*client)->plan_edit(request); // checks the request before anything is sent
   if (!plan) return ctx.fail(plan.error());
-  if (o.cost.dry_run || o.cost.max_cost > 0) {
-    // An edit is as long as its source, at the source's model and size.
-    auto prices = load_prices(ctx, o.cost.prices);
-    if (!prices) return ctx.fail(prices.error());
-    auto source = source_settings(ctx, o.cost.dry_run ? nullptr : *client, *id);
-    if (!source) return ctx.fail(source.error());
-    auto cost = estimate_from_source(*prices, *source, std::nullopt, "an edit");
-    if (o.cost.dry_run) return print_dry_run(ctx, *plan, cost, o.cost.max_cost);
-    if (auto ok = check_max_cost(cost, o.cost.max_cost); !ok) return ctx.fail(ok.error());
-  }
+  // An edit is as long as its source, at the source's model and size.
+  if (auto stop = guard_source_cost(ctx, o.cost, **client, *id, *plan, std::nullopt, "an edit"))
+    return *stop;
   auto video = (*client)->edit(request);
   if (!video) return ctx.fail(video.error());
   ctx.record_job("edit", *video, request.prompt, o.follow.output);

@@ -29,16 +29,9 @@ int run_extend(const ExtendOptions& o, AppContext& ctx) {
   ExtendRequest request{*id, std::move(*prompt), o.seconds};
   auto plan = (*client)->plan_extend(request); // checks the request before anything is sent
   if (!plan) return ctx.fail(plan.error());
-  if (o.cost.dry_run || o.cost.max_cost > 0) {
-    // The new segment is priced at the source's model and size.
-    auto prices = load_prices(ctx, o.cost.prices);
-    if (!prices) return ctx.fail(prices.error());
-    auto source = source_settings(ctx, o.cost.dry_run ? nullptr : *client, *id);
-    if (!source) return ctx.fail(source.error());
-    auto cost = estimate_from_source(*prices, *source, o.seconds, "an extension");
-    if (o.cost.dry_run) return print_dry_run(ctx, *plan, cost, o.cost.max_cost);
-    if (auto ok = check_max_cost(cost, o.cost.max_cost); !ok) return ctx.fail(ok.error());
-  }
+  // The new segment is priced at the source's model and size.
+  if (auto stop = guard_source_cost(ctx, o.cost, **client, *id, *plan, o.seconds, "an extension"))
+    return *stop;
   auto video = (*client)->extend(request);
   if (!video) return ctx.fail(video.error());
   ctx.record_job("extend", *video, request.prompt, o.follow.output);

@@ -28,21 +28,11 @@ int run_remix(const RemixOptions& o, AppContext& ctx) {
   if (!id) return ctx.fail(id.error());
   auto client = ctx.client();
   if (!client) return ctx.fail(client.error());
-  if (o.cost.dry_run || o.cost.max_cost > 0) {
-    // A remix inherits model, size and duration: known from the journal, or (not in a dry run)
-    // from a GET of the source.
-    auto prices = load_prices(ctx, o.cost.prices);
-    if (!prices) return ctx.fail(prices.error());
-    auto source = source_settings(ctx, o.cost.dry_run ? nullptr : *client, *id);
-    if (!source) return ctx.fail(source.error());
-    auto cost = estimate_from_source(*prices, *source, std::nullopt, "a remix");
-    if (o.cost.dry_run) {
-      auto plan = (*client)->plan_remix(*id, *prompt);
-      if (!plan) return ctx.fail(plan.error());
-      return print_dry_run(ctx, *plan, cost, o.cost.max_cost);
-    }
-    if (auto ok = check_max_cost(cost, o.cost.max_cost); !ok) return ctx.fail(ok.error());
-  }
+  auto plan = (*client)->plan_remix(*id, *prompt);
+  if (!plan) return ctx.fail(plan.error());
+  // A remix inherits model, size and duration from its source.
+  if (auto stop = guard_source_cost(ctx, o.cost, **client, *id, *plan, std::nullopt, "a remix"))
+    return *stop;
   auto video = (*client)->remix(*id, *prompt);
   if (!video) return ctx.fail(video.error());
   ctx.record_job("remix", *video, *prompt, o.follow.output);
