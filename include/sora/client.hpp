@@ -140,21 +140,33 @@ struct CreateRequest {
   /// duration field, size, the image field) replaces it in place, and a later one replaces an
   /// earlier one of the same name.
   std::vector<ExtraField> fields;
+  /// Sent as the Idempotency-Key header on every attempt; empty: a fresh random key. A caller that
+  /// records the key before sending (the write-ahead journal) can resend with the same key later.
+  std::string idempotency_key = {};
 };
 
 /// `POST /videos/extensions`: continues a finished video with a new segment. The answer is a new
 /// job whose `seconds` is the stitched total.
 struct ExtendRequest {
-  std::string video_id; ///< the finished video to continue
-  std::string prompt;   ///< what happens next (1-32000 characters)
-  std::string seconds;  ///< length of the new segment: "4", "8", "12", "16" or "20"
+  std::string video_id;             ///< the finished video to continue
+  std::string prompt;               ///< what happens next (1-32000 characters)
+  std::string seconds;              ///< length of the new segment: "4", "8", "12", "16" or "20"
+  std::string idempotency_key = {}; ///< as CreateRequest::idempotency_key
 };
 
 /// `POST /videos/edits`: a new job that changes a finished video (model, size and duration are
 /// the source's).
 struct EditRequest {
-  std::string video_id; ///< the finished video to change
-  std::string prompt;   ///< how to change it (1-32000 characters)
+  std::string video_id;             ///< the finished video to change
+  std::string prompt;               ///< how to change it (1-32000 characters)
+  std::string idempotency_key = {}; ///< as CreateRequest::idempotency_key
+};
+
+/// `POST /videos/{id}/remix`: a new job that changes a finished video.
+struct RemixRequest {
+  std::string video_id;             ///< the finished video to change
+  std::string prompt;               ///< the new prompt (1-32000 characters)
+  std::string idempotency_key = {}; ///< as CreateRequest::idempotency_key
 };
 
 /// One member of a request body as it will be sent.
@@ -237,6 +249,8 @@ public:
   Result<Video> create(const CreateRequest& request, const TransferCallback& on_upload = {});
   /// Starts a job that changes a finished one (`POST /videos/{id}/remix`).
   Result<Video> remix(std::string_view video_id, std::string_view prompt);
+  /// As above, with a caller-chosen Idempotency-Key.
+  Result<Video> remix(const RemixRequest& request);
   /// Starts a job that continues a finished one (`POST /videos/extensions`). Checked before
   /// sending (prompt, seconds); like `create`, never sent twice when an answer is lost.
   Result<Video> extend(const ExtendRequest& request);

@@ -1,8 +1,8 @@
 // Fuzzes reading an error answer in any dialect: parse_error_body.
 // Input layout: the first line (up to the first '\n') is the Content-Type, the rest the body; with
 // no '\n' the whole input is the body and the content type is empty.
+#include "api/json_codec.hpp"
 #include "fuzz_check.hpp"
-#include "json_codec.hpp"
 
 #include <cstddef>
 #include <cstdint>

@@ -1,6 +1,6 @@
 // Fuzzes reading the list envelope of GET /videos: parse_video_list.
+#include "api/json_codec.hpp"
 #include "fuzz_check.hpp"
-#include "json_codec.hpp"
 
 #include <cstddef>
 #include <cstdint>

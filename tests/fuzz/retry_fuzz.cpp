@@ -1,7 +1,7 @@
 // Fuzzes reading the server's retry hints: server_retry_delay and server_should_retry.
 // Input layout: header lines "Name: value" separated by '\n' (as in an HTTP response head).
 #include "fuzz_check.hpp"
-#include "retry.hpp"
+#include "transport/retry.hpp"
 
 #include <cstddef>
 #include <cstdint>

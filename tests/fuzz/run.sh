@@ -42,7 +42,8 @@ jobs="${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 [ "$jobs" -lt 1 ] && jobs=1
 
 # The library sources the parsers need; everything else (libcurl, the client) stays out.
-lib_sources=(json_codec video error image retry url transport)
+lib_sources=(api/json_codec api/video common/error media/image transport/retry transport/url
+             transport/transport)
 
 # shellcheck disable=SC2054 # commas inside -fsanitize= are not array separators
 flags=(-std=c++20 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
@@ -64,7 +65,7 @@ echo "fuzz: building ${#targets[@]} targets with $cxx in $out"
 build_start=$SECONDS
 pids=()
 for name in "${lib_sources[@]}"; do
-  compile "$root/src/core/$name.cpp" "$out/obj/$name.o" -fsanitize=fuzzer-no-link &
+  compile "$root/src/core/$name.cpp" "$out/obj/${name//\//_}.o" -fsanitize=fuzzer-no-link &
   pids+=($!)
 done
 for t in "${targets[@]}"; do
@@ -82,7 +83,7 @@ if [ "$failed" -ne 0 ]; then
   exit 2
 fi
 lib_objects=()
-for name in "${lib_sources[@]}"; do lib_objects+=("$out/obj/$name.o"); done
+for name in "${lib_sources[@]}"; do lib_objects+=("$out/obj/${name//\//_}.o"); done
 for t in "${targets[@]}"; do
   "$cxx" "${flags[@]}" -fsanitize=fuzzer "$out/obj/${t}_fuzz.o" "${lib_objects[@]}" \
     -o "$out/bin/${t}_fuzz"

@@ -1,6 +1,6 @@
 // Fuzzes URL handling: parse_url, is_loopback_host, encode_segment, join_url, with_query.
 #include "fuzz_check.hpp"
-#include "url.hpp"
+#include "transport/url.hpp"
 
 #include <cctype>
 #include <cstddef>

@@ -1,6 +1,6 @@
 // Fuzzes reading a video object: parse_video, parse_deleted and looks_like_video.
+#include "api/json_codec.hpp"
 #include "fuzz_check.hpp"
-#include "json_codec.hpp"
 
 #include <cstddef>
 #include <cstdint>

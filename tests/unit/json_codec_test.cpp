@@ -1,4 +1,4 @@
-#include "json_codec.hpp"
+#include "api/json_codec.hpp"
 
 #include <gtest/gtest.h>
 

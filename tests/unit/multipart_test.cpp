@@ -1,4 +1,4 @@
-#include "multipart.hpp"
+#include "api/multipart.hpp"
 #include "support/temp_dir.hpp"
 
 #include <gtest/gtest.h>

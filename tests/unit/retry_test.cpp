@@ -1,4 +1,4 @@
-#include "retry.hpp"
+#include "transport/retry.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,11 +1,11 @@
 // The response-side tolerance rules of docs/providers.md ("Tolerance rules"), one or more tests per
 // rule number (rules 1-3, 5-10 are the request side: profiles and create encoding).
-#include "base64.hpp"
-#include "json_codec.hpp"
+#include "api/json_codec.hpp"
+#include "common/base64.hpp"
 #include "support/fake_clock.hpp"
 #include "support/fake_transport.hpp"
 #include "support/temp_dir.hpp"
-#include "url.hpp"
+#include "transport/url.hpp"
 
 #include <sora/client.hpp>
 

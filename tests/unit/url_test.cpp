@@ -1,4 +1,4 @@
-#include "url.hpp"
+#include "transport/url.hpp"
 
 #include <gtest/gtest.h>
 

@@ -1,7 +1,7 @@
 // URL building for the client: the base URL is an opaque prefix (tolerance rule 1).
-#include "url.hpp"
+#include "transport/url.hpp"
 
-#include "text.hpp"
+#include "common/text.hpp"
 
 #include <algorithm>
 #include <cctype>

@@ -1,7 +1,7 @@
 // Credential masking for diagnostics.
-#include "redact.hpp"
+#include "transport/redact.hpp"
 
-#include "text.hpp"
+#include "common/text.hpp"
 
 #include <algorithm>
 #include <array>

@@ -1,5 +1,5 @@
 // Backoff as the official SDKs do it (0.5 s doubling to 8 s with jitter), honouring server hints.
-#include "retry.hpp"
+#include "transport/retry.hpp"
 
 #include <algorithm>
 #include <cmath>

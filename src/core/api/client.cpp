@@ -1,15 +1,15 @@
 // The Client: builds each operation's request, sends it with the retry policy, and reads the
 // answer.
-#include "base64.hpp"
-#include "curl/curl_transport.hpp"
-#include "http_error.hpp"
-#include "json_body.hpp"
-#include "json_codec.hpp"
-#include "multipart.hpp"
-#include "redact.hpp"
-#include "retry.hpp"
-#include "text.hpp"
-#include "url.hpp"
+#include "api/http_error.hpp"
+#include "api/json_body.hpp"
+#include "api/json_codec.hpp"
+#include "api/multipart.hpp"
+#include "common/base64.hpp"
+#include "common/text.hpp"
+#include "transport/curl/curl_transport.hpp"
+#include "transport/redact.hpp"
+#include "transport/retry.hpp"
+#include "transport/url.hpp"
 
 #include <sora/client.hpp>
 #include <sora/image.hpp>
@@ -614,8 +614,9 @@ struct Client::Impl {
   // POSTs that start a paid job. Sent with one Idempotency-Key for all attempts. When the answer
   // is lost after the request may have reached the server, the recent jobs are checked first and
   // the request is sent again only when no matching job exists: a job is never created twice.
-  Result<Video> submit(HttpRequest request, const std::function<bool(const Video&)>& same_job) {
-    request.headers.push_back({"Idempotency-Key", idempotency_key()});
+  Result<Video> submit(HttpRequest request, const std::function<bool(const Video&)>& same_job,
+                       const std::string& key = {}) {
+    request.headers.push_back({"Idempotency-Key", key.empty() ? idempotency_key() : key});
     std::int64_t since = clock->unix_seconds();
     for (int attempt = 0;; ++attempt) {
       auto response = execute(request, false);
@@ -769,12 +770,15 @@ Result<Video> Client::create(const CreateRequest& request, const TransferCallbac
   auto http = Impl::to_http(std::move(*plan));
   if (!http) return unexpected(std::move(http).error());
   http->on_progress = on_upload;
-  auto created = m_impl->submit(std::move(*http), [&](const Video& v) {
-    // Never the model: servers answer with their own name for it (tolerance rule 10).
-    return v.prompt == request.prompt &&
-           (!request.size || v.size.empty() || v.size == *request.size) &&
-           (!request.seconds || v.seconds.empty() || v.seconds == *request.seconds);
-  });
+  auto created = m_impl->submit(
+      std::move(*http),
+      [&](const Video& v) {
+        // Never the model: servers answer with their own name for it (tolerance rule 10).
+        return v.prompt == request.prompt &&
+               (!request.size || v.size.empty() || v.size == *request.size) &&
+               (!request.seconds || v.seconds.empty() || v.seconds == *request.seconds);
+      },
+      request.idempotency_key);
   if (!created) { // rule 30: a sora-2 model that is gone
     Error e = std::move(created).error();
     m_impl->add_shutdown_hint(e, request.model.value_or(""));
@@ -784,12 +788,21 @@ Result<Video> Client::create(const CreateRequest& request, const TransferCallbac
 }
 
 Result<Video> Client::remix(std::string_view video_id, std::string_view prompt) {
+  return remix(RemixRequest{std::string(video_id), std::string(prompt), {}});
+}
+
+Result<Video> Client::remix(const RemixRequest& request) {
+  std::string_view video_id = request.video_id;
+  std::string_view prompt = request.prompt;
   auto http = Impl::to_http(m_impl->plan_remix(video_id, prompt));
   if (!http) return unexpected(std::move(http).error());
-  auto video = m_impl->submit(std::move(*http), [&](const Video& v) {
-    return v.prompt == std::string(prompt) &&
-           (!v.remixed_from_video_id || *v.remixed_from_video_id == video_id);
-  });
+  auto video = m_impl->submit(
+      std::move(*http),
+      [&](const Video& v) {
+        return v.prompt == std::string(prompt) &&
+               (!v.remixed_from_video_id || *v.remixed_from_video_id == video_id);
+      },
+      request.idempotency_key);
   if (!video)
     return unexpected(m_impl->unsupported_or(std::move(video).error(), "remix", video_id));
   return video;
@@ -802,9 +815,10 @@ Result<Video> Client::extend(const ExtendRequest& request) {
   if (!http) return unexpected(std::move(http).error());
   // The new job's seconds is the stitched total and it names no source, so the prompt is what
   // identifies it (among jobs created since the request and not claimed by this process).
-  auto video = m_impl->submit(std::move(*http), [&](const Video& v) {
-    return v.prompt == request.prompt && v.id != request.video_id;
-  });
+  auto video = m_impl->submit(
+      std::move(*http),
+      [&](const Video& v) { return v.prompt == request.prompt && v.id != request.video_id; },
+      request.idempotency_key);
   if (!video) // rule 25: extensions are optional
     return unexpected(m_impl->unsupported_or(std::move(video).error(), "extend", request.video_id));
   return video;
@@ -815,9 +829,10 @@ Result<Video> Client::edit(const EditRequest& request) {
   if (!plan) return unexpected(std::move(plan).error());
   auto http = Impl::to_http(std::move(*plan));
   if (!http) return unexpected(std::move(http).error());
-  auto video = m_impl->submit(std::move(*http), [&](const Video& v) {
-    return v.prompt == request.prompt && v.id != request.video_id;
-  });
+  auto video = m_impl->submit(
+      std::move(*http),
+      [&](const Video& v) { return v.prompt == request.prompt && v.id != request.video_id; },
+      request.idempotency_key);
   if (!video) // rule 25: edits are optional
     return unexpected(m_impl->unsupported_or(std::move(video).error(), "edit", request.video_id));
   return video;

@@ -1,6 +1,6 @@
 // libcurl behind the Transport seam. One easy handle is reused so the connection stays alive.
 // No exception crosses a libcurl callback: callbacks record a failure and return the abort value.
-#include "curl/curl_transport.hpp"
+#include "transport/curl/curl_transport.hpp"
 
 #include <curl/curl.h>
 

@@ -1,5 +1,5 @@
 // Status and variant vocabularies (tolerance rule 13: every server's words map to one set).
-#include "text.hpp"
+#include "common/text.hpp"
 
 #include <sora/video.hpp>
 

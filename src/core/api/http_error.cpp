@@ -1,9 +1,9 @@
 // Error classification (tolerance rule 17) and the messages people see for each kind.
-#include "http_error.hpp"
+#include "api/http_error.hpp"
 
-#include "json_codec.hpp"
-#include "retry.hpp"
-#include "text.hpp"
+#include "api/json_codec.hpp"
+#include "common/text.hpp"
+#include "transport/retry.hpp"
 
 #include <algorithm>
 #include <cctype>

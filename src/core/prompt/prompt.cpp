@@ -1,5 +1,5 @@
 // Directed prompts: composing the parts, reading sectioned prompt files, and the prompt lint.
-#include "text.hpp"
+#include "common/text.hpp"
 
 #include <sora/prompt.hpp>
 #include <sora/validate.hpp>

@@ -1,6 +1,6 @@
 // The built-in provider profiles (docs/providers.md, compatible-servers.md section 4) and the
 // names of the request-shape settings.
-#include "text.hpp"
+#include "common/text.hpp"
 
 #include <sora/profile.hpp>
 

@@ -1,6 +1,6 @@
 // JSON reading and writing for the API's objects. Parsing never throws: a malformed answer is a
 // protocol error, and unexpected types fall back to sensible defaults (tolerance rule 15).
-#include "json_codec.hpp"
+#include "api/json_codec.hpp"
 
 #include <nlohmann/json.hpp>
 

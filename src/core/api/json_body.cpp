@@ -1,5 +1,5 @@
 // Streamed JSON body with base64-embedded files.
-#include "json_body.hpp"
+#include "api/json_body.hpp"
 
 #include <cerrno>
 #include <cstring>

@@ -1,6 +1,6 @@
 // Streamed multipart encoder. The closing boundary is added on first use, so parts can be added
 // in any order before the transport asks for the size.
-#include "multipart.hpp"
+#include "api/multipart.hpp"
 
 #include <cerrno>
 #include <cstring>

@@ -1,5 +1,5 @@
 // Piecewise base64 decoding (see base64.hpp).
-#include "base64.hpp"
+#include "common/base64.hpp"
 
 namespace sora::detail {
 namespace {

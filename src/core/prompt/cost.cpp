@@ -1,5 +1,5 @@
 // The price table (built in from data/prices.json, overridable) and cost estimates.
-#include "builtin_prices.hpp"
+#include "prompt/builtin_prices.hpp"
 
 #include <sora/cost.hpp>
 
