@@ -14,6 +14,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -23,8 +24,28 @@ namespace sora {
 
 inline constexpr std::string_view k_default_base_url = "https://api.openai.com/v1";
 
-/// Shared by several Clients (a batch) so that a rate limit seen by one slows all of them, and so
-/// their requests can be counted. Thread-safe.
+/// The jobs created by the clients that share it: a reconcile (a create whose answer was lost,
+/// matched against the server's recent jobs) never mistakes one of them for the lost one, even
+/// when a batch holds the same prompt twice. Thread-safe.
+class JobClaims {
+public:
+  /// Records `id` as created here.
+  void claim(const std::string& id) {
+    std::lock_guard lock(m_mutex);
+    m_ids.insert(id);
+  }
+  bool claimed(const std::string& id) const {
+    std::lock_guard lock(m_mutex);
+    return m_ids.contains(id);
+  }
+
+private:
+  mutable std::mutex m_mutex;
+  std::set<std::string> m_ids;
+};
+
+/// Shared by several Clients (a batch) so that a rate limit seen by one slows all of them, so
+/// their requests can be counted, and so they share one set of JobClaims. Thread-safe.
 class Throttle {
 public:
   using time_point = std::chrono::steady_clock::time_point;
@@ -38,6 +59,7 @@ public:
     return m_until;
   }
   std::atomic<std::uint64_t> requests{0}; ///< HTTP requests sent through it
+  JobClaims claims;                       ///< jobs created by the clients sharing this throttle
 
 private:
   mutable std::mutex m_mutex;
@@ -210,9 +232,19 @@ struct JobProgress {
 };
 using JobCallback = std::function<void(const JobProgress&)>;
 
+/// How often `wait` polls: backing off from `first` by half each time up to `max`, unless the
+/// server says when to ask again (kept between `min` and `max_server`).
+struct PollIntervals {
+  std::chrono::milliseconds first{1000};
+  std::chrono::milliseconds max{15'000};
+  std::chrono::milliseconds max_server{60'000}; ///< longest wait a server's poll hint can ask for
+  std::chrono::milliseconds min{10};
+};
+
 struct WaitOptions {
   std::chrono::milliseconds timeout{30 * 60 * 1000}; ///< overall deadline
   JobCallback on_poll;
+  PollIntervals intervals = {};
 };
 
 struct DownloadRequest {
@@ -227,6 +259,9 @@ struct DownloadResult {
   std::uint64_t bytes = 0;        ///< size of the final file
   std::uint64_t resumed_from = 0; ///< bytes reused from an earlier .part
   std::string content_type;
+  /// Empty, or why an existing OUTPUT.part was discarded and the file started over (it belonged
+  /// to another video or variant, or the file on the server changed). For the caller to report.
+  std::string restarted_reason = {};
 };
 
 /// A Sora Videos API client. Not thread-safe: use one per thread. Every call returns a Result;
@@ -274,8 +309,11 @@ public:
   /// Polls until the job is terminal. `completed` returns the video; `failed` returns a job_failed
   /// or moderation error; running past `options.timeout` returns wait_timeout.
   Result<Video> wait(std::string_view video_id, const WaitOptions& options = {});
-  /// Streams a finished job's file to `request.output` via OUTPUT.part (resumed with Range when a
-  /// .part exists), checks its length, fsyncs and renames it. Never overwrites unless asked.
+  /// Streams a finished job's file to `request.output` via OUTPUT.part, checks its length, fsyncs
+  /// and renames it. Never overwrites unless asked. The .part is bound to its source by
+  /// OUTPUT.part.json (video, variant, size, ETag/Last-Modified) and resumed with Range (and
+  /// If-Range) only when that matches; otherwise it starts over (DownloadResult::restarted_reason).
+  /// A second download to the same path while one is writing fails with ErrorCode::conflict.
   Result<DownloadResult> download(std::string_view video_id, const DownloadRequest& request);
   /// Streams a finished job's file to `sink` (e.g. stdout). Returns the byte count.
   Result<std::uint64_t> download_to(std::string_view video_id, Variant variant,

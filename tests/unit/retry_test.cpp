@@ -46,3 +46,33 @@ TEST(RetryTest, AbsurdDelaysAreCappedNotOverflowed) { // found by tests/fuzz
   EXPECT_GT(*server_retry_delay({{"Retry-After", "1e16"}}, 0), k_max_server_delay);
   EXPECT_FALSE(server_retry_delay({{"retry-after-ms", "nan"}}, 0).has_value());
 }
+
+TEST(RetryPolicyTest, TheRuleForWhatIsRetried) {
+  RetryPolicy policy(2);
+  Error network;
+  network.code = ErrorCode::network;
+  network.request_sent = true;
+  EXPECT_TRUE(policy.after_failure(network, nullptr, 0, true).delay);   // a GET: again
+  EXPECT_FALSE(policy.after_failure(network, nullptr, 0, false).delay); // a create: never blind
+  EXPECT_FALSE(policy.after_failure(network, nullptr, 2, true).delay);  // out of retries
+  Error limited;
+  limited.code = ErrorCode::rate_limited;
+  limited.request_sent = true;
+  limited.retry_after = milliseconds(1500);
+  EXPECT_EQ(policy.after_failure(limited, nullptr, 0, false).delay, milliseconds(1500));
+  Headers forbid{{"x-should-retry", "false"}};
+  EXPECT_FALSE(policy.after_failure(network, &forbid, 0, true).delay);
+  limited.retry_after = milliseconds(600'000); // too long: give up and say when to come back
+  auto decision = policy.after_failure(limited, nullptr, 0, true);
+  EXPECT_FALSE(decision.delay);
+  EXPECT_NE(decision.hint.find("600 s"), std::string::npos) << decision.hint;
+}
+
+TEST(RetryPolicyTest, IdempotencyKeysAreFreshAndWellFormed) {
+  RetryPolicy policy(0);
+  auto a = policy.idempotency_key();
+  auto b = policy.idempotency_key();
+  EXPECT_NE(a, b);
+  EXPECT_EQ(a.size(), 37u);
+  EXPECT_EQ(a.rfind("sora-", 0), 0u);
+}

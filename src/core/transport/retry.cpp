@@ -52,4 +52,40 @@ std::optional<bool> server_should_retry(const Headers& headers) {
   return std::nullopt;
 }
 
+RetryDecision RetryPolicy::after_failure(const Error& error, const Headers* headers, int attempt,
+                                         bool idempotent) {
+  if (attempt >= m_max_retries) return {};
+  std::optional<bool> forced = headers ? server_should_retry(*headers) : std::nullopt;
+  bool retry = forced.value_or(is_retryable(error));
+  // A request that may have reached the server is resent only when the server said it did
+  // nothing with it (a rate limit), so a paid job is never created twice.
+  if (!idempotent && error.request_sent && error.code != ErrorCode::rate_limited) retry = false;
+  if (!retry) return {};
+  if (error.retry_after) {
+    if (*error.retry_after > k_max_server_delay) {
+      RetryDecision give_up;
+      give_up.hint = "The server asked to wait " +
+                     std::to_string(error.retry_after->count() / 1000) +
+                     " s before trying again; run the command again after that.";
+      return give_up;
+    }
+    return {*error.retry_after, {}};
+  }
+  return {backoff(attempt), {}};
+}
+
+std::chrono::milliseconds RetryPolicy::backoff(int attempt) {
+  std::uniform_real_distribution<double> jitter(0.0, 1.0);
+  return backoff_delay(attempt, jitter(m_rng));
+}
+
+std::string RetryPolicy::idempotency_key() {
+  static constexpr char k_hex[] = "0123456789abcdef";
+  std::string key = "sora-";
+  std::uniform_int_distribution<int> digit(0, 15);
+  for (int i = 0; i < 32; ++i)
+    key += k_hex[digit(m_rng)];
+  return key;
+}
+
 } // namespace sora::detail

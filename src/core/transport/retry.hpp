@@ -5,6 +5,8 @@
 
 #include <chrono>
 #include <optional>
+#include <random>
+#include <string>
 
 namespace sora::detail {
 
@@ -19,5 +21,32 @@ std::optional<std::chrono::milliseconds> server_retry_delay(const Headers& heade
 std::chrono::milliseconds backoff_delay(int attempt, double jitter);
 /// `x-should-retry: true|false` when present.
 std::optional<bool> server_should_retry(const Headers& headers);
+
+/// What to do after a failed attempt: wait this long and try again, or give up with this error.
+struct RetryDecision {
+  std::optional<std::chrono::milliseconds> delay; ///< nullopt: give up
+  std::string hint; ///< when giving up because the server's delay is too long: what to do
+};
+
+/// The rule for what is retried and after how long: the server's x-should-retry, else
+/// is_retryable(); a request that may have reached the server only when it is idempotent or was
+/// rate limited; the server's Retry-After when it is not too long, else jittered backoff. Owns its
+/// random source, so one policy per client.
+class RetryPolicy {
+public:
+  explicit RetryPolicy(int max_retries) : m_max_retries(max_retries) {}
+  int max_retries() const { return m_max_retries; }
+  /// `headers`: the failed answer's headers, null when there was no answer.
+  RetryDecision after_failure(const Error& error, const Headers* headers, int attempt,
+                              bool idempotent);
+  /// Jittered backoff before retry number `attempt`.
+  std::chrono::milliseconds backoff(int attempt);
+  /// A fresh random Idempotency-Key ("sora-" and 32 hex digits).
+  std::string idempotency_key();
+
+private:
+  int m_max_retries;
+  std::mt19937 m_rng{std::random_device{}()};
+};
 
 } // namespace sora::detail

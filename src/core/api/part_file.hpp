@@ -1,0 +1,76 @@
+// OUTPUT.part: where a download is written before it is renamed into place. It is bound to its
+// source by a sidecar, OUTPUT.part.json (video id, variant, size, ETag / Last-Modified), written
+// atomically, and locked (flock) while a download writes it, so a .part of another video is
+// started over instead of resumed, and a second writer is refused.
+#pragma once
+
+#include "api/content_fetch.hpp"
+
+#include <sora/video.hpp>
+
+#include <filesystem>
+#include <string>
+
+namespace sora::detail {
+
+/// What a .part holds, as its sidecar records it.
+struct PartSource {
+  std::string video_id;
+  Variant variant = Variant::video;
+  std::optional<std::uint64_t> size; ///< the whole file's size, when the server said
+  std::string etag;
+  std::string last_modified;
+  long writer_pid = 0; ///< the process writing it
+};
+
+/// The sidecar's JSON text, and back (nullopt: not a sidecar).
+std::string encode_part_source(const PartSource& source);
+std::optional<PartSource> decode_part_source(std::string_view text);
+
+class PartFile {
+public:
+  /// Opens and locks `final_path` + ".part" for the download of `id`/`variant`. Fails with
+  /// ErrorCode::conflict when another download holds the lock. Afterwards `resume_from()` says
+  /// how many bytes can be resumed (0 when the .part belonged to something else, and then
+  /// `restarted_reason()` says why).
+  static Result<PartFile> open(const std::filesystem::path& final_path, std::string video_id,
+                               Variant variant);
+  PartFile(PartFile&& other) noexcept;
+  PartFile& operator=(PartFile&&) = delete;
+  PartFile(const PartFile&) = delete;
+  ~PartFile();
+
+  const std::filesystem::path& path() const { return m_part; }
+  std::uint64_t resume_from() const { return m_resume_from; }
+  /// The If-Range validator from the sidecar (the ETag, else Last-Modified); empty if none.
+  std::string if_range() const;
+  std::optional<std::uint64_t> expected_size() const { return m_source.size; }
+  const std::string& restarted_reason() const { return m_restarted_reason; }
+
+  /// The sink a ContentFetcher writes to: begin() records the source in the sidecar first.
+  ContentSink sink();
+  /// Truncates to `size`, fsyncs, renames into place (never over an existing file unless
+  /// `replace`), and removes the sidecar.
+  Result<void> commit(std::uint64_t size, bool replace);
+  /// After a failure: keeps a .part that holds data (for the next run), removes an empty one.
+  void abandon();
+
+private:
+  PartFile(std::filesystem::path final_path, int fd, PartSource source);
+  Result<void> begin(const ContentStart& start);
+  Result<void> write(std::span<const char> chunk);
+  Result<void> save_source();
+
+  std::filesystem::path m_final;
+  std::filesystem::path m_part;
+  std::filesystem::path m_sidecar;
+  int m_fd = -1;
+  PartSource m_source;
+  std::uint64_t m_resume_from = 0;
+  std::string m_restarted_reason;
+  // Write-behind: every 8 MiB, the previous 8 MiB start going to disk without waiting.
+  std::int64_t m_written_to = 0;
+  std::int64_t m_flushed_to = 0;
+};
+
+} // namespace sora::detail
