@@ -1,10 +1,11 @@
 // sora-fit-bench: makes a large synthetic photo and times fit_image on it (bench/fit runs it).
-//   sora-fit-bench make OUT.jpg WIDTH HEIGHT
+//   sora-fit-bench make OUT.jpg|OUT.png WIDTH HEIGHT
 //   sora-fit-bench fit IN WxH cover|contain|stretch TEMP_DIR
 // `fit` prints the wall time of the fit and the process's peak RSS (getrusage), one line.
 #include <sora/fit.hpp>
 
 #include <jpeglib.h>
+#include <png.h>
 #include <sys/resource.h>
 
 #include <chrono>
@@ -17,7 +18,46 @@
 
 namespace {
 
+// Gradients, stripes and sensor-like noise, so it compresses like a photo (several MiB).
+void photo_row(std::vector<unsigned char>& row, int y, int width, int height, std::uint32_t& seed) {
+  for (int x = 0; x < width; ++x) {
+    seed = seed * 1664525u + 1013904223u;
+    int noise = static_cast<int>(seed >> 28) - 8;
+    int r = x * 255 / width + noise, g = y * 255 / height + noise;
+    int b = ((x / 40 + y / 40) % 2 ? 200 : 60) + noise;
+    auto* p = &row[static_cast<std::size_t>(x) * 3];
+    p[0] = static_cast<unsigned char>(r < 0 ? 0 : r > 255 ? 255 : r);
+    p[1] = static_cast<unsigned char>(g < 0 ? 0 : g > 255 ? 255 : g);
+    p[2] = static_cast<unsigned char>(b < 0 ? 0 : b > 255 ? 255 : b);
+  }
+}
+
+// The same photo as a PNG, written row by row.
+int make_png(const char* path, int width, int height) {
+  std::FILE* f = std::fopen(path, "wb");
+  if (!f) return 1;
+  png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
+  png_infop info = png_create_info_struct(png);
+  if (setjmp(png_jmpbuf(png))) return 1;
+  png_init_io(png, f);
+  png_set_IHDR(png, info, static_cast<png_uint_32>(width), static_cast<png_uint_32>(height), 8,
+               PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+               PNG_FILTER_TYPE_DEFAULT);
+  png_set_compression_level(png, 1);
+  png_write_info(png, info);
+  std::vector<unsigned char> row(static_cast<std::size_t>(width) * 3);
+  std::uint32_t seed = 12345;
+  for (int y = 0; y < height; ++y) {
+    photo_row(row, y, width, height, seed);
+    png_write_row(png, row.data());
+  }
+  png_write_end(png, nullptr);
+  png_destroy_write_struct(&png, &info);
+  return std::fclose(f) == 0 ? 0 : 1;
+}
+
 int make(const char* path, int width, int height) {
+  if (std::string(path).ends_with(".png")) return make_png(path, width, height);
   std::FILE* f = std::fopen(path, "wb");
   if (!f) return 1;
   jpeg_compress_struct cinfo{};
@@ -32,20 +72,10 @@ int make(const char* path, int width, int height) {
   jpeg_set_defaults(&cinfo);
   jpeg_set_quality(&cinfo, 92, TRUE); // what cameras and phones write
   jpeg_start_compress(&cinfo, TRUE);
-  // Gradients, stripes and sensor-like noise, so it compresses like a photo (several MiB).
   std::vector<unsigned char> row(static_cast<std::size_t>(width) * 3);
   std::uint32_t seed = 12345;
   for (int y = 0; y < height; ++y) {
-    for (int x = 0; x < width; ++x) {
-      seed = seed * 1664525u + 1013904223u;
-      int noise = static_cast<int>(seed >> 28) - 8;
-      int r = x * 255 / width + noise, g = y * 255 / height + noise;
-      int b = ((x / 40 + y / 40) % 2 ? 200 : 60) + noise;
-      auto* p = &row[static_cast<std::size_t>(x) * 3];
-      p[0] = static_cast<unsigned char>(r < 0 ? 0 : r > 255 ? 255 : r);
-      p[1] = static_cast<unsigned char>(g < 0 ? 0 : g > 255 ? 255 : g);
-      p[2] = static_cast<unsigned char>(b < 0 ? 0 : b > 255 ? 255 : b);
-    }
+    photo_row(row, y, width, height, seed);
     JSAMPROW r = row.data();
     jpeg_write_scanlines(&cinfo, &r, 1);
   }

@@ -1,5 +1,5 @@
-// Fitting any photo to a video size: decode JPEG, PNG or WebP, resize (cover, contain, stretch),
-// re-encode into a temporary file that removes itself.
+// Fitting any photo to a video size: decode JPEG, PNG, WebP, HEIC or AVIF, convert its colours to
+// sRGB, resize (cover, contain, stretch), re-encode into a temporary file that removes itself.
 #pragma once
 
 #include <sora/client.hpp>
@@ -50,8 +50,12 @@ Result<std::pair<int, int>> parse_size(std::string_view text);
 /// "Exif\0\0"); 1 when there is none or the data is damaged.
 int exif_orientation(std::span<const unsigned char> app1) noexcept;
 /// The image's size and type as shown to people: a JPEG's EXIF orientation 5-8 swaps width and
-/// height. Errors as probe_image.
+/// height, a HEIF's rotation is applied. Errors as probe_image.
 Result<ImageInfo> probe_displayed_image(const std::filesystem::path& path);
+
+/// True for types the API does not take (HEIC, AVIF): they are converted with fit_image (to their
+/// own size when no fit was asked for) before they are sent.
+bool needs_conversion(ImageType type) noexcept;
 
 /// A file that is removed (with the private folder it was made in) when this object is
 /// destroyed. Move-only.
@@ -92,14 +96,21 @@ struct FittedImage {
   int orientation = 1; ///< the source's EXIF orientation, already applied to the pixels
 };
 
-/// Decodes `source` (JPEG, PNG or WebP), applies its EXIF orientation, fits it to
-/// width x height and writes it to a temporary file: PNG for PNG and WebP sources (lossless),
-/// JPEG at `jpeg_quality` for JPEG sources. A JPEG is scaled while it is decoded (libjpeg's DCT
-/// scaling), so a large photo never exists in memory at full size when the target is small.
-/// Transparency is flattened onto `pad`. Errors: invalid_argument for an unreadable, damaged or
+/// Decodes `source` (JPEG including CMYK/YCCK, PNG of any depth, WebP, HEIC, AVIF), converts an
+/// embedded colour profile (Display P3, Adobe RGB, CMYK…) to sRGB, applies its orientation (EXIF,
+/// or HEIF's rotation and mirror), fits it to width x height in linear light and writes it to a
+/// temporary file tagged sRGB: PNG for PNG and WebP sources and for anything transparent
+/// (lossless), JPEG at `jpeg_quality` for JPEG, HEIC and AVIF photos. Every decoder shrinks while
+/// it decodes (JPEG's DCT scaling, PNG by rows, WebP's scaler, HEIF after its decode), so a large
+/// photo never exists in memory at full size when the target is small. Transparency is flattened
+/// onto `pad`. Errors: invalid_argument for an unreadable, damaged or
 /// unsupported image (with a hint) or bad options; io when the temporary file cannot be written.
 Result<FittedImage> fit_image(const std::filesystem::path& source, const FitOptions& options);
 
+/// For an image the API does not take (needs_conversion) sent without a fit: the fit that only
+/// converts it (to JPEG, or PNG when transparent), at its own displayed size. The caller sets
+/// `temp_dir`, and validates the request as for a JPEG of `displayed`'s size.
+FitOptions conversion_fit(const ImageInfo& displayed);
 /// Prepares a create whose image will be fitted: `request.size` "auto" (or unset) becomes
 /// choose_auto_size() of the displayed image, then the request is validated as validate_create
 /// does for an image of exactly that size. Sets `options.width`/`height` to the size.

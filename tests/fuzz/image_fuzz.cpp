@@ -30,6 +30,10 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     case sora::ImageType::webp:
       FUZZ_CHECK(size >= 30 && std::memcmp(data, "RIFF", 4) == 0);
       break;
+    case sora::ImageType::heic:
+    case sora::ImageType::avif:
+      FUZZ_CHECK(size >= 16 && std::memcmp(data + 4, "ftyp", 4) == 0);
+      break;
     }
     FUZZ_CHECK(!sora::mime_type(info->type).empty());
     FUZZ_CHECK(sora::size_string(*info).find('x') != std::string::npos);

@@ -75,6 +75,15 @@ int run_create(const CreateOptions& o, AppContext& ctx) {
     image = *info;
     request.image = o.image;
   }
+  // HEIC and AVIF are converted (not resized) when no --fit is given: the API takes neither.
+  bool convert = o.fit.empty() && image && needs_conversion(image->type);
+  if (convert) {
+    auto shown = probe_displayed_image(o.image);
+    if (!shown) return ctx.fail(shown.error());
+    fit = conversion_fit(*shown);
+    fit.temp_dir = temp_folder();
+    image = ImageInfo{ImageType::jpeg, shown->width, shown->height}; // validated as what is sent
+  }
   if (!o.fit.empty()) {
     auto mode = parse_fit_mode(o.fit);
     if (!mode) return ctx.fail(mode.error());
@@ -96,13 +105,17 @@ int run_create(const CreateOptions& o, AppContext& ctx) {
   // The fitted copy lives until this function returns, whatever the outcome (an interrupt
   // included: SIGINT only sets a flag), and removes itself then.
   std::optional<FittedImage> fitted;
-  if (!o.fit.empty()) {
+  if (!o.fit.empty() || convert) {
     auto made = fit_image(o.image, fit);
     if (!made) return ctx.fail(made.error());
     fitted = std::move(*made);
     request.image = fitted->file.path();
-    ctx.note("Fitted " + std::filesystem::path(o.image).filename().string() + " (" +
-             size_string(*image) + ") to " + *request.size + " (" + o.fit + ")");
+    std::string name = std::filesystem::path(o.image).filename().string();
+    ctx.note(convert ? "Converted " + name + " (" + size_string(*image) + ") to " +
+                           std::string(fitted->info.type == ImageType::png ? "PNG" : "JPEG") +
+                           " for the upload (the API takes JPEG, PNG or WebP)"
+                     : "Fitted " + name + " (" + size_string(*image) + ") to " + *request.size +
+                           " (" + o.fit + ")");
     if (g_interrupted.load())
       return ctx.fail(unexpected(ErrorCode::interrupted, "Interrupted; nothing was sent.").error);
   }
@@ -135,10 +148,11 @@ Command register_create(CLI::App& app, AppContext& ctx) {
   auto options = std::make_shared<CreateOptions>();
   auto* sub = app.add_subcommand("create", "Start a video from a prompt (and a first-frame image)");
   add_prompt_options(*sub, options->prompt, true);
-  auto* image = sub->add_option("-i,--image", options->image,
-                                "First frame: a JPEG, PNG or WebP image whose size is the video "
-                                "size")
-                    ->type_name("PATH");
+  auto* image =
+      sub->add_option("-i,--image", options->image,
+                      "First frame: a JPEG, PNG, WebP, HEIC or AVIF image whose size is the video "
+                      "size")
+          ->type_name("PATH");
   add_provider_options(*sub, options->provider, image);
   sub->add_option("-m,--model", options->model,
                   "Model, e.g. sora-2 or sora-2-pro (default: the profile's, else the server's)")

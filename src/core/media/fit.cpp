@@ -1,12 +1,11 @@
-// Image fitting: libjpeg-turbo (DCT-scaled decode, encode), libpng and libwebp (decode), and
-// stb_image_resize for the resampling. See docs/adr/0004-image-library.md.
+// Image fitting: decode (one codec file each: JPEG, PNG, WebP, HEIC/AVIF), convert to sRGB,
+// orient, resize with stb_image_resize in linear light, and write a temporary JPEG or PNG. See
+// docs/adr/0004-image-library.md and docs/adr/0010-heif-and-colour.md.
+#include "media/raster.hpp"
+
 #include <sora/fit.hpp>
 #include <sora/validate.hpp>
 
-// jpeglib.h needs FILE and size_t declared first.
-#include <jerror.h>
-#include <jpeglib.h>
-#include <png.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -21,42 +20,13 @@
 #include <memory>
 #include <stb/stb_image_resize.h>
 #include <vector>
-#include <webp/decode.h>
 
 namespace sora {
 namespace {
 
 namespace fs = std::filesystem;
-
-// Decoded pixels are capped: 64 megapixels is 256 MiB as RGBA, the most any decoder holds.
-constexpr std::uint64_t k_max_pixels = 64ULL * 1024 * 1024;
-constexpr int k_max_side = 16384;
-
-struct Raster {
-  int width = 0;
-  int height = 0;
-  std::vector<unsigned char> rgb; // 3 bytes per pixel, rows top to bottom, no padding
-};
-
-Unexpected bad_image(const fs::path& path, const std::string& why,
-                     std::string hint = "Use a JPEG, PNG or WebP image, or convert this one.") {
-  return unexpected(ErrorCode::invalid_argument, path.string() + ": " + why, std::move(hint));
-}
-
-Unexpected too_large(const fs::path& path, std::uint64_t width, std::uint64_t height) {
-  return bad_image(path,
-                   "the image is " + std::to_string(width) + "x" + std::to_string(height) +
-                       ", more than " + std::to_string(k_max_pixels / (1024 * 1024)) +
-                       " megapixels once decoded.",
-                   "Scale it down with an image editor first.");
-}
-
-struct FileCloser {
-  void operator()(std::FILE* f) const noexcept {
-    if (f) std::fclose(f);
-  }
-};
-using File = std::unique_ptr<std::FILE, FileCloser>;
+using media::k_max_side;
+using media::Raster;
 
 unsigned read16(const unsigned char* p, bool big) {
   return big ? (unsigned{p[0]} << 8) | p[1] : p[0] | (unsigned{p[1]} << 8);
@@ -66,222 +36,6 @@ std::uint32_t read32(const unsigned char* p, bool big) {
                    (std::uint32_t{p[2]} << 8) | p[3]
              : p[0] | (std::uint32_t{p[1]} << 8) | (std::uint32_t{p[2]} << 16) |
                    (std::uint32_t{p[3]} << 24);
-}
-
-// ---- JPEG -----------------------------------------------------------------------------------
-// libjpeg reports fatal errors through error_exit, which must not return: it longjmps back to
-// the function that called setjmp. That function holds only trivially destructible locals, and
-// everything with a destructor lives in its caller, so the jump skips no destructor.
-
-struct JpegErrors {
-  jpeg_error_mgr mgr;
-  std::jmp_buf jump;
-  char message[JMSG_LENGTH_MAX];
-  bool truncated;
-};
-
-extern "C" void sora_jpeg_error_exit(j_common_ptr cinfo) {
-  auto* errors = reinterpret_cast<JpegErrors*>(cinfo->err);
-  (*cinfo->err->format_message)(cinfo, errors->message);
-  std::longjmp(errors->jump, 1);
-}
-
-// Warnings are not printed (the core never prints); a truncated file is an error.
-extern "C" void sora_jpeg_emit_message(j_common_ptr cinfo, int level) {
-  auto* errors = reinterpret_cast<JpegErrors*>(cinfo->err);
-  if (level < 0) {
-    if (cinfo->err->msg_code == JWRN_JPEG_EOF) errors->truncated = true;
-    ++cinfo->err->num_warnings;
-  }
-}
-
-void init_errors(JpegErrors& errors) {
-  jpeg_std_error(&errors.mgr);
-  errors.mgr.error_exit = sora_jpeg_error_exit;
-  errors.mgr.emit_message = sora_jpeg_emit_message;
-  errors.message[0] = '\0';
-  errors.truncated = false;
-}
-
-struct JpegDecoder {
-  JpegErrors errors{};
-  jpeg_decompress_struct cinfo{};
-  bool created = false;
-  ~JpegDecoder() {
-    if (created) jpeg_destroy_decompress(&cinfo);
-  }
-};
-
-// The smallest DCT scale M/8 at which the decoded image still has at least the pixels the fit
-// needs, so nothing is ever upscaled twice and a big photo is never decoded whole.
-int dct_scale(int width, int height, int orientation, const FitOptions& options) {
-  double dw = orientation >= 5 ? height : width;
-  double dh = orientation >= 5 ? width : height;
-  double sx = options.width / dw, sy = options.height / dh;
-  double need = options.mode == FitMode::contain ? std::min(sx, sy) : std::max(sx, sy);
-  int m = static_cast<int>(std::ceil(need * 8 - 1e-9));
-  return std::clamp(m, 1, 8);
-}
-
-enum class JpegStatus { ok, error, cmyk, too_large };
-
-// setjmp frame: trivially destructible locals only (see above).
-JpegStatus decode_jpeg_frame(JpegDecoder& d, std::FILE* file, const FitOptions& options,
-                             Raster& out, int& orientation) {
-  if (setjmp(d.errors.jump)) return JpegStatus::error;
-  jpeg_create_decompress(&d.cinfo);
-  d.created = true;
-  jpeg_stdio_src(&d.cinfo, file);
-  jpeg_save_markers(&d.cinfo, JPEG_APP0 + 1, 0xFFFF);
-  jpeg_read_header(&d.cinfo, TRUE);
-  for (jpeg_saved_marker_ptr m = d.cinfo.marker_list; m; m = m->next)
-    if (m->marker == JPEG_APP0 + 1) {
-      int o = exif_orientation(std::span<const unsigned char>(m->data, m->data_length));
-      if (o != 1) {
-        orientation = o;
-        break;
-      }
-    }
-  if (d.cinfo.jpeg_color_space == JCS_CMYK || d.cinfo.jpeg_color_space == JCS_YCCK)
-    return JpegStatus::cmyk;
-  d.cinfo.out_color_space = JCS_RGB;
-  d.cinfo.scale_num = static_cast<unsigned>(dct_scale(static_cast<int>(d.cinfo.image_width),
-                                                      static_cast<int>(d.cinfo.image_height),
-                                                      orientation, options));
-  d.cinfo.scale_denom = 8;
-  jpeg_calc_output_dimensions(&d.cinfo);
-  std::uint64_t w = d.cinfo.output_width, h = d.cinfo.output_height;
-  if (w * h > k_max_pixels) return JpegStatus::too_large;
-  jpeg_start_decompress(&d.cinfo);
-  out.width = static_cast<int>(w);
-  out.height = static_cast<int>(h);
-  out.rgb.resize(w * h * 3);
-  while (d.cinfo.output_scanline < d.cinfo.output_height) {
-    JSAMPROW row = out.rgb.data() + std::size_t{d.cinfo.output_scanline} * w * 3;
-    jpeg_read_scanlines(&d.cinfo, &row, 1);
-  }
-  jpeg_finish_decompress(&d.cinfo);
-  return JpegStatus::ok;
-}
-
-Result<Raster> decode_jpeg(const fs::path& path, const FitOptions& options, int& orientation) {
-  File file(std::fopen(path.c_str(), "rb"));
-  if (!file)
-    return bad_image(path, std::string("cannot be read: ") + std::strerror(errno) + ".",
-                     "Check the file's permissions.");
-  JpegDecoder d;
-  init_errors(d.errors);
-  d.cinfo.err = &d.errors.mgr;
-  Raster out;
-  switch (decode_jpeg_frame(d, file.get(), options, out, orientation)) {
-  case JpegStatus::ok:
-    break;
-  case JpegStatus::error:
-    return bad_image(path, std::string("the JPEG cannot be decoded (") + d.errors.message + ").",
-                     "Open it in an image viewer to check it; re-save it as JPEG or PNG.");
-  case JpegStatus::cmyk:
-    return bad_image(path, "CMYK JPEGs are not supported.",
-                     "Save the image as an RGB JPEG or a PNG.");
-  case JpegStatus::too_large:
-    return too_large(path, d.cinfo.output_width, d.cinfo.output_height);
-  }
-  if (d.errors.truncated)
-    return bad_image(path, "the JPEG is truncated (the file ends before the image does).",
-                     "Copy or download the image again.");
-  return out;
-}
-
-enum class WriteStatus { ok, error };
-
-struct JpegEncoder {
-  JpegErrors errors{};
-  jpeg_compress_struct cinfo{};
-  bool created = false;
-  ~JpegEncoder() {
-    if (created) jpeg_destroy_compress(&cinfo);
-  }
-};
-
-// setjmp frame: trivially destructible locals only.
-WriteStatus encode_jpeg_frame(JpegEncoder& e, std::FILE* file, const Raster& image, int quality) {
-  if (setjmp(e.errors.jump)) return WriteStatus::error;
-  jpeg_create_compress(&e.cinfo);
-  e.created = true;
-  jpeg_stdio_dest(&e.cinfo, file);
-  e.cinfo.image_width = static_cast<JDIMENSION>(image.width);
-  e.cinfo.image_height = static_cast<JDIMENSION>(image.height);
-  e.cinfo.input_components = 3;
-  e.cinfo.in_color_space = JCS_RGB;
-  jpeg_set_defaults(&e.cinfo);
-  jpeg_set_quality(&e.cinfo, quality, TRUE);
-  e.cinfo.optimize_coding = TRUE; // smaller file, same pixels
-  jpeg_start_compress(&e.cinfo, TRUE);
-  std::size_t stride = std::size_t(image.width) * 3;
-  while (e.cinfo.next_scanline < e.cinfo.image_height) {
-    auto* row = const_cast<JSAMPROW>(image.rgb.data() + e.cinfo.next_scanline * stride);
-    jpeg_write_scanlines(&e.cinfo, &row, 1);
-  }
-  jpeg_finish_compress(&e.cinfo);
-  return WriteStatus::ok;
-}
-
-// ---- PNG and WebP ---------------------------------------------------------------------------
-
-Result<Raster> decode_png(const fs::path& path, Color background) {
-  png_image image{};
-  image.version = PNG_IMAGE_VERSION;
-  if (!png_image_begin_read_from_file(&image, path.c_str()))
-    return bad_image(path, std::string("the PNG cannot be decoded (") + image.message + ").",
-                     "Open it in an image viewer to check it; re-save it as PNG or JPEG.");
-  if (std::uint64_t{image.width} * image.height > k_max_pixels) {
-    png_image_free(&image);
-    return too_large(path, image.width, image.height);
-  }
-  image.format = PNG_FORMAT_RGB; // alpha is composited onto the background by libpng
-  Raster out;
-  out.width = static_cast<int>(image.width);
-  out.height = static_cast<int>(image.height);
-  out.rgb.resize(PNG_IMAGE_SIZE(image));
-  png_color bg{background.r, background.g, background.b};
-  if (!png_image_finish_read(&image, &bg, out.rgb.data(), 0, nullptr))
-    return bad_image(path, std::string("the PNG cannot be decoded (") + image.message + ").",
-                     "Open it in an image viewer to check it; re-save it as PNG or JPEG.");
-  return out;
-}
-
-Result<Raster> decode_webp(const fs::path& path, Color background) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in)
-    return bad_image(path, std::string("cannot be read: ") + std::strerror(errno) + ".",
-                     "Check the file's permissions.");
-  std::vector<std::uint8_t> data{std::istreambuf_iterator<char>(in), {}};
-  WebPBitstreamFeatures features{};
-  if (WebPGetFeatures(data.data(), data.size(), &features) != VP8_STATUS_OK)
-    return bad_image(path, "the WebP cannot be decoded (damaged header).",
-                     "Open it in an image viewer to check it; re-save it as PNG or JPEG.");
-  if (features.has_animation)
-    return bad_image(path, "animated WebP images are not supported.",
-                     "Export the frame you want as a PNG or JPEG.");
-  std::uint64_t w = static_cast<std::uint64_t>(features.width),
-                h = static_cast<std::uint64_t>(features.height);
-  if (w * h > k_max_pixels) return too_large(path, w, h);
-  std::vector<std::uint8_t> rgba(w * h * 4);
-  if (!WebPDecodeRGBAInto(data.data(), data.size(), rgba.data(), rgba.size(),
-                          static_cast<int>(w * 4)))
-    return bad_image(path, "the WebP cannot be decoded (damaged image data).",
-                     "Open it in an image viewer to check it; re-save it as PNG or JPEG.");
-  Raster out;
-  out.width = static_cast<int>(w);
-  out.height = static_cast<int>(h);
-  out.rgb.resize(w * h * 3);
-  const std::uint8_t bg[3] = {background.r, background.g, background.b};
-  for (std::size_t i = 0, n = w * h; i < n; ++i) {
-    unsigned a = rgba[i * 4 + 3];
-    for (std::size_t c = 0; c < 3; ++c)
-      out.rgb[i * 3 + c] =
-          static_cast<unsigned char>((rgba[i * 4 + c] * a + bg[c] * (255 - a) + 127) / 255);
-  }
-  return out;
 }
 
 // ---- geometry -------------------------------------------------------------------------------
@@ -397,45 +151,6 @@ Result<TempFile> make_temp(const fs::path& dir, const fs::path& name) {
   return TempFile(folder, folder / name);
 }
 
-Unexpected write_failed(const fs::path& path, int error) {
-  return unexpected(ErrorCode::io,
-                    "Cannot write the fitted image " + path.string() + ": " +
-                        std::strerror(error ? error : EIO) + ".",
-                    "Set TMPDIR to a writable folder with free space.");
-}
-
-Result<void> write_jpeg(const fs::path& path, const Raster& image, int quality) {
-  File file(std::fopen(path.c_str(), "wb"));
-  if (!file) return write_failed(path, errno);
-  JpegEncoder e;
-  init_errors(e.errors);
-  e.cinfo.err = &e.errors.mgr;
-  errno = 0;
-  if (encode_jpeg_frame(e, file.get(), image, quality) != WriteStatus::ok)
-    return write_failed(path, errno);
-  int error = std::ferror(file.get()) ? EIO : 0;
-  if (std::fclose(file.release()) != 0 && !error) error = errno ? errno : EIO;
-  if (error) return write_failed(path, error);
-  return {};
-}
-
-Result<void> write_png(const fs::path& path, const Raster& image) {
-  File file(std::fopen(path.c_str(), "wb"));
-  if (!file) return write_failed(path, errno);
-  png_image png{};
-  png.version = PNG_IMAGE_VERSION;
-  png.width = static_cast<png_uint_32>(image.width);
-  png.height = static_cast<png_uint_32>(image.height);
-  png.format = PNG_FORMAT_RGB;
-  errno = 0;
-  if (!png_image_write_to_stdio(&png, file.get(), 0, image.rgb.data(), 0, nullptr))
-    return write_failed(path, errno);
-  int error = std::ferror(file.get()) ? EIO : 0;
-  if (std::fclose(file.release()) != 0 && !error) error = errno ? errno : EIO;
-  if (error) return write_failed(path, error);
-  return {};
-}
-
 // The first APP1 Exif segment of a JPEG header (the bytes before the first scan).
 int jpeg_header_orientation(std::span<const unsigned char> b) {
   std::size_t at = 2;
@@ -459,6 +174,22 @@ int jpeg_header_orientation(std::span<const unsigned char> b) {
     at += 2 + length;
   }
   return 1;
+}
+
+Result<Raster> decode(const fs::path& source, ImageType type, const FitOptions& options) {
+  media::DecodeTarget target{options};
+  switch (type) {
+  case ImageType::jpeg:
+    return media::decode_jpeg(source, target);
+  case ImageType::png:
+    return media::decode_png(source, target);
+  case ImageType::webp:
+    return media::decode_webp(source, target);
+  case ImageType::heic:
+  case ImageType::avif:
+    return media::decode_heif(source, target);
+  }
+  return unexpected(ErrorCode::internal, "Unknown image type.");
 }
 
 } // namespace
@@ -586,6 +317,8 @@ int exif_orientation(std::span<const unsigned char> b) noexcept {
 
 Result<ImageInfo> probe_displayed_image(const fs::path& path) {
   auto info = probe_image(path);
+  if (info && (info->type == ImageType::heic || info->type == ImageType::avif))
+    return media::probe_heif(path, info->type);
   if (!info || info->type != ImageType::jpeg) return info;
   std::ifstream in(path, std::ios::binary);
   std::vector<unsigned char> head(256 * 1024);
@@ -593,6 +326,10 @@ Result<ImageInfo> probe_displayed_image(const fs::path& path) {
   head.resize(static_cast<std::size_t>(in.gcount()));
   if (jpeg_header_orientation(head) >= 5) std::swap(info->width, info->height);
   return info;
+}
+
+bool needs_conversion(ImageType type) noexcept {
+  return type == ImageType::heic || type == ImageType::avif;
 }
 
 TempFile::TempFile(TempFile&& other) noexcept
@@ -638,40 +375,38 @@ Result<FittedImage> fit_image(const fs::path& source, const FitOptions& options)
     return unexpected(ErrorCode::invalid_argument, "The JPEG quality must be 1 to 100.");
   auto info = probe_image(source);
   if (!info) return unexpected(info.error());
-
-  int orientation = 1;
-  Result<Raster> decoded = unexpected(ErrorCode::internal, "not decoded");
-  switch (info->type) {
-  case ImageType::jpeg:
-    decoded = decode_jpeg(source, options, orientation);
-    break;
-  case ImageType::png:
-    decoded = decode_png(source, options.pad);
-    break;
-  case ImageType::webp:
-    decoded = decode_webp(source, options.pad);
-    break;
-  }
+  auto decoded = decode(source, info->type, options);
   if (!decoded) return unexpected(decoded.error());
+  if (auto srgb = media::convert_to_srgb(*decoded); !srgb) return unexpected(srgb.error());
+  int orientation = decoded->orientation;
+  bool alpha = decoded->had_alpha;
   auto fitted = fit_raster(orient(std::move(*decoded), orientation), options);
   if (!fitted) return unexpected(fitted.error());
 
-  // Lossless PNG unless the source was already lossy JPEG: then a high-quality JPEG, a fifth
-  // of the PNG's size for a photo, with no visible loss.
-  bool jpeg = info->type == ImageType::jpeg;
+  // Lossless PNG for lossless (or transparent) sources; a high-quality JPEG for photos that were
+  // already lossy (JPEG, HEIC, AVIF): a fifth of the PNG's size, with no visible loss.
+  bool jpeg = !alpha && (info->type == ImageType::jpeg || needs_conversion(info->type));
   fs::path name = source.stem();
   name += jpeg ? ".jpg" : ".png";
   if (name.string().starts_with(".")) name = jpeg ? "image.jpg" : "image.png";
   auto temp = make_temp(options.temp_dir, name);
   if (!temp) return unexpected(temp.error());
-  auto written = jpeg ? write_jpeg(temp->path(), *fitted, options.jpeg_quality)
-                      : write_png(temp->path(), *fitted);
+  auto written = jpeg ? media::write_jpeg(temp->path(), *fitted, options.jpeg_quality)
+                      : media::write_png(temp->path(), *fitted);
   if (!written) return unexpected(written.error()); // `temp` removes the partial file
   FittedImage result;
   result.file = std::move(*temp);
   result.info = ImageInfo{jpeg ? ImageType::jpeg : ImageType::png, options.width, options.height};
   result.orientation = orientation;
   return result;
+}
+
+FitOptions conversion_fit(const ImageInfo& displayed) {
+  FitOptions options;
+  options.mode = FitMode::stretch;
+  options.width = displayed.width;
+  options.height = displayed.height;
+  return options;
 }
 
 Result<void> plan_fit(CreateRequest& request, const ImageInfo& displayed, FitOptions& options) {

@@ -1,10 +1,14 @@
-// Image type and pixel size from header bytes: JPEG SOFn, PNG IHDR, WebP VP8/VP8L/VP8X.
+// Image type and pixel size from header bytes: JPEG SOFn, PNG IHDR, WebP VP8/VP8L/VP8X, HEIF
+// (HEIC, AVIF) ftyp brands and ispe/irot properties.
 #include <sora/image.hpp>
 
+#include <algorithm>
 #include <array>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
+#include <optional>
+#include <string_view>
 #include <system_error>
 #include <vector>
 
@@ -29,7 +33,7 @@ std::uint32_t le24(Bytes b, std::size_t at) {
 
 Unexpected not_an_image(std::string why) {
   return unexpected(ErrorCode::invalid_argument, std::move(why),
-                    "Use a JPEG, PNG or WebP image for --image.");
+                    "Use a JPEG, PNG, WebP, HEIC or AVIF image for --image.");
 }
 
 Result<ImageInfo> probe_jpeg(Bytes b) {
@@ -87,6 +91,86 @@ Result<ImageInfo> probe_webp(Bytes b) {
   return not_an_image("The WebP file has an unknown first chunk.");
 }
 
+bool has_brand(Bytes ftyp, std::string_view brand) {
+  // major brand at 8, minor version at 12, compatible brands from 16 on (4 bytes each)
+  for (std::size_t at = 8; at + 4 <= ftyp.size(); at += at == 8 ? 8 : 4)
+    if (std::memcmp(ftyp.data() + at, brand.data(), 4) == 0) return true;
+  return false;
+}
+
+std::optional<ImageType> heif_type(Bytes b) {
+  if (b.size() < 16 || std::memcmp(b.data() + 4, "ftyp", 4) != 0) return std::nullopt;
+  std::size_t size = std::min<std::size_t>(be32(b, 0), b.size());
+  Bytes ftyp = b.first(size);
+  if (has_brand(ftyp, "avif") || has_brand(ftyp, "avis")) return ImageType::avif;
+  for (auto brand : {"heic", "heix", "heim", "heis", "hevc", "hevx", "mif1", "msf1"})
+    if (has_brand(ftyp, brand)) return ImageType::heic;
+  return std::nullopt;
+}
+
+// A HEIF header's boxes are found by name within the probed bytes (they sit in `meta`, near the
+// start): `pitm` names the primary item, `ipma` lists each item's properties as 1-based indexes
+// into `ipco`'s children. A 0 offset means "not found".
+struct HeifBoxes {
+  std::string_view text;
+  std::size_t find(std::string_view type) const {
+    auto at = text.find(type);
+    return at == std::string_view::npos || at < 4 ? 0 : at;
+  }
+};
+
+// The offsets of the primary item's properties (their type's offset), in ipco order.
+std::vector<std::size_t> primary_properties(Bytes b) {
+  HeifBoxes boxes{{reinterpret_cast<const char*>(b.data()), b.size()}};
+  std::size_t pitm = boxes.find("pitm"), ipco = boxes.find("ipco"), ipma = boxes.find("ipma");
+  if (!pitm || !ipco || !ipma || ipma + 12 > b.size() || pitm + 12 > b.size()) return {};
+  std::uint32_t primary = b[pitm + 4] == 0 ? be16(b, pitm + 8) : be32(b, pitm + 8);
+  std::vector<std::size_t> children; // ipco's child boxes, by 1-based index - 1
+  std::size_t end = std::min<std::size_t>(ipco - 4 + be32(b, ipco - 4), b.size());
+  for (std::size_t at = ipco + 4; at + 8 <= end && children.size() < 256;) {
+    std::uint32_t size = be32(b, at);
+    children.push_back(at + 4);
+    if (size < 8) break;
+    at += size;
+  }
+  bool wide_ids = b[ipma + 4] >= 1, wide_index = b[ipma + 7] & 1;
+  std::uint32_t entries = be32(b, ipma + 8);
+  std::vector<std::size_t> found;
+  for (std::size_t at = ipma + 12; entries-- > 0 && at + 5 <= b.size();) {
+    std::uint32_t id = wide_ids ? be32(b, at) : be16(b, at);
+    at += wide_ids ? 4 : 2;
+    unsigned count = b[at++];
+    for (unsigned i = 0; i < count && at + 2 <= b.size(); ++i) {
+      unsigned index = wide_index ? be16(b, at) & 0x7FFF : b[at] & 0x7Fu;
+      at += wide_index ? 2 : 1;
+      if (id == primary && index >= 1 && index <= children.size())
+        found.push_back(children[index - 1]);
+    }
+  }
+  return found;
+}
+
+// The primary image's `ispe` (image spatial extents), cropped by its `clap` (an encoder pads to
+// whole coding blocks and crops back), turned by its `irot` of 90 or 270 degrees.
+Result<ImageInfo> probe_heif(Bytes b, ImageType type) {
+  ImageInfo info{type, 0, 0};
+  bool turned = false;
+  for (std::size_t at : primary_properties(b)) {
+    std::string_view name(reinterpret_cast<const char*>(b.data()) + at, 4);
+    if (name == "ispe" && at + 16 <= b.size())
+      info = ImageInfo{type, static_cast<int>(be32(b, at + 8)), static_cast<int>(be32(b, at + 12))};
+    if (name == "clap" && at + 20 <= b.size()) {
+      auto wn = be32(b, at + 4), wd = be32(b, at + 8), hn = be32(b, at + 12), hd = be32(b, at + 16);
+      if (wd && hd && wn / wd >= 1 && hn / hd >= 1)
+        info = ImageInfo{type, static_cast<int>(wn / wd), static_cast<int>(hn / hd)};
+    }
+    if (name == "irot" && at + 5 <= b.size()) turned = b[at + 4] & 1;
+  }
+  if (turned) std::swap(info.width, info.height);
+  if (info.width < 1) return not_an_image("The HEIF header has no image size in its first bytes.");
+  return info;
+}
+
 } // namespace
 
 std::string_view mime_type(ImageType type) noexcept {
@@ -97,6 +181,10 @@ std::string_view mime_type(ImageType type) noexcept {
     return "image/png";
   case ImageType::webp:
     return "image/webp";
+  case ImageType::heic:
+    return "image/heic";
+  case ImageType::avif:
+    return "image/avif";
   }
   return "application/octet-stream";
 }
@@ -124,7 +212,8 @@ Result<ImageInfo> probe_image_bytes(std::span<const unsigned char> b) {
   if (b.size() >= 12 && std::memcmp(b.data(), "RIFF", 4) == 0 &&
       std::memcmp(b.data() + 8, "WEBP", 4) == 0)
     return checked(probe_webp(b));
-  return not_an_image("The file is not a JPEG, PNG or WebP image.");
+  if (auto type = heif_type(b)) return checked(probe_heif(b, *type));
+  return not_an_image("The file is not a JPEG, PNG, WebP, HEIC or AVIF image.");
 }
 
 Result<ImageInfo> probe_image(const std::filesystem::path& path) {

@@ -1,0 +1,156 @@
+// HEIC/HEIF (iPhone photos) and AVIF through libheif. libheif applies the file's rotation and
+// mirror transforms (irot, imir) while decoding; an EXIF orientation is used only when the file
+// has no such transform, since phones write both and applying both would turn the photo twice.
+// libheif 1.15 decodes the whole primary image (no tile API), which the shrink then reduces.
+#include "media/raster.hpp"
+
+#include <cstring>
+#include <fstream>
+#include <libheif/heif.h>
+#include <memory>
+#include <span>
+
+namespace sora::media {
+namespace {
+
+namespace fs = std::filesystem;
+
+struct ContextCloser {
+  void operator()(heif_context* c) const noexcept { heif_context_free(c); }
+};
+struct HandleCloser {
+  void operator()(heif_image_handle* h) const noexcept { heif_image_handle_release(h); }
+};
+struct ImageCloser {
+  void operator()(heif_image* i) const noexcept { heif_image_release(i); }
+};
+struct OptionsCloser {
+  void operator()(heif_decoding_options* o) const noexcept { heif_decoding_options_free(o); }
+};
+using Context = std::unique_ptr<heif_context, ContextCloser>;
+using Handle = std::unique_ptr<heif_image_handle, HandleCloser>;
+using Image = std::unique_ptr<heif_image, ImageCloser>;
+using Options = std::unique_ptr<heif_decoding_options, OptionsCloser>;
+
+Unexpected heif_failed(const fs::path& path, const heif_error& e) {
+  return bad_image(path,
+                   std::string("the HEIF/AVIF image cannot be decoded (") +
+                       (e.message ? e.message : "unknown error") + ").",
+                   "Open it in an image viewer to check it; export it as JPEG.");
+}
+
+Result<Handle> open_primary(const fs::path& path, Context& context) {
+  context.reset(heif_context_alloc());
+  if (!context) return unexpected(ErrorCode::internal, "libheif could not start.");
+  heif_error e = heif_context_read_from_file(context.get(), path.c_str(), nullptr);
+  if (e.code != heif_error_Ok) return heif_failed(path, e);
+  heif_image_handle* handle = nullptr;
+  e = heif_context_get_primary_image_handle(context.get(), &handle);
+  if (e.code != heif_error_Ok) return heif_failed(path, e);
+  return Handle(handle);
+}
+
+// True when an item property box `irot` or `imir` appears in the file's header.
+bool has_transform_box(const fs::path& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::vector<char> head(256 * 1024);
+  in.read(head.data(), static_cast<std::streamsize>(head.size()));
+  std::string_view text(head.data(), static_cast<std::size_t>(in.gcount()));
+  return text.find("irot") != std::string_view::npos || text.find("imir") != std::string_view::npos;
+}
+
+// The EXIF orientation of the primary image (1 when none). HEIF's Exif block starts with a
+// 4-byte offset to the TIFF header.
+int exif_orientation_of(heif_image_handle* handle) {
+  heif_item_id id = 0;
+  if (heif_image_handle_get_list_of_metadata_block_IDs(handle, "Exif", &id, 1) < 1) return 1;
+  std::vector<unsigned char> exif(heif_image_handle_get_metadata_size(handle, id));
+  if (exif.size() < 10 || heif_image_handle_get_metadata(handle, id, exif.data()).code != 0)
+    return 1;
+  std::size_t skip = 4 + ((std::size_t{exif[0]} << 24) | (std::size_t{exif[1]} << 16) |
+                          (std::size_t{exif[2]} << 8) | exif[3]);
+  if (skip >= exif.size()) return 1;
+  std::vector<unsigned char> app1{'E', 'x', 'i', 'f', 0, 0};
+  app1.insert(app1.end(), exif.begin() + static_cast<std::ptrdiff_t>(skip), exif.end());
+  return exif_orientation(app1);
+}
+
+// The colour profile: an embedded ICC profile, or a Display P3 one for nclx primaries 12.
+std::vector<unsigned char> colour_profile(heif_image_handle* handle) {
+  std::vector<unsigned char> icc;
+  auto type = heif_image_handle_get_color_profile_type(handle);
+  if (type == heif_color_profile_type_prof || type == heif_color_profile_type_rICC) {
+    icc.resize(heif_image_handle_get_raw_color_profile_size(handle));
+    if (heif_image_handle_get_raw_color_profile(handle, icc.data()).code != 0) icc.clear();
+    return icc;
+  }
+  heif_color_profile_nclx* nclx = nullptr;
+  if (heif_image_handle_get_nclx_color_profile(handle, &nclx).code == 0 && nclx) {
+    if (nclx->color_primaries == heif_color_primaries_SMPTE_EG_432_1) icc = display_p3_profile();
+    heif_nclx_color_profile_free(nclx);
+  }
+  return icc;
+}
+
+} // namespace
+
+Result<Raster> decode_heif(const fs::path& path, const DecodeTarget& target) {
+  Context context;
+  auto handle = open_primary(path, context);
+  if (!handle) return unexpected(handle.error());
+  int w = heif_image_handle_get_width(handle->get()),
+      h = heif_image_handle_get_height(handle->get());
+  if (std::uint64_t(w) * std::uint64_t(h) > k_max_pixels) return too_large(path, w, h);
+  bool alpha = heif_image_handle_has_alpha_channel(handle->get()) != 0;
+  Options options(heif_decoding_options_alloc());
+  heif_image* decoded = nullptr;
+  heif_error e = heif_decode_image(
+      handle->get(), &decoded, heif_colorspace_RGB,
+      alpha ? heif_chroma_interleaved_RGBA : heif_chroma_interleaved_RGB, options.get());
+  if (e.code != heif_error_Ok) return heif_failed(path, e);
+  Image image(decoded);
+  int stride = 0;
+  const std::uint8_t* pixels =
+      heif_image_get_plane_readonly(image.get(), heif_channel_interleaved, &stride);
+  w = heif_image_get_width(image.get(), heif_channel_interleaved);
+  h = heif_image_get_height(image.get(), heif_channel_interleaved);
+  if (!pixels || w < 1 || h < 1) return bad_image(path, "the HEIF/AVIF image has no pixels.");
+  int orientation = has_transform_box(path) ? 1 : exif_orientation_of(handle->get());
+  RowShrinker shrinker(w, h, shrink_factor(w, h, orientation, target.fit));
+  std::vector<unsigned char> rgb(std::size_t(w) * 3);
+  const unsigned pad[3] = {target.fit.pad.r, target.fit.pad.g, target.fit.pad.b};
+  bool had_alpha = false;
+  for (int y = 0; y < h; ++y) {
+    const std::uint8_t* row = pixels + std::size_t(y) * std::size_t(stride);
+    if (!alpha) {
+      shrinker.add_row(row);
+      continue;
+    }
+    for (std::size_t x = 0; x < std::size_t(w); ++x) {
+      unsigned a = row[x * 4 + 3];
+      had_alpha = had_alpha || a != 255;
+      for (std::size_t c = 0; c < 3; ++c)
+        rgb[x * 3 + c] = over(row[x * 4 + c], a, pad[c]);
+    }
+    shrinker.add_row(rgb.data());
+  }
+  image.reset();
+  Raster out = shrinker.take();
+  out.icc = colour_profile(handle->get());
+  out.orientation = orientation;
+  out.had_alpha = had_alpha;
+  return out;
+}
+
+Result<ImageInfo> probe_heif(const fs::path& path, ImageType type) {
+  Context context;
+  auto handle = open_primary(path, context);
+  if (!handle) return unexpected(handle.error());
+  ImageInfo info{type, heif_image_handle_get_width(handle->get()),
+                 heif_image_handle_get_height(handle->get())};
+  if (!has_transform_box(path) && exif_orientation_of(handle->get()) >= 5)
+    std::swap(info.width, info.height);
+  return info;
+}
+
+} // namespace sora::media

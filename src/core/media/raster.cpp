@@ -1,0 +1,97 @@
+// Shrinking on load and the errors every image codec reports.
+#include "media/raster.hpp"
+
+#include <algorithm>
+#include <cerrno>
+#include <cmath>
+#include <cstring>
+
+namespace sora::media {
+
+namespace fs = std::filesystem;
+
+int shrink_factor(int width, int height, int orientation, const FitOptions& fit) {
+  if (width < 1 || height < 1 || fit.width < 1 || fit.height < 1) return 1;
+  double dw = orientation >= 5 ? height : width;
+  double dh = orientation >= 5 ? width : height;
+  double sx = fit.width / dw, sy = fit.height / dh;
+  double need = fit.mode == FitMode::contain ? std::min(sx, sy) : std::max(sx, sy);
+  return std::max(1, static_cast<int>(std::floor(1.0 / need + 1e-9)));
+}
+
+RowShrinker::RowShrinker(int width, int height, int factor)
+    : m_width(width), m_factor(std::max(1, factor)) {
+  m_out.width = (width + m_factor - 1) / m_factor;
+  m_out.height = (height + m_factor - 1) / m_factor;
+  m_out.rgb.reserve(std::size_t(m_out.width) * std::size_t(m_out.height) * 3);
+  m_sums.assign(std::size_t(m_out.width) * 3, 0);
+}
+
+void RowShrinker::add_row(const unsigned char* rgb) {
+  if (m_factor == 1) {
+    m_out.rgb.insert(m_out.rgb.end(), rgb, rgb + std::size_t(m_width) * 3);
+    ++m_rows_in;
+    return;
+  }
+  // Sums each block of `factor` pixels of the row into its output column (no division per pixel).
+  const unsigned char* p = rgb;
+  std::uint32_t* sum = m_sums.data();
+  for (int x0 = 0; x0 < m_width; x0 += m_factor, sum += 3) {
+    int n = std::min(m_factor, m_width - x0);
+    std::uint32_t r = 0, g = 0, b = 0;
+    for (int i = 0; i < n; ++i, p += 3) {
+      r += p[0];
+      g += p[1];
+      b += p[2];
+    }
+    sum[0] += r;
+    sum[1] += g;
+    sum[2] += b;
+  }
+  ++m_rows_in;
+  if (m_rows_in % m_factor == 0) flush_row(m_factor);
+}
+
+void RowShrinker::flush_row(int rows) {
+  for (int x = 0; x < m_out.width; ++x) {
+    int cols = std::min(m_factor, m_width - x * m_factor);
+    auto n = static_cast<std::uint32_t>(cols * rows);
+    for (int c = 0; c < 3; ++c) {
+      auto& sum = m_sums[std::size_t(x) * 3 + std::size_t(c)];
+      m_out.rgb.push_back(static_cast<unsigned char>((sum + n / 2) / n));
+      sum = 0;
+    }
+  }
+}
+
+Raster RowShrinker::take() {
+  if (m_factor > 1 && m_rows_in % m_factor != 0) flush_row(m_rows_in % m_factor);
+  m_out.height = static_cast<int>(m_out.rgb.size() / (std::size_t(m_out.width) * 3));
+  return std::move(m_out);
+}
+
+Unexpected bad_image(const fs::path& path, const std::string& why, std::string hint) {
+  return unexpected(ErrorCode::invalid_argument, path.string() + ": " + why, std::move(hint));
+}
+
+Unexpected too_large(const fs::path& path, std::uint64_t width, std::uint64_t height) {
+  return bad_image(path,
+                   "the image is " + std::to_string(width) + "x" + std::to_string(height) +
+                       ", more than " + std::to_string(k_max_pixels / (1024 * 1024)) +
+                       " megapixels once decoded.",
+                   "Scale it down with an image editor first.");
+}
+
+Unexpected unreadable(const fs::path& path, int error) {
+  return bad_image(path, std::string("cannot be read: ") + std::strerror(error) + ".",
+                   "Check the file's permissions.");
+}
+
+Unexpected write_failed(const fs::path& path, int error) {
+  return unexpected(ErrorCode::io,
+                    "Cannot write the fitted image " + path.string() + ": " +
+                        std::strerror(error ? error : EIO) + ".",
+                    "Set TMPDIR to a writable folder with free space.");
+}
+
+} // namespace sora::media

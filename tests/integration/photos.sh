@@ -1,0 +1,66 @@
+#!/usr/bin/env bash
+# Photos as they come off a phone: HEIC and AVIF (made here with libheif's own encoder, heif-enc)
+# are converted to JPEG before the upload, with or without --fit, and the temporary copy never
+# outlives the command. Colour and CMYK are checked pixel by pixel in tests/unit/photo_test.cpp.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+command -v heif-enc >/dev/null || fail "heif-enc is missing: install libheif-examples (.ci/install-deps --test)"
+export TMPDIR="$T/tmp"
+mkdir -p "$TMPDIR" "$T/photos"
+assert_tmp_empty() {
+  local left
+  left="$(find "$TMPDIR" -mindepth 1 | head -n 5)"
+  [[ -z "$left" ]] || fail "temporary files left behind: $left"
+}
+post() { echo "reqs('POST', r'/videos\$')[$1]"; }
+heif-enc -q 80 -o "$T/photos/IMG_0042.HEIC" "$DATA/photo-720x1280.jpg" >/dev/null 2>&1 ||
+  fail "heif-enc could not make a HEIC"
+heif-enc -q 60 -o "$T/photos/harbour.avif" "$DATA/photo-1024x768.jpg" >/dev/null 2>&1 ||
+  fail "heif-enc could not make an AVIF"
+heif-enc -q 80 -o "$T/photos/wide.heic" "$DATA/photo-1024x768.jpg" >/dev/null 2>&1 ||
+  fail "heif-enc could not make a HEIC"
+
+start_mock
+
+case_ "an iPhone HEIC of the video's size is converted to JPEG and uploaded without --fit"
+clear_requests
+expect_exit 0 -- sora create -p "waves roll in, static shot" --image "$T/photos/IMG_0042.HEIC"
+assert_contains "$ERR" "Converted IMG_0042.HEIC (720x1280) to JPEG"
+assert_req "len(reqs('POST', r'/videos\$')) == 1" "one create"
+assert_req "param($(post 0), 'input_reference')['content_type'] == 'image/jpeg'" "sent as JPEG"
+assert_req "param($(post 0), 'input_reference')['filename'] == 'IMG_0042.jpg'" "named after the photo"
+assert_req "param($(post 0), 'input_reference')['width'] == 720 and param($(post 0), 'input_reference')['height'] == 1280" \
+  "at the photo's own size"
+assert_req "param($(post 0), 'size') == '720x1280'" "the size is the photo's"
+assert_tmp_empty
+
+case_ "--dry-run says the HEIC is converted and sends nothing"
+clear_requests
+expect_exit 0 -- sora create -p "waves, static shot" --image "$T/photos/IMG_0042.HEIC" --dry-run
+assert_contains "$ERR" "Converted IMG_0042.HEIC"
+assert_contains "$OUT" "file IMG_0042.jpg"
+assert_contains "$OUT" "image/jpeg"
+assert_no_requests
+assert_tmp_empty
+
+case_ "an AVIF with --fit cover --size auto becomes a 1280x720 JPEG"
+clear_requests
+expect_exit 0 -- sora create -p "a harbour, slow pan left" --image "$T/photos/harbour.avif" \
+  --fit cover --size auto
+assert_req "param($(post 0), 'size') == '1280x720'" "auto size for a 4:3 landscape photo"
+assert_req "param($(post 0), 'input_reference')['content_type'] == 'image/jpeg' and param($(post 0), 'input_reference')['width'] == 1280" \
+  "fitted and sent as JPEG"
+assert_tmp_empty
+
+case_ "a HEIC of another size without --fit is refused before anything is sent"
+clear_requests
+expect_exit 2 -- sora create -p "a harbour" --image "$T/photos/wide.heic" --size 1280x720
+assert_contains "$ERR" "1024x768"
+assert_contains "$ERR" "--fit"
+assert_no_requests
+assert_tmp_empty
+
+case_ "a HEIC all the way to an MP4"
+expect_exit 0 -- sora create -p "waves, static shot" --image "$T/photos/IMG_0042.HEIC" -o "$T/clip.mp4"
+[[ -s "$T/clip.mp4" ]] || fail "no clip written"
+assert_tmp_empty
