@@ -89,7 +89,8 @@ const std::vector<std::string_view>& lint_rules();
 /// nothing composed (empty_prompt); more than k_max_prompt_chars characters (prompt_too_long);
 /// no camera move or stance in any language table (no_camera_move: phrases such as "pan left",
 /// "push forward", "locked-off camera", "ドリーイン", "パン左", "推进", "固定镜头"); a vague verb
-/// ("animate", "make it move", "bring to life") with no concrete action beside it (vague_action);
+/// ("animate", "make it move", "bring to life", "動かして", "动起来") with no concrete action
+/// beside it (vague_action);
 /// beats that run past `seconds` (timing_over_duration); a clip length named in the prompt
 /// ("a 6-second clip", "6秒の動画") other than `seconds` (duration_mismatch, naming both). The
 /// last two are skipped when `seconds` is nullopt. Rules named in `allow`, or on a

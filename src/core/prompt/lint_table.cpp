@@ -99,7 +99,8 @@ Result<LintTable> parse_lint_table(std::string_view text, std::string_view origi
         Field{"range_words", &table.range_words}, Field{"clip_nouns", &table.clip_nouns},
         Field{"clip_gap_stop", &table.clip_gap_stop}, Field{"clip_markers", &table.clip_markers},
         Field{"link_words", &table.link_words}, Field{"point_before", &table.point_before},
-        Field{"point_after", &table.point_after}}) {
+        Field{"point_after", &table.point_after}, Field{"vague", &table.vague},
+        Field{"filler", &table.filler}}) {
     auto list = strings(doc, name, origin);
     if (!list) return unexpected(list.error());
     *member = std::move(*list);

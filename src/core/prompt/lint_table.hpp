@@ -34,6 +34,8 @@ struct LintTable {
   std::vector<std::string> link_words;
   std::vector<std::string> point_before;
   std::vector<std::string> point_after;
+  std::vector<std::string> vague; ///< "text" tables: vague requests ("動かして", "动起来")
+  std::vector<std::string> filler; ///< "text" tables: words that carry no action ("写真", "照片")
 };
 
 /// Parses one table (JSON). Every string is folded (detail::fold) so it matches folded text.
