@@ -141,6 +141,16 @@ TEST(Durations, EveryNotationOfABeat) {
     EXPECT_EQ(beats(text), seconds) << text;
 }
 
+TEST(Durations, NumberWords) {
+  EXPECT_EQ(beats("hold for two seconds, then a six-second pan"), 8.0);
+  EXPECT_EQ(beats("half a second of stillness; three sec: pan"), 3.5);
+  EXPECT_EQ(beats("两秒：抬头，三秒钟：转身，半秒：停"), 5.5);
+  EXPECT_EQ(beats("十二秒"), 12.0);
+  EXPECT_EQ(beats("one dog, two cats; someone waves"), std::nullopt) << "no unit, no beat";
+  EXPECT_EQ(beats("第一秒"), std::nullopt);
+  EXPECT_EQ(clip_lengths("一段十秒的视频", builtin_lint_tables()), std::vector<double>{10});
+}
+
 TEST(Durations, BeatsAddUpAcrossSeparators) {
   EXPECT_EQ(beats("0.5 秒静止で開始、2 秒のドリーイン、1 秒のポーズ、1.5 秒のパン左"), 5.0);
   EXPECT_EQ(beats("2秒：抬头，1.5秒钟：微笑；2 秒：转身"), 5.5);

@@ -13,6 +13,7 @@ namespace {
 // The words around durations, from every table: text may mix languages.
 struct Vocabulary {
   std::vector<std::string> units, range_words, clip_nouns, gap_stop, markers, links, before, after;
+  std::vector<std::pair<std::string, double>> numbers; ///< number words, longest first
 };
 
 Vocabulary vocabulary_of(const std::vector<LintTable>& tables) {
@@ -29,7 +30,10 @@ Vocabulary vocabulary_of(const std::vector<LintTable>& tables) {
     add(v.links, t.link_words);
     add(v.before, t.point_before);
     add(v.after, t.point_after);
+    v.numbers.insert(v.numbers.end(), t.number_words.begin(), t.number_words.end());
   }
+  std::stable_sort(v.numbers.begin(), v.numbers.end(),
+                   [](const auto& a, const auto& b) { return a.first.size() > b.first.size(); });
   for (auto* list : {&v.units, &v.range_words, &v.clip_nouns, &v.markers, &v.links, &v.after})
     std::stable_sort(list->begin(), list->end(),
                      [](const auto& a, const auto& b) { return a.size() > b.size(); });
@@ -75,7 +79,20 @@ std::size_t trim_end(std::string_view text, std::size_t end, std::string_view ju
   return end;
 }
 
-std::optional<double> read_number(std::string_view text, std::size_t& i) {
+// A number word at `i` ("six", "六", "两"); an ASCII word must start at a word boundary.
+std::optional<double> read_number_word(std::string_view text, std::size_t& i, const Vocabulary& v) {
+  if (i > 0 && is_ascii_alnum(text[i - 1]) && is_ascii_alnum(text[i])) return std::nullopt;
+  for (const auto& [word, value] : v.numbers)
+    if (term_at(text, i, word)) {
+      i += word.size();
+      return value;
+    }
+  return std::nullopt;
+}
+
+// Digits with an optional decimal part, or a number word. Advances `i`.
+std::optional<double> read_number(std::string_view text, std::size_t& i, const Vocabulary& v) {
+  if (i < text.size() && !is_digit(text[i])) return read_number_word(text, i, v);
   std::size_t start = i;
   while (i < text.size() && is_digit(text[i]))
     ++i;
@@ -113,7 +130,7 @@ struct Time {
 
 std::optional<Time> read_time(std::string_view text, std::size_t i, const Vocabulary& v) {
   Time time{Time::duration, 0, 0, i, i, false};
-  auto from = read_number(text, i);
+  auto from = read_number(text, i, v);
   if (!from) return std::nullopt;
   std::size_t after_number = i;
   std::size_t k = i;
@@ -122,7 +139,7 @@ std::optional<Time> read_time(std::string_view text, std::size_t i, const Vocabu
   skip_blanks(text, k);
   if (read_dash(text, k, v)) {
     skip_blanks(text, k);
-    auto to = read_number(text, k);
+    auto to = read_number(text, k, v);
     std::size_t m = k;
     skip_blanks(text, m);
     if (to && *to >= *from && read_term(text, m, v.units))
@@ -207,15 +224,19 @@ bool is_clip_length(std::string_view text, const Time& time, const Vocabulary& v
 std::vector<Time> times_in(std::string_view beat, const Vocabulary& v) {
   std::vector<Time> times;
   for (std::size_t i = 0; i < beat.size();) {
-    bool starts =
-        is_digit(beat[i]) &&
-        (i == 0 || !(is_ascii_alnum(beat[i - 1]) || beat[i - 1] == '.' || beat[i - 1] == '/'));
+    bool starts = is_digit(beat[i]) ? i == 0 || !(is_ascii_alnum(beat[i - 1]) ||
+                                                  beat[i - 1] == '.' || beat[i - 1] == '/')
+                                    : [&] {
+                                        std::size_t k = i;
+                                        return read_number_word(beat, k, v).has_value();
+                                      }();
     if (!starts) {
       ++i;
       continue;
     }
     auto time = read_time(beat, i, v);
     if (!time) {
+      if (!is_digit(beat[i])) ++i; // a number word without a unit: "one dog"
       while (i < beat.size() && (is_digit(beat[i]) || beat[i] == '.'))
         ++i;
       continue;

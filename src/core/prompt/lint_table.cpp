@@ -106,6 +106,15 @@ Result<LintTable> parse_lint_table(std::string_view text, std::string_view origi
     *member = std::move(*list);
   }
   if (table.seconds_units.empty()) return bad_table(origin, "needs \"seconds_units\"");
+  if (doc.contains("number_words")) {
+    const json& numbers = doc["number_words"];
+    if (!numbers.is_object()) return bad_table(origin, "has \"number_words\" not an object");
+    for (const auto& [word, value] : numbers.items()) {
+      if (word.empty() || !value.is_number() || value.get<double>() < 0)
+        return bad_table(origin, "has \"number_words\" with \"" + word + "\" not a number");
+      table.number_words.emplace_back(fold(word), value.get<double>());
+    }
+  }
   return table;
 }
 

@@ -6,6 +6,7 @@
 
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 namespace sora::detail {
@@ -34,6 +35,7 @@ struct LintTable {
   std::vector<std::string> link_words;
   std::vector<std::string> point_before;
   std::vector<std::string> point_after;
+  std::vector<std::pair<std::string, double>> number_words; ///< "six": 6, "六": 6, "半": 0.5
   std::vector<std::string> vague; ///< "text" tables: vague requests ("動かして", "动起来")
   std::vector<std::string> filler; ///< "text" tables: words that carry no action ("写真", "照片")
 };
