@@ -149,33 +149,35 @@ void erase_all(std::string& text, std::string_view what) {
     text.erase(p, what.size());
 }
 
-// Languages without spaces: the first vague request of the "text" tables in `motion` ("" when
-// none), and in `concrete` how many characters are left once vague requests, camera phrases,
-// fillers and punctuation are set aside.
-std::string vague_in_text(std::string_view motion, std::size_t& concrete) {
-  std::string rest = detail::without_spaces(detail::fold(motion));
-  std::string first;
+// Languages without spaces: the first vague request of the "text" tables in `text` (folded,
+// without spaces), or "".
+std::string vague_in_text(std::string_view text) {
   for (const auto& table : detail::builtin_lint_tables())
     for (const auto& vague : table.vague)
-      if (rest.find(vague) != std::string::npos) {
-        if (first.empty()) first = vague;
-        erase_all(rest, vague);
-      }
+      if (text.find(vague) != std::string_view::npos) return vague;
+  return "";
+}
+
+// How many characters of languages without spaces `text` holds once vague requests, camera
+// phrases, fillers and punctuation are set aside.
+std::size_t concrete_characters(std::string rest) {
   for (const auto& table : detail::builtin_lint_tables()) {
     if (table.words) continue;
+    for (const auto& vague : table.vague)
+      erase_all(rest, vague);
     for (const auto& phrase : table.camera_moves)
       for (const auto& literal : phrase.slots.front())
         erase_all(rest, literal);
     for (const auto& filler : table.filler)
       erase_all(rest, filler);
   }
-  concrete = 0;
+  std::size_t count = 0;
   for (std::size_t i = 0; i < rest.size();) {
     auto [c, size] = detail::code_point_at(rest, i);
-    if (detail::is_cjk(c) && !(c >= 0x3000 && c <= 0x303F)) ++concrete;
+    if (detail::is_cjk(c) && !(c >= 0x3000 && c <= 0x303F)) ++count;
     i += size;
   }
-  return first;
+  return count;
 }
 
 // Vague verbs count only where the motion is described: the free text and the action. A vague
@@ -185,10 +187,9 @@ void check_vague(const PromptParts& parts, std::vector<PromptWarning>& warnings)
   auto motion = words_of(text);
   std::vector<bool> used(motion.size(), false);
   std::string vague = mark_vague_phrases(motion, used);
-  std::size_t concrete_characters = 0;
-  std::string vague_text = vague_in_text(text, concrete_characters);
-  if (vague.empty()) vague = vague_text;
-  if (vague.empty() || concrete_characters >= 3) return;
+  std::string folded = detail::without_spaces(detail::fold(text));
+  if (vague.empty()) vague = vague_in_text(folded);
+  if (vague.empty() || concrete_characters(std::move(folded)) >= 3) return;
   detail::mark_camera_words(motion, detail::builtin_lint_tables(), used);
   std::size_t concrete = 0;
   for (std::size_t i = 0; i < motion.size(); ++i)
