@@ -39,6 +39,9 @@ if(TARGET sora)
   install(TARGETS sora RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
   # The price table compiled into sora, as a starting point for an override file (--prices).
   install(FILES "${PROJECT_SOURCE_DIR}/data/prices.json" DESTINATION "${CMAKE_INSTALL_DATADIR}/sora")
+  # The prompt lint's language tables compiled into sora, for reference (docs/prompting.md).
+  file(GLOB _sora_lint_tables "${PROJECT_SOURCE_DIR}/data/lint/*.json")
+  install(FILES ${_sora_lint_tables} DESTINATION "${CMAKE_INSTALL_DATADIR}/sora/lint")
   if(NOT CMAKE_CROSSCOMPILING)
     install(FILES "${PROJECT_BINARY_DIR}/sora.1" DESTINATION "${CMAKE_INSTALL_MANDIR}/man1")
     install(FILES "${PROJECT_BINARY_DIR}/completions/sora"

@@ -42,7 +42,8 @@ const std::vector<PromptSection>& prompt_sections();
 /// labelled line per part: "Shot: …", "Action: …", "Timing: …", "Lighting: …", "Audio: …" and
 /// "Keep unchanged: …", separated by newlines. The lines of a multi-line part are joined with
 /// "; " (a space after a line ending in punctuation); empty parts are left out. Free text alone
-/// comes back unchanged.
+/// comes back unchanged. Lines starting with `sora-lint:` (lint directives) are left out of
+/// every part.
 std::string compose(const PromptParts& parts);
 
 /// Parses the text of a prompt file. Lines such as `[shot]` (alone on a line, any case) start a
@@ -56,10 +57,14 @@ Result<PromptParts> parse_prompt_file(std::string_view text, std::string_view so
 /// `overrides`' non-empty parts replace those of `base` (flags win over a prompt file's sections).
 PromptParts merge_prompt_parts(PromptParts base, const PromptParts& overrides);
 
-/// Seconds of motion the timing describes: beats are `A-Bs: …` (a range, ending at B; `–` works
-/// too, and `0s-2s`, `sec`, `seconds`) and `Ns: …` at the start of a line or after `;` (a beat of
-/// N seconds following the previous one). The total is the latest end. Read from the timing part,
-/// or from the free text when there is no timing part. nullopt when there are no beats.
+/// Seconds of motion the timing describes, in any notation (docs/prompting.md, "Durations"):
+/// ranges (`0-2s`, `0–2 秒`, `0到2秒`, `0 to 2 seconds`) end at their end; other durations
+/// (`2s`, `2 sec`, `6-second`, `0.5秒`, `1.5秒钟`) are beats that follow the previous one. Beats
+/// are cut at `;`, `,`, line breaks, `、` and `。`; a beat with a range ends at its latest range,
+/// one without lasts the sum of its durations. Time points (`at 3s`, `3秒目`, `第3秒`), clip
+/// lengths (`a 6-second clip`) and decades (`the 1970s`) are not beats. The total is where the
+/// last beat ends. Read from the timing part, or from the free text when there is no timing
+/// part. nullopt when there are no beats.
 std::optional<double> timing_total_seconds(const PromptParts& parts);
 
 /// A lint finding: a stable `code` (for scripts) and a message that says how to fix it.
@@ -74,15 +79,26 @@ inline constexpr std::string_view k_lint_too_long = "prompt_too_long";
 inline constexpr std::string_view k_lint_no_camera = "no_camera_move";
 inline constexpr std::string_view k_lint_vague = "vague_action";
 inline constexpr std::string_view k_lint_timing = "timing_over_duration";
+inline constexpr std::string_view k_lint_duration_mismatch = "duration_mismatch";
+inline constexpr std::string_view k_lint_unknown_rule = "unknown_lint_rule";
 
-/// Checks a prompt for what models follow badly: nothing composed (empty_prompt); more than
-/// k_max_prompt_chars characters (prompt_too_long); no camera move or stance (no_camera_move:
-/// pan, tilt, dolly, truck, crane, orbit, push in, pull out, zoom, tracking, static, locked-off,
-/// handheld, in any inflection); a vague verb ("animate", "make it move", "bring to life") with
-/// no concrete action beside it (vague_action); beats that run past `seconds`
-/// (timing_over_duration; skipped when `seconds` is nullopt). Never fails; an empty result
-/// means nothing to say.
+/// Every lint code, in the order the lint checks them.
+const std::vector<std::string_view>& lint_rules();
+
+/// Checks a prompt for what models follow badly (docs/prompting.md has each rule with examples):
+/// nothing composed (empty_prompt); more than k_max_prompt_chars characters (prompt_too_long);
+/// no camera move or stance in any language table (no_camera_move: phrases such as "pan left",
+/// "push forward", "locked-off camera", "ドリーイン", "パン左", "推进", "固定镜头"); a vague verb
+/// ("animate", "make it move", "bring to life", "動かして", "动起来") with no concrete action
+/// beside it (vague_action);
+/// beats that run past `seconds` (timing_over_duration); a clip length named in the prompt
+/// ("a 6-second clip", "6秒の動画") other than `seconds` (duration_mismatch, naming both). The
+/// last two are skipped when `seconds` is nullopt. Rules named in `allow`, or on a
+/// `sora-lint: ignore=RULE[,RULE…]` line of the prompt (a line compose() leaves out), are
+/// silenced; a name on such a line that is no rule is itself a finding (unknown_lint_rule).
+/// Never fails; an empty result means nothing to say.
 std::vector<PromptWarning> lint_prompt(const PromptParts& parts,
-                                       std::optional<double> seconds = std::nullopt);
+                                       std::optional<double> seconds = std::nullopt,
+                                       const std::vector<std::string>& allow = {});
 
 } // namespace sora

@@ -67,6 +67,46 @@ expect_exit 2 -- sora prompt --seconds 8
 assert_empty "$OUT"
 assert_contains "$ERR" "--shot"
 
+case_ "issue #18: an English prompt naming a 6-second clip in a 4-second request"
+expect_exit 0 -- sora prompt --json --seconds 4 --prompt "Animate this portrait into a subtle cinematic 6-second clip: slow camera push forward (approx 6 degrees), soft parallax on background, tiny head turn, warm early-evening lighting."
+assert_eq "$(jpy "$OUT" '[w["code"] for w in d["warnings"]]')" '["duration_mismatch"]' "only the length disagrees"
+assert_contains "$ERR" "6s clip"
+assert_contains "$ERR" "4s long"
+
+case_ "issue #18: the five parts in Japanese, beats adding up to 5 s in a 4-second request"
+expect_exit 0 -- sora prompt --json --seconds 4 --shot "クローズアップ、50mm、浅い被写界深度" \
+  --action "カメラは 2 秒かけてゆっくりドリーイン" \
+  --timing "0.5 秒静止で開始、2 秒のドリーイン、1 秒のポーズ、1.5 秒のパン左"
+assert_eq "$(jpy "$OUT" '[w["code"] for w in d["warnings"]]')" '["timing_over_duration"]' "only the timing"
+assert_contains "$ERR" "runs to 5s"
+expect_exit 0 -- sora prompt --seconds 8 --strict --shot "クローズアップ" \
+  --timing "0.5 秒静止で開始、2 秒のドリーイン、1 秒のポーズ、1.5 秒のパン左"
+assert_empty "$ERR"
+
+case_ "Chinese camera moves and beats"
+expect_exit 0 -- sora prompt --strict --seconds 4 --prompt "镜头缓缓推进，0到2秒：船夫撑船；2-4 秒：拉远露出石桥"
+assert_empty "$ERR"
+expect_exit 2 -- sora prompt --strict --prompt "火箭的推进器喷出火焰"
+assert_contains "$ERR" "[no_camera_move]"
+assert_contains "$ERR" "固定镜头"
+
+case_ "a sora-lint line silences one rule for one prompt and is never shown or sent"
+printf 'A single candle flame in the dark.\nsora-lint: ignore=no_camera_move\n' >"$T/candle.txt"
+expect_exit 0 -- sora prompt --strict --prompt-file "$T/candle.txt"
+assert_eq "$(single_line)" "A single candle flame in the dark." "the directive line is left out"
+assert_empty "$ERR"
+printf 'A candle.\nsora-lint: ignore=no_camera_moves\n' >"$T/typo.txt"
+expect_exit 0 -- sora prompt --prompt-file "$T/typo.txt"
+assert_contains "$ERR" "[unknown_lint_rule]"
+assert_contains "$ERR" "[no_camera_move]"
+
+case_ "sora prompt --allow RULE silences a rule; an unknown rule is a usage error"
+expect_exit 0 -- sora prompt --strict --allow no_camera_move --prompt "a cat surfing"
+assert_empty "$ERR"
+expect_exit 2 -- sora prompt --allow no_such_rule --prompt "a cat surfing"
+assert_empty "$OUT"
+assert_contains "$ERR" "no_such_rule"
+
 start_mock
 
 case_ "create with parts sends the composed prompt and warns on stderr"
@@ -86,6 +126,13 @@ assert_contains "$ERR" "[timing_over_duration]"
 assert_req 'len(reqs("POST", r"/videos$")) == 1' "the create is sent anyway"
 expect_exit 0 -- sora create --shot "static shot" --timing "0-4s: rain; 4-8s: sun" --seconds 8
 assert_not_contains "$ERR" "[timing_over_duration]"
+
+case_ "create honours a sora-lint line and sends the prompt without it"
+clear_requests
+expect_exit 0 -- sora create --prompt-file "$T/candle.txt"
+assert_not_contains "$ERR" "[no_camera_move]"
+assert_req 'param(reqs("POST", r"/videos$")[0], "prompt") == "A single candle flame in the dark."' \
+  "the directive is not sent"
 
 case_ "create -q keeps the lint advice off stderr"
 expect_exit 0 -- sora -q create --prompt "a cat surfing"

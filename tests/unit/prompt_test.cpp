@@ -316,5 +316,37 @@ TEST(PromptLint, TimingExactlyTheDurationIsFine) {
   EXPECT_FALSE(has(lint_prompt(parts, 4), k_lint_timing));
 }
 
+TEST(PromptLint, DurationMismatchNamesBothNumbers) {
+  auto warnings = lint_prompt(free_text("a 6-second clip, slow pan left"), 4);
+  const auto* w = find(warnings, k_lint_duration_mismatch);
+  ASSERT_NE(w, nullptr);
+  EXPECT_NE(w->message.find("6s clip"), std::string::npos) << w->message;
+  EXPECT_NE(w->message.find("4s long"), std::string::npos) << w->message;
+  EXPECT_FALSE(
+      has(lint_prompt(free_text("a 4-second clip, slow pan left"), 4), k_lint_duration_mismatch));
+  EXPECT_FALSE(
+      has(lint_prompt(free_text("a 6-second clip, slow pan left")), k_lint_duration_mismatch))
+      << "unknown duration";
+}
+
+TEST(PromptLint, AllowAndDirectivesSilenceOneRule) {
+  EXPECT_TRUE(lint_prompt(free_text("a cat surfing"), 4, {"no_camera_move"}).empty());
+  PromptParts parts;
+  parts.action = "a cat surfing";
+  parts.keep = "the board\nsora-lint: ignore=no_camera_move";
+  EXPECT_TRUE(lint_prompt(parts, 4).empty()) << "a directive in any part";
+  parts.timing = "0-6s: surf";
+  auto warnings = lint_prompt(parts, 4);
+  ASSERT_EQ(warnings.size(), 1u) << "only the named rule is silenced";
+  EXPECT_EQ(warnings[0].code, k_lint_timing);
+}
+
+TEST(PromptLint, EveryRuleIsListed) {
+  for (auto code : {k_lint_empty, k_lint_too_long, k_lint_no_camera, k_lint_vague, k_lint_timing,
+                    k_lint_duration_mismatch, k_lint_unknown_rule})
+    EXPECT_NE(std::find(lint_rules().begin(), lint_rules().end(), code), lint_rules().end())
+        << code;
+}
+
 } // namespace
 } // namespace sora

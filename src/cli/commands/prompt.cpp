@@ -10,6 +10,8 @@
 #include <nlohmann/json.hpp>
 
 #include <memory>
+#include <string>
+#include <vector>
 
 namespace sora::cli {
 namespace {
@@ -18,13 +20,14 @@ struct PromptCommandOptions {
   PromptOptions prompt;
   double seconds = 0; ///< 0: not given (the default of 4 applies)
   bool strict = false;
+  std::vector<std::string> allow; ///< lint rules to silence
 };
 
 int run_prompt(const PromptCommandOptions& o, AppContext& ctx) {
   auto parts = read_prompt_parts(o.prompt, ctx.options.api_key_file == "-");
   if (!parts) return ctx.fail(parts.error());
   std::string prompt = compose(*parts);
-  auto warnings = lint_prompt(*parts, o.seconds > 0 ? o.seconds : 4.0);
+  auto warnings = lint_prompt(*parts, o.seconds > 0 ? o.seconds : 4.0, o.allow);
   for (const auto& warning : warnings)
     ctx.warn(warning.message + " [" + warning.code + "]");
   if (ctx.options.json) {
@@ -59,9 +62,17 @@ Command register_prompt(CLI::App& app, AppContext& ctx) {
       ->type_name("N")
       ->check(positive_seconds);
   sub->add_flag("--strict", options->strict, "Exit 2 when there is any warning");
+  std::vector<std::string> rules(lint_rules().begin(), lint_rules().end());
+  sub->add_option("--allow", options->allow,
+                  "Silence one lint rule (by its code; repeatable), e.g. --allow no_camera_move")
+      ->type_name("RULE")
+      ->check(CLI::IsMember(rules));
   sub->footer("Prints the composed prompt on stdout (with --json: {\"prompt\", \"warnings\"}) and "
               "each warning on\nstderr as 'sora: warning: MESSAGE [CODE]'. Exit 0, or 2 with "
               "--strict and a warning.\n"
+              "A line 'sora-lint: ignore=RULE' in the prompt silences RULE for that prompt\n"
+              "wherever it is used (create, remix, batch); the line is never sent. See "
+              "docs/prompting.md.\n"
               "Example: sora prompt --prompt-file examples/prompts/dolly-in.txt --seconds 8 "
               "--strict");
   return {sub, [options, &ctx] { return run_prompt(*options, ctx); }};

@@ -1,10 +1,15 @@
 // Directed prompts: composing the parts, reading sectioned prompt files, and the prompt lint.
 #include "common/text.hpp"
+#include "prompt/camera_moves.hpp"
+#include "prompt/durations.hpp"
+#include "prompt/lint_directive.hpp"
+#include "prompt/prompt_text.hpp"
 
 #include <sora/prompt.hpp>
 #include <sora/validate.hpp>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <cstdlib>
 
@@ -23,72 +28,16 @@ std::string_view trim(std::string_view text) {
   return text;
 }
 
-bool is_digit(char c) {
-  return c >= '0' && c <= '9';
-}
-
 bool is_ascii_letter(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-// Word characters: ASCII letters and digits, and every byte of a multi-byte UTF-8 character, so
-// "café" stays one word and never ends in "caf".
-bool is_word_char(char c) {
-  return is_ascii_letter(c) || is_digit(c) || static_cast<unsigned char>(c) >= 0x80;
-}
-
-std::vector<std::string> words_of(std::string_view text) {
-  std::vector<std::string> words;
-  std::string lower = detail::ascii_lower(text);
-  std::size_t i = 0;
-  while (i < lower.size()) {
-    while (i < lower.size() && !is_word_char(lower[i]))
-      ++i;
-    std::size_t start = i;
-    while (i < lower.size() && is_word_char(lower[i]))
-      ++i;
-    if (i > start) words.push_back(lower.substr(start, i - start));
-  }
-  return words;
 }
 
 bool one_of(const std::string& word, std::initializer_list<std::string_view> forms) {
   return std::find(forms.begin(), forms.end(), word) != forms.end();
 }
 
-// Marks the words that describe the camera (a move, or holding still) and returns how many
-// phrases were found. `used[i]` is set for each word of such a phrase.
-int mark_camera_phrases(const std::vector<std::string>& w, std::vector<bool>& used) {
-  int found = 0;
-  auto next_is = [&](std::size_t i, std::initializer_list<std::string_view> forms) {
-    return i + 1 < w.size() && one_of(w[i + 1], forms);
-  };
-  for (std::size_t i = 0; i < w.size(); ++i) {
-    std::size_t length = 0;
-    if (one_of(w[i], {"pan",     "pans",     "panned",   "panning", "tilt",    "tilts",
-                      "tilted",  "tilting",  "dolly",    "dollies", "dollied", "dollying",
-                      "zoom",    "zooms",    "zoomed",   "zooming", "orbit",   "orbits",
-                      "orbited", "orbiting", "tracking", "static",  "handheld"}))
-      length = 1;
-    // "a red truck", "a crane in the marsh": only a move with a direction or as a shot.
-    else if (one_of(w[i], {"truck", "trucks", "trucked", "trucking", "crane", "cranes", "craned",
-                           "craning"}) &&
-             next_is(i, {"left", "right", "up", "down", "in", "out", "over", "across", "along",
-                         "past", "back", "forward", "around", "shot"}))
-      length = 2;
-    else if (one_of(w[i], {"push", "pushes", "pushed", "pushing"}) && next_is(i, {"in"}))
-      length = 2;
-    else if (one_of(w[i], {"pull", "pulls", "pulled", "pulling"}) && next_is(i, {"out", "back"}))
-      length = 2;
-    else if (w[i] == "locked" && next_is(i, {"off"}))
-      length = 2;
-    if (length == 0) continue;
-    ++found;
-    for (std::size_t k = i; k < i + length; ++k)
-      used[k] = true;
-    i += length - 1;
-  }
-  return found;
+std::vector<std::string> words_of(std::string_view text) {
+  return detail::words_of(detail::fold(text));
 }
 
 // Marks vague motion phrases ("animate", "make it move", "bring it to life"); returns the first
@@ -135,113 +84,6 @@ bool is_filler(const std::string& word) {
                        "video", "clip",   "scene",  "shot",   "camera",   "still",    "frame"});
 }
 
-// --- timing -------------------------------------------------------------------------------------
-
-// A number at `text[i]`: digits with an optional decimal part. Advances `i`.
-std::optional<double> read_number(std::string_view text, std::size_t& i) {
-  std::size_t start = i;
-  while (i < text.size() && is_digit(text[i]))
-    ++i;
-  if (i == start) return std::nullopt;
-  if (i + 1 < text.size() && text[i] == '.' && is_digit(text[i + 1])) {
-    ++i;
-    while (i < text.size() && is_digit(text[i]))
-      ++i;
-  }
-  return std::strtod(std::string(text.substr(start, i - start)).c_str(), nullptr);
-}
-
-void skip_blanks(std::string_view text, std::size_t& i) {
-  while (i < text.size() && (text[i] == ' ' || text[i] == '\t'))
-    ++i;
-}
-
-// A seconds unit at `text[i]` (s, sec, secs, second, seconds), not followed by a letter.
-bool read_seconds_unit(std::string_view text, std::size_t& i) {
-  for (std::string_view unit : {"seconds", "second", "secs", "sec", "s"}) {
-    if (text.substr(i, unit.size()) != unit) continue;
-    std::size_t end = i + unit.size();
-    if (end < text.size() && is_word_char(text[end])) continue;
-    i = end;
-    return true;
-  }
-  return false;
-}
-
-// A dash between two times: '-', or the en or em dash in UTF-8.
-bool read_dash(std::string_view text, std::size_t& i) {
-  if (i < text.size() && text[i] == '-') {
-    ++i;
-    return true;
-  }
-  for (std::string_view dash : {"\xE2\x80\x93", "\xE2\x80\x94"})
-    if (text.substr(i, dash.size()) == dash) {
-      i += dash.size();
-      return true;
-    }
-  return false;
-}
-
-// "A-Bs" at `i` (also "As-Bs", "A – B sec"): returns {A, B}.
-std::optional<std::pair<double, double>> read_range(std::string_view text, std::size_t i) {
-  auto from = read_number(text, i);
-  if (!from) return std::nullopt;
-  skip_blanks(text, i);
-  read_seconds_unit(text, i);
-  skip_blanks(text, i);
-  if (!read_dash(text, i)) return std::nullopt;
-  skip_blanks(text, i);
-  auto to = read_number(text, i);
-  if (!to) return std::nullopt;
-  skip_blanks(text, i);
-  if (!read_seconds_unit(text, i)) return std::nullopt;
-  return std::pair{*from, *to};
-}
-
-// "Ns:" at the start of a beat: the beat's length.
-std::optional<double> read_duration_beat(std::string_view text) {
-  std::size_t i = 0;
-  auto length = read_number(text, i);
-  if (!length) return std::nullopt;
-  skip_blanks(text, i);
-  if (!read_seconds_unit(text, i)) return std::nullopt;
-  skip_blanks(text, i);
-  if (i >= text.size() || text[i] != ':') return std::nullopt;
-  return length;
-}
-
-std::optional<double> timing_total(std::string_view original) {
-  std::string lower = detail::ascii_lower(original); // "2S", "3 Sec"
-  std::string_view text = lower;
-  std::optional<double> total;
-  double cursor = 0;
-  auto end_at = [&](double end) {
-    cursor = end;
-    total = std::max(total.value_or(0), end);
-  };
-  std::size_t start = 0;
-  while (start <= text.size()) {
-    std::size_t stop = text.find_first_of(";\n", start);
-    if (stop == std::string_view::npos) stop = text.size();
-    std::string_view beat = trim(text.substr(start, stop - start));
-    start = stop + 1;
-    if (beat.starts_with("- ") || beat.starts_with("* ")) beat = trim(beat.substr(2));
-    if (auto length = read_duration_beat(beat)) {
-      end_at(cursor + *length);
-      continue;
-    }
-    for (std::size_t i = 0; i < beat.size(); ++i) {
-      if (!is_digit(beat[i]) || (i > 0 && (is_word_char(beat[i - 1]) || beat[i - 1] == '.')))
-        continue;
-      if (auto range = read_range(beat, i); range && range->second >= range->first)
-        end_at(range->second);
-      while (i < beat.size() && (is_digit(beat[i]) || beat[i] == '.'))
-        ++i;
-    }
-  }
-  return total;
-}
-
 std::string seconds_string(double seconds) {
   char buffer[32];
   std::snprintf(buffer, sizeof buffer, "%.2f", seconds);
@@ -269,6 +111,142 @@ std::string one_line(std::string_view text) {
   return out;
 }
 
+void check_length(const std::string& composed, std::vector<PromptWarning>& warnings) {
+  std::size_t length = utf8_length(composed).value_or(composed.size());
+  if (length > k_max_prompt_chars)
+    warnings.push_back({std::string(k_lint_too_long),
+                        "The prompt is " + std::to_string(length) +
+                            " characters; the API accepts at most " +
+                            std::to_string(k_max_prompt_chars) + ". Shorten it by " +
+                            std::to_string(length - k_max_prompt_chars) + " characters."});
+}
+
+bool has_cjk(std::string_view text) {
+  for (std::size_t i = 0; i < text.size();) {
+    auto [c, size] = detail::code_point_at(text, i);
+    if (detail::is_cjk(c)) return true;
+    i += size;
+  }
+  return false;
+}
+
+void check_camera(const std::string& composed, std::vector<PromptWarning>& warnings) {
+  const auto& tables = detail::builtin_lint_tables();
+  if (!detail::find_camera_moves(composed, tables).empty()) return;
+  std::string message =
+      "The prompt does not say what the camera does. Add a move to the shot (pan, tilt, dolly, "
+      "truck, crane, orbit, push in, pull out, zoom), or say it holds still ('static shot', "
+      "'locked-off camera').";
+  // Writers of languages without spaces get examples in their own script.
+  if (has_cjk(composed))
+    for (const auto& table : tables)
+      if (!table.words) message += " " + table.name + ": " + table.camera_hint + ".";
+  warnings.push_back({std::string(k_lint_no_camera), std::move(message)});
+}
+
+void erase_all(std::string& text, std::string_view what) {
+  for (std::size_t p = text.find(what); p != std::string::npos; p = text.find(what, p))
+    text.erase(p, what.size());
+}
+
+// Languages without spaces: the first vague request of the "text" tables in `text` (folded,
+// without spaces), or "".
+std::string vague_in_text(std::string_view text) {
+  for (const auto& table : detail::builtin_lint_tables())
+    for (const auto& vague : table.vague)
+      if (text.find(vague) != std::string_view::npos) return vague;
+  return "";
+}
+
+// How many characters of languages without spaces `text` holds once vague requests, camera
+// phrases, fillers and punctuation are set aside.
+std::size_t concrete_characters(std::string rest) {
+  for (const auto& table : detail::builtin_lint_tables()) {
+    if (table.words) continue;
+    for (const auto& vague : table.vague)
+      erase_all(rest, vague);
+    for (const auto& phrase : table.camera_moves)
+      for (const auto& literal : phrase.slots.front())
+        erase_all(rest, literal);
+    for (const auto& filler : table.filler)
+      erase_all(rest, filler);
+  }
+  std::size_t count = 0;
+  for (std::size_t i = 0; i < rest.size();) {
+    auto [c, size] = detail::code_point_at(rest, i);
+    if (detail::is_cjk(c) && !(c >= 0x3000 && c <= 0x303F)) ++count;
+    i += size;
+  }
+  return count;
+}
+
+// Vague verbs count only where the motion is described: the free text and the action. A vague
+// request in any language is fine beside a concrete action in any language.
+void check_vague(const PromptParts& parts, std::vector<PromptWarning>& warnings) {
+  std::string text = detail::without_directives(parts.free + "\n" + parts.action);
+  auto motion = words_of(text);
+  std::vector<bool> used(motion.size(), false);
+  std::string vague = mark_vague_phrases(motion, used);
+  std::string folded = detail::without_spaces(detail::fold(text));
+  if (vague.empty()) vague = vague_in_text(folded);
+  if (vague.empty() || concrete_characters(std::move(folded)) >= 3) return;
+  detail::mark_camera_words(motion, detail::builtin_lint_tables(), used);
+  std::size_t concrete = 0;
+  for (std::size_t i = 0; i < motion.size(); ++i)
+    if (!used[i] && !is_filler(motion[i])) ++concrete;
+  if (concrete < 3)
+    warnings.push_back({std::string(k_lint_vague),
+                        "\"" + vague +
+                            "\" alone gives the model nothing to follow. Say who or what moves, "
+                            "how and where, e.g. --action \"she turns to the window and "
+                            "smiles\"."});
+}
+
+// The shortest supported length that holds `needed` seconds, or "".
+std::string shortest_fitting(double needed) {
+  for (const auto& option : supported_seconds())
+    if (std::stod(option) + 1e-9 >= needed) return option;
+  return "";
+}
+
+void check_timing(const PromptParts& parts, std::optional<double> seconds,
+                  std::vector<PromptWarning>& warnings) {
+  auto total = timing_total_seconds(parts);
+  if (!total || !seconds || *total <= *seconds + 1e-9) return;
+  std::string option = shortest_fitting(*total);
+  std::string fix = option.empty() ? "End the last beat by " + seconds_string(*seconds) +
+                                         "s, or split the shot into several videos."
+                                   : "Pass --seconds " + option + ", or end the last beat by " +
+                                         seconds_string(*seconds) + "s.";
+  warnings.push_back({std::string(k_lint_timing), "The timing runs to " + seconds_string(*total) +
+                                                      "s but the video is " +
+                                                      seconds_string(*seconds) + "s long. " + fix});
+}
+
+void check_clip_length(const std::string& composed, std::optional<double> seconds,
+                       std::vector<PromptWarning>& warnings) {
+  if (!seconds) return;
+  for (double named : detail::clip_lengths(composed, detail::builtin_lint_tables())) {
+    if (std::abs(named - *seconds) < 1e-9) continue;
+    std::string option = shortest_fitting(named);
+    std::string fix = "Say " + seconds_string(*seconds) + " seconds in the prompt";
+    fix += option.empty() ? ", or split the shot into several videos."
+                          : ", or request " + option + " seconds.";
+    warnings.push_back(
+        {std::string(k_lint_duration_mismatch), "The prompt asks for a " + seconds_string(named) +
+                                                    "s clip but the video requested is " +
+                                                    seconds_string(*seconds) + "s long. " + fix});
+    return;
+  }
+}
+
+std::string rule_list() {
+  std::string out;
+  for (auto rule : lint_rules())
+    out += (out.empty() ? "" : ", ") + std::string(rule);
+  return out;
+}
+
 } // namespace
 
 bool PromptParts::empty() const noexcept {
@@ -288,10 +266,12 @@ const std::vector<PromptSection>& prompt_sections() {
 }
 
 std::string compose(const PromptParts& parts) {
-  std::string out(trim(parts.free));
+  std::string free = detail::without_directives(parts.free); // `sora-lint:` lines are not sent
+  std::string out(trim(free));
   bool labelled = false;
   for (const auto& section : prompt_sections()) {
-    std::string_view text = trim(parts.*section.member);
+    std::string part = detail::without_directives(parts.*section.member);
+    std::string_view text = trim(part);
     if (text.empty()) continue;
     labelled = true;
     if (!out.empty()) out += '\n';
@@ -299,7 +279,7 @@ std::string compose(const PromptParts& parts) {
     out += ": ";
     out += one_line(text);
   }
-  return labelled ? out : parts.free;
+  return labelled ? out : free;
 }
 
 Result<PromptParts> parse_prompt_file(std::string_view text, std::string_view source) {
@@ -375,65 +355,50 @@ PromptParts merge_prompt_parts(PromptParts base, const PromptParts& overrides) {
 
 std::optional<double> timing_total_seconds(const PromptParts& parts) {
   std::string_view timing = trim(parts.timing);
-  return timing_total(timing.empty() ? std::string_view(parts.free) : timing);
+  return detail::beats_total(timing.empty() ? std::string_view(parts.free) : timing,
+                             detail::builtin_lint_tables());
 }
 
-std::vector<PromptWarning> lint_prompt(const PromptParts& parts, std::optional<double> seconds) {
+const std::vector<std::string_view>& lint_rules() {
+  static const std::vector<std::string_view> rules{
+      k_lint_empty,  k_lint_too_long,          k_lint_no_camera,   k_lint_vague,
+      k_lint_timing, k_lint_duration_mismatch, k_lint_unknown_rule};
+  return rules;
+}
+
+std::vector<PromptWarning> lint_prompt(const PromptParts& parts, std::optional<double> seconds,
+                                       const std::vector<std::string>& allow) {
   std::vector<PromptWarning> warnings;
-  auto warn = [&](std::string_view code, std::string message) {
-    warnings.push_back({std::string(code), std::move(message)});
-  };
   std::string composed = compose(parts);
   if (trim(composed).empty()) {
-    warn(k_lint_empty, "The prompt is empty. Describe the video with --prompt, or with the "
-                       "parts of the shot (--shot, --action, --timing, --lighting, --audio).");
-    return warnings;
+    warnings.push_back({std::string(k_lint_empty),
+                        "The prompt is empty. Describe the video with --prompt, or with the "
+                        "parts of the shot (--shot, --action, --timing, --lighting, --audio)."});
+  } else {
+    check_length(composed, warnings);
+    check_camera(composed, warnings);
+    check_vague(parts, warnings);
+    check_timing(parts, seconds, warnings);
+    check_clip_length(composed, seconds, warnings);
   }
-  std::size_t length = utf8_length(composed).value_or(composed.size());
-  if (length > k_max_prompt_chars)
-    warn(k_lint_too_long, "The prompt is " + std::to_string(length) +
-                              " characters; the API accepts at most " +
-                              std::to_string(k_max_prompt_chars) + ". Shorten it by " +
-                              std::to_string(length - k_max_prompt_chars) + " characters.");
-
-  auto all_words = words_of(composed);
-  std::vector<bool> all_used(all_words.size(), false);
-  if (mark_camera_phrases(all_words, all_used) == 0)
-    warn(k_lint_no_camera,
-         "The prompt does not say what the camera does. Add a move to the shot (pan, tilt, dolly, "
-         "truck, crane, orbit, push in, pull out, zoom), or say it holds still ('static shot', "
-         "'locked-off camera').");
-
-  // Vague verbs count only where the motion is described: the free text and the action.
-  auto motion = words_of(parts.free + "\n" + parts.action);
-  std::vector<bool> used(motion.size(), false);
-  std::string vague = mark_vague_phrases(motion, used);
-  mark_camera_phrases(motion, used);
-  if (!vague.empty()) {
-    std::size_t concrete = 0;
-    for (std::size_t i = 0; i < motion.size(); ++i)
-      if (!used[i] && !is_filler(motion[i])) ++concrete;
-    if (concrete < 3)
-      warn(k_lint_vague, "\"" + vague +
-                             "\" alone gives the model nothing to follow. Say who or what moves, "
-                             "how and where, e.g. --action \"she turns to the window and "
-                             "smiles\".");
+  // Silenced rules: --allow-style names from the caller, and the prompt's own directives.
+  std::vector<std::string> ignored = allow;
+  std::string all_text = parts.free;
+  for (const auto& section : prompt_sections())
+    all_text += "\n" + parts.*section.member;
+  for (auto& rule : detail::directive_rules(all_text)) {
+    bool known = std::find(lint_rules().begin(), lint_rules().end(), rule) != lint_rules().end();
+    if (!known)
+      warnings.push_back({std::string(k_lint_unknown_rule),
+                          "The prompt's sora-lint line names \"" + rule +
+                              "\", which is not a lint rule. Write 'sora-lint: ignore=RULE' "
+                              "with one of: " +
+                              rule_list() + "."});
+    ignored.push_back(std::move(rule));
   }
-
-  if (auto total = timing_total_seconds(parts); total && seconds && *total > *seconds + 1e-9) {
-    std::string fix;
-    for (const auto& option : supported_seconds())
-      if (std::stod(option) + 1e-9 >= *total) {
-        fix = "Pass --seconds " + option + ", or end the last beat by " + seconds_string(*seconds) +
-              "s.";
-        break;
-      }
-    if (fix.empty())
-      fix = "End the last beat by " + seconds_string(*seconds) +
-            "s, or split the shot into several videos.";
-    warn(k_lint_timing, "The timing runs to " + seconds_string(*total) + "s but the video is " +
-                            seconds_string(*seconds) + "s long. " + fix);
-  }
+  std::erase_if(warnings, [&](const PromptWarning& w) {
+    return std::find(ignored.begin(), ignored.end(), w.code) != ignored.end();
+  });
   return warnings;
 }
 
