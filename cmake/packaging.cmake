@@ -146,7 +146,7 @@ else()
 endif()
 # To build against the library: its headers name no dependency, but linking the static library
 # needs the development files of libcurl and the image libraries.
-set(CPACK_DEBIAN_PACKAGE_SUGGESTS
-    "libcurl4-openssl-dev | libcurl-dev, libjpeg-dev, libpng-dev, libwebp-dev, libheif-dev,"
-    " liblcms2-dev, pkg-config, cmake")
+string(CONCAT CPACK_DEBIAN_PACKAGE_SUGGESTS
+       "libcurl4-openssl-dev | libcurl-dev, libjpeg-dev, libpng-dev, libwebp-dev, libheif-dev,"
+       " liblcms2-dev, pkg-config, cmake")
 include(CPack)
