@@ -385,8 +385,8 @@ std::vector<PromptWarning> lint_prompt(const PromptParts& parts, std::optional<d
   };
   std::string composed = compose(parts);
   if (trim(composed).empty()) {
-    warn(k_lint_empty, "The prompt is empty. Describe the video with --prompt, or with the "
-                       "parts of the shot (--shot, --action, --timing, --lighting, --audio).");
+    warn(k_lint_empty, "The prompt is empty. Describe the video with `prompt`, or with the "
+                       "parts of the shot (`shot`, `action`, `timing`, `lighting`, `audio`).");
     return warnings;
   }
   std::size_t length = utf8_length(composed).value_or(composed.size());
@@ -416,7 +416,7 @@ std::vector<PromptWarning> lint_prompt(const PromptParts& parts, std::optional<d
     if (concrete < 3)
       warn(k_lint_vague, "\"" + vague +
                              "\" alone gives the model nothing to follow. Say who or what moves, "
-                             "how and where, e.g. --action \"she turns to the window and "
+                             "how and where, e.g. `action` \"she turns to the window and "
                              "smiles\".");
   }
 
@@ -424,7 +424,7 @@ std::vector<PromptWarning> lint_prompt(const PromptParts& parts, std::optional<d
     std::string fix;
     for (const auto& option : supported_seconds())
       if (std::stod(option) + 1e-9 >= *total) {
-        fix = "Pass --seconds " + option + ", or end the last beat by " + seconds_string(*seconds) +
+        fix = "Pass `seconds` " + option + ", or end the last beat by " + seconds_string(*seconds) +
               "s.";
         break;
       }
