@@ -138,7 +138,12 @@ std::string message_for(const Error& error) {
 }
 
 std::string hint_for(const Error& error) {
-  auto words = table_hint(error);
+  // The table speaks for a hint kind while the core's hint is still the one written with it (it
+  // names its setting in backquotes). A hint the core replaced later without resetting the kind
+  // (src/core/api/client.cpp, until it is converted) keeps its own words.
+  bool current =
+      error.setting.empty() || error.hint.find("`" + error.setting + "`") != std::string::npos;
+  auto words = current ? table_hint(error) : std::string();
   return words.empty() ? cli_words(error.hint) : words;
 }
 

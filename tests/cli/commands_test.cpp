@@ -164,12 +164,23 @@ TEST(Hints, EveryHintKindHasCliWords) {
     Error e;
     e.hint_kind = static_cast<HintKind>(i);
     e.setting = "seconds";
-    e.hint = "neutral words";
+    e.hint = "neutral words about `seconds`";
     e.hint_values = {"4", "8"};
     auto words = sora::cli::hint_for(e);
-    EXPECT_NE(words, "neutral words") << to_string(e.hint_kind);
+    EXPECT_NE(words, e.hint) << to_string(e.hint_kind);
     EXPECT_EQ(words.find('`'), std::string::npos) << words;
   }
+}
+
+TEST(Hints, AHintRewrittenWithoutItsSettingKeepsItsOwnWords) {
+  Error e;
+  e.code = ErrorCode::not_found;
+  e.setting = "video_id";
+  e.hint_kind = HintKind::check_video_id;
+  e.hint = "Check the `video_id` and the `base_url`.";
+  EXPECT_NE(sora::cli::hint_for(e).find("sora list shows yours"), std::string::npos);
+  e.hint = "OpenAI retired this API; see the profiles for other servers.";
+  EXPECT_EQ(sora::cli::hint_for(e), e.hint);
 }
 
 TEST(ExitCodes, EveryKindNameMapsBackToTheSameExitCode) {
