@@ -54,6 +54,14 @@ enum class HintKind {
   give_model_or_default,  ///< the model name is empty: give one or leave it out
   use_valid_size,         ///< the size is not WxH
   raise_timeout,          ///< a request timed out
+  check_server_reachable, ///< no answer: the base URL, the network, or the server is down
+  list_jobs,              ///< a job may exist: look in the server's list before trying again
+  show_history,           ///< the jobs started from here are in the journal; values: [its path]
+  choose_profile,         ///< the server (or API) is gone: pick another server's profile
+  wait_for_job,           ///< the job is not finished: wait for it; values: [video id]
+  create_again,           ///< the files are gone: create the video again, download right away
+  use_video_variant,      ///< the server may not offer this variant: ask for the video
+  use_job_reference,      ///< a job reference must be @last, @N or a video id
 };
 
 /// Stable lower-case name of a hint kind, e.g. "check_base_url".

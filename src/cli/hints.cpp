@@ -102,6 +102,25 @@ std::string table_hint(const Error& e) {
     return "Use --size WxH (e.g. 1280x720) or --size auto.";
   case HintKind::raise_timeout:
     return "Raise --timeout, or try again later.";
+  case HintKind::check_server_reachable:
+    return "Check --base-url and your network; is the server running?";
+  case HintKind::list_jobs:
+    return "The job may have been created: check 'sora list' before trying again.";
+  case HintKind::show_history:
+    return "See sora history for the jobs sora has started" +
+           (value_at(e, 0).empty() ? std::string(".") : " (" + value_at(e, 0) + ").");
+  case HintKind::choose_profile:
+    return "OpenAI shut down its Videos API (Sora 2) on 2026-09-24; to use another server that "
+           "speaks the same API, see 'sora profiles'.";
+  case HintKind::wait_for_job:
+    return "Wait for it first: sora wait " + value_at(e, 0);
+  case HintKind::create_again:
+    return "Servers keep the files for a limited time after a video is finished; create it again "
+           "(sora remix or sora create), and download right away.";
+  case HintKind::use_video_variant:
+    return "This server may not offer that variant; try --variant video.";
+  case HintKind::use_job_reference:
+    return "Use @last (the newest job), @1, @2, … (see sora history), or a video id.";
   }
   return {};
 }

@@ -160,7 +160,7 @@ TEST(Hints, SettingNamesBecomeFlags) {
 }
 
 TEST(Hints, EveryHintKindHasCliWords) {
-  for (int i = 1; i <= static_cast<int>(HintKind::raise_timeout); ++i) {
+  for (int i = 1; i <= static_cast<int>(HintKind::use_job_reference); ++i) {
     Error e;
     e.hint_kind = static_cast<HintKind>(i);
     e.setting = "seconds";

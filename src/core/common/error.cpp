@@ -77,6 +77,22 @@ std::string_view to_string(HintKind kind) noexcept {
     return "use_valid_size";
   case HintKind::raise_timeout:
     return "raise_timeout";
+  case HintKind::check_server_reachable:
+    return "check_server_reachable";
+  case HintKind::list_jobs:
+    return "list_jobs";
+  case HintKind::show_history:
+    return "show_history";
+  case HintKind::choose_profile:
+    return "choose_profile";
+  case HintKind::wait_for_job:
+    return "wait_for_job";
+  case HintKind::create_again:
+    return "create_again";
+  case HintKind::use_video_variant:
+    return "use_video_variant";
+  case HintKind::use_job_reference:
+    return "use_job_reference";
   }
   return "none";
 }
