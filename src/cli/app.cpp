@@ -11,45 +11,178 @@
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <cstdio>
+#include <optional>
 #include <string>
 #include <vector>
 
 namespace sora::cli {
 
-int run_cli(int argc, char** argv) {
-  CLI::App app("sora: create, follow and download videos with the Sora Videos API "
+namespace {
+
+std::size_t edit_distance(std::string_view a, std::string_view b) {
+  std::vector<std::size_t> row(b.size() + 1);
+  for (std::size_t j = 0; j <= b.size(); ++j)
+    row[j] = j;
+  for (std::size_t i = 1; i <= a.size(); ++i) {
+    std::size_t diagonal = row[0];
+    row[0] = i;
+    for (std::size_t j = 1; j <= b.size(); ++j) {
+      std::size_t up = row[j];
+      row[j] = std::min({row[j] + 1, row[j - 1] + 1, diagonal + (a[i - 1] == b[j - 1] ? 0 : 1)});
+      diagonal = up;
+    }
+  }
+  return row[b.size()];
+}
+
+// The first word that is neither an option, an option's value nor a command: what the user meant
+// as a command. "" when every word is accounted for.
+std::string unknown_command(const CLI::App& app, int argc, char** argv) {
+  for (int i = 1; i < argc; ++i) {
+    std::string_view arg = argv[i];
+    if (arg == "--") return {};
+    if (arg.starts_with("-")) {
+      auto name = std::string(arg.substr(0, arg.find('=')));
+      const auto* option = app.get_option_no_throw(name);
+      if (option && option->get_items_expected_min() > 0 && arg.find('=') == std::string_view::npos)
+        ++i;
+      continue;
+    }
+    auto subs = app.get_subcommands([](const CLI::App*) { return true; });
+    if (std::any_of(subs.begin(), subs.end(),
+                    [&](const CLI::App* sub) { return sub->check_name(std::string(arg)); }))
+      return {};
+    return std::string(arg);
+  }
+  return {};
+}
+
+std::vector<std::string> command_names(const CLI::App& app) {
+  std::vector<std::string> names;
+  for (const auto* sub :
+       app.get_subcommands([](const CLI::App* a) { return !a->get_name().empty(); }))
+    if (!sub->get_group().empty()) names.push_back(sub->get_name()); // hidden commands: no group
+  return names;
+}
+
+} // namespace
+
+std::string closest_name(std::string_view word, const std::vector<std::string>& names) {
+  std::string best;
+  std::size_t best_distance = 3;
+  for (const auto& name : names) {
+    std::size_t d = edit_distance(word, name);
+    if (word.size() >= 2 && name.starts_with(word)) d = std::min<std::size_t>(d, 1);
+    if (d < best_distance) {
+      best = name;
+      best_distance = d;
+    }
+  }
+  return best;
+}
+
+namespace {
+
+// The command tree: the top-level app, the context every command shares, and the commands.
+struct CommandTree {
+  CLI::App app{"sora: create, follow and download videos with the Sora Videos API "
                "(or any server that speaks it).",
-               "sora");
-  app.set_version_flag("--version", "sora " + std::string(sora::version()));
-  app.require_subcommand(1);
-  app.footer(std::string("Environment: SORA_API_KEY (or the profile's key variable, e.g. "
-                         "OPENAI_API_KEY), SORA_BASE_URL,\nSORA_PROFILE, SORA_CONFIG (default "
-                         "~/.config/sora/config.toml), SORA_PRICES (a price file).\n"
-                         "Providers: docs/providers.md.\n\n") +
-             k_exit_code_help + "\nDocs: docs/cli.md. Run 'sora COMMAND --help' for a command.");
+               "sora"};
   AppContext ctx;
-  ctx.register_options(app);
-  add_man_page_option(app); // hidden: the build writes sora.1 with it
   std::vector<Command> commands;
-  for (auto register_command : k_commands) {
-    commands.push_back(register_command(app, ctx));
-    commands.back().app->fallthrough(); // global options may follow the subcommand
+
+  explicit CommandTree(const CliHooks& hooks) {
+    app.set_version_flag("--version", "sora " + std::string(sora::version()));
+    app.require_subcommand(1);
+    app.footer(std::string("Environment: SORA_API_KEY (or the profile's key variable, e.g. "
+                           "OPENAI_API_KEY), SORA_BASE_URL,\nSORA_PROFILE, SORA_CONFIG (default "
+                           "~/.config/sora/config.toml), SORA_PRICES (a price file).\n"
+                           "Providers: docs/providers.md.\n\n") +
+               k_exit_code_help + "\nDocs: docs/cli.md. Run 'sora COMMAND --help' for a command.");
+    if (hooks.transport) ctx.use_transport(hooks.transport, hooks.clock);
+    ctx.register_options(app);
+    add_man_page_option(app); // hidden: the build writes sora.1 with it
+    for (auto register_command : k_commands) {
+      commands.push_back(register_command(app, ctx));
+      commands.back().app->fallthrough(); // global options may follow the subcommand
+    }
   }
-  try {
-    app.parse(argc, argv);
-  } catch (const CLI::ParseError& e) {
-    if (e.get_exit_code() == 0) return app.exit(e); // --help, --version
-    std::string where;
+
+  const Command* parsed() const {
     for (const auto& command : commands)
-      if (command.app->parsed()) where = command.app->get_name() + " ";
-    std::fprintf(stderr, "sora: error: %s\n  hint: see 'sora %s--help'; nothing was sent.\n",
-                 e.what(), where.c_str());
-    return k_exit_usage;
+      if (command.app->parsed()) return &command;
+    return nullptr;
   }
-  for (const auto& command : commands)
-    if (command.app->parsed()) return command.run();
-  return k_exit_usage;
+
+  // Parses argv; on a parse error prints it (naming the command, or the closest command to an
+  // unknown one) and returns its exit code.
+  std::optional<int> parse(int argc, char** argv) {
+    try {
+      app.parse(argc, argv);
+    } catch (const CLI::ParseError& e) {
+      if (e.get_exit_code() == 0) return app.exit(e); // --help, --version
+      if (auto word = unknown_command(app, argc, argv); !word.empty()) {
+        auto closest = closest_name(word, command_names(app));
+        std::string hint = closest.empty()
+                               ? "see 'sora --help' for the commands; nothing was sent."
+                               : "did you mean 'sora " + closest + "'? Nothing was sent.";
+        std::fprintf(stderr, "sora: error: '%s' is not a sora command.\n  hint: %s\n", word.c_str(),
+                     hint.c_str());
+        return k_exit_usage;
+      }
+      const Command* command = parsed();
+      std::string where = command ? command->app->get_name() + " " : "";
+      std::fprintf(stderr, "sora: error: %s\n  hint: see 'sora %s--help'; nothing was sent.\n",
+                   e.what(), where.c_str());
+      return k_exit_usage;
+    }
+    return std::nullopt;
+  }
+};
+
+} // namespace
+
+int run_cli(int argc, char** argv) {
+  return run_cli(argc, argv, CliHooks{});
+}
+
+int run_cli(int argc, char** argv, const CliHooks& hooks) {
+  CommandTree tree(hooks);
+  if (auto code = tree.parse(argc, argv)) return *code;
+  const Command* command = tree.parsed();
+  return command ? command->run() : k_exit_usage;
+}
+
+ParseOutcome parse_cli(int argc, char** argv) {
+  CommandTree tree(CliHooks{});
+  ParseOutcome outcome;
+  if (auto code = tree.parse(argc, argv)) {
+    outcome.exit_code = *code;
+    return outcome;
+  }
+  const Command* command = tree.parsed();
+  if (!command) {
+    outcome.exit_code = k_exit_usage;
+    return outcome;
+  }
+  outcome.parsed = true;
+  outcome.command = command->app->get_name();
+  // The command's own options and those of its option groups (which CLI11 keeps as nameless
+  // subcommands).
+  std::vector<const CLI::App*> scopes{command->app};
+  for (const auto* group : command->app->get_subcommands([](const CLI::App*) { return true; }))
+    scopes.push_back(group);
+  for (const auto* scope : scopes)
+    for (const auto* option : scope->get_options())
+      if (option->count() > 0) outcome.options.push_back(option->get_name());
+  return outcome;
+}
+
+std::vector<std::string> cli_command_names() {
+  CommandTree tree(CliHooks{});
+  return command_names(tree.app);
 }
 
 } // namespace sora::cli

@@ -2,6 +2,7 @@
 #include "app_context.hpp"
 
 #include "exit_codes.hpp"
+#include "hints.hpp"
 
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -195,7 +196,7 @@ Result<Client*> AppContext::client() {
                   line);
     };
   }
-  m_client.emplace(std::move(config));
+  m_client.emplace(std::move(config), m_transport, m_clock);
   return &*m_client;
 }
 
@@ -231,7 +232,7 @@ void AppContext::record_job(const std::string& command, const Video& video,
 }
 
 int AppContext::fail(const Error& error, std::string_view resume) const {
-  std::string text = "sora: error: " + error.message + "\n";
+  std::string text = "sora: error: " + message_for(error) + "\n";
   if (error.http_status != 0) {
     text += "  HTTP " + std::to_string(error.http_status);
     if (!error.api_type.empty()) text += ", type " + error.api_type;
@@ -240,7 +241,7 @@ int AppContext::fail(const Error& error, std::string_view resume) const {
     if (!error.request_id.empty()) text += ", request id " + error.request_id;
     text += "\n";
   }
-  if (!error.hint.empty()) text += "  hint: " + error.hint + "\n";
+  if (auto hint = hint_for(error); !hint.empty()) text += "  hint: " + hint + "\n";
   if (!resume.empty()) text += "  resume: " + std::string(resume) + "\n";
   std::fputs(text.c_str(), stderr);
   return exit_code_for(error);
@@ -248,11 +249,13 @@ int AppContext::fail(const Error& error, std::string_view resume) const {
 
 void AppContext::note(std::string_view line) const {
   if (options.quiet) return;
-  std::fprintf(stderr, "%.*s\n", static_cast<int>(line.size()), line.data());
+  auto words = cli_words(line);
+  std::fprintf(stderr, "%.*s\n", static_cast<int>(words.size()), words.data());
 }
 
 void AppContext::warn(std::string_view line) const {
-  std::fprintf(stderr, "sora: warning: %.*s\n", static_cast<int>(line.size()), line.data());
+  auto words = cli_words(line);
+  std::fprintf(stderr, "sora: warning: %.*s\n", static_cast<int>(words.size()), words.data());
 }
 
 } // namespace sora::cli

@@ -4,9 +4,12 @@
 #include "settings.hpp"
 
 #include <sora/client.hpp>
+#include <sora/clock.hpp>
 #include <sora/journal.hpp>
+#include <sora/transport.hpp>
 
 #include <atomic>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -56,6 +59,12 @@ public:
   Result<const Settings*> settings();
   /// Sends `model` even when the profile says not to (an explicit --model); before client().
   void force_model() { m_force_model = true; }
+  /// Test hook: the client sends through `transport` (and sleeps on `clock`) instead of libcurl
+  /// and the system clock. Set before the first client().
+  void use_transport(std::shared_ptr<Transport> transport, std::shared_ptr<Clock> clock = nullptr) {
+    m_transport = std::move(transport);
+    m_clock = std::move(clock);
+  }
 
   /// The job journal ($XDG_STATE_HOME/sora/jobs.jsonl).
   Journal journal() const;
@@ -80,6 +89,8 @@ private:
   std::optional<ConfigFile> m_config;
   std::optional<Settings> m_settings;
   bool m_force_model = false;
+  std::shared_ptr<Transport> m_transport;
+  std::shared_ptr<Clock> m_clock;
 };
 
 } // namespace sora::cli

@@ -41,4 +41,16 @@ int exit_code_for(const Error& error) noexcept {
   return k_exit_internal;
 }
 
+std::optional<ErrorCode> parse_error_kind(std::string_view kind) noexcept {
+  for (int i = 0; i <= static_cast<int>(ErrorCode::internal); ++i)
+    if (to_string(static_cast<ErrorCode>(i)) == kind) return static_cast<ErrorCode>(i);
+  return std::nullopt;
+}
+
+int exit_code_for_kind(std::string_view kind) noexcept {
+  Error error;
+  error.code = parse_error_kind(kind).value_or(ErrorCode::internal);
+  return exit_code_for(error);
+}
+
 } // namespace sora::cli

@@ -3,6 +3,9 @@
 
 #include <sora/error.hpp>
 
+#include <optional>
+#include <string_view>
+
 namespace sora::cli {
 
 enum ExitCode : int {
@@ -21,8 +24,14 @@ enum ExitCode : int {
   k_exit_interrupted = 130,
 };
 
-/// The exit code for a failure (see docs/cli.md, "Exit codes").
+/// The exit code for a failure (see docs/cli.md, "Exit codes"): the one mapping from failures to
+/// exit codes; nothing else in sora turns an error into a number.
 int exit_code_for(const Error& error) noexcept;
+/// The exit code for an error kind stored as its name (`to_string(ErrorCode)`, e.g. in a batch
+/// state file); an unknown name is an internal error (1).
+int exit_code_for_kind(std::string_view kind) noexcept;
+/// The error kind named `kind`, if it is one.
+std::optional<ErrorCode> parse_error_kind(std::string_view kind) noexcept;
 
 /// The table printed by --help and written in the docs.
 inline constexpr const char* k_exit_code_help =

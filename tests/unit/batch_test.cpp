@@ -1,3 +1,4 @@
+#include "hints.hpp"
 #include "support/temp_dir.hpp"
 
 #include <sora/batch.hpp>
@@ -97,7 +98,8 @@ TEST(ManifestTest, ReportsEveryProblemWithItsLineNumber) {
   auto jobs = load_manifest(dir / "jobs.jsonl", dir.path());
   ASSERT_FALSE(jobs);
   EXPECT_EQ(jobs.error().code, ErrorCode::invalid_argument);
-  const auto& m = jobs.error().message;
+  // In the CLI's words: the core names settings neutrally (`seconds`), the CLI says the flag.
+  const auto m = sora::cli::cli_words(jobs.error().message);
   for (const char* expected :
        {"line 1: The prompt is empty", "line 2: id 'a' is also used on line 1",
         "line 3: is not a JSON object", "line 4: --seconds 10", "line 5:", "missing.jpg",

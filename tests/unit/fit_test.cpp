@@ -1,3 +1,4 @@
+#include "hints.hpp"
 #include "support/temp_dir.hpp"
 
 #include <sora/batch.hpp>
@@ -388,17 +389,21 @@ TEST(FitTest, SizeAutoWithoutFitMustMatchTheImage) {
   auto wrong = validate_create(request, ImageInfo{ImageType::jpeg, 1024, 768});
   ASSERT_FALSE(wrong);
   EXPECT_NE(wrong.error().message.find("1280x720"), std::string::npos);
-  EXPECT_NE(wrong.error().hint.find("--fit"), std::string::npos);
+  // The core names the remedy (use_fit); the CLI's hints table says the flag.
+  EXPECT_EQ(wrong.error().hint_kind, HintKind::use_fit);
+  EXPECT_NE(sora::cli::hint_for(wrong.error()).find("--fit"), std::string::npos);
 
   request.size = "auto";
   auto none = validate_create(request, std::nullopt);
   ASSERT_FALSE(none);
-  EXPECT_NE(none.error().hint.find("--image"), std::string::npos);
+  EXPECT_EQ(none.error().hint_kind, HintKind::give_image_or_size);
+  EXPECT_NE(sora::cli::hint_for(none.error()).find("--image"), std::string::npos);
 
   request.size = "1280x720"; // the plain mismatch now names --fit too
   auto mismatch = validate_create(request, ImageInfo{ImageType::jpeg, 720, 1280});
   ASSERT_FALSE(mismatch);
-  EXPECT_NE(mismatch.error().hint.find("--fit"), std::string::npos);
+  EXPECT_EQ(mismatch.error().hint_kind, HintKind::use_fit);
+  EXPECT_NE(sora::cli::hint_for(mismatch.error()).find("--fit"), std::string::npos);
 }
 
 TEST(FitTest, ParsesColours) {
@@ -513,7 +518,7 @@ TEST(FitTest, ManifestKeysAreCheckedWithLineNumbers) {
                    "\n");
   auto bad = load_manifest(dir / "bad.jsonl", dir.path());
   ASSERT_FALSE(bad);
-  const std::string& m = bad.error().message;
+  const std::string m = sora::cli::cli_words(bad.error().message); // as the CLI says it
   EXPECT_NE(m.find("line 1: fit: 'squash'"), std::string::npos) << m;
   EXPECT_NE(m.find("line 2: pad_color: '#12'"), std::string::npos) << m;
   EXPECT_NE(m.find("line 3: pad_color needs fit"), std::string::npos) << m;

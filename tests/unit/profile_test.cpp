@@ -1,6 +1,7 @@
 // Request-side tolerance rules (docs/providers.md): base URL, auth, extra headers and query,
 // encodings, image shapes, extra fields, lenient checks, duration and model knobs, and the
 // built-in profiles.
+#include "hints.hpp"
 #include "support/fake_clock.hpp"
 #include "support/fake_transport.hpp"
 #include "support/temp_dir.hpp"
@@ -341,8 +342,8 @@ TEST(Rule8, OpenAIEnumsAreErrorsOnlyWhenEnforced) {
   std::vector<std::string> warnings;
   EXPECT_TRUE(validate_create(lenient, std::nullopt, false, &warnings));
   ASSERT_EQ(warnings.size(), 2u);
-  EXPECT_NE(warnings[0].find("--seconds 7"), std::string::npos);
-  EXPECT_NE(warnings[1].find("--size 1344x768"), std::string::npos);
+  EXPECT_NE(sora::cli::cli_words(warnings[0]).find("--seconds 7"), std::string::npos);
+  EXPECT_NE(sora::cli::cli_words(warnings[1]).find("--size 1344x768"), std::string::npos);
   // Shape checks stay errors everywhere.
   CreateRequest empty;
   empty.prompt = "  ";

@@ -1,4 +1,6 @@
 // Directed prompts: composition order, sectioned prompt files, timing beats and every lint rule.
+#include "hints.hpp"
+
 #include <sora/prompt.hpp>
 #include <sora/validate.hpp>
 
@@ -274,7 +276,9 @@ TEST(PromptLint, VagueVerbsAloneFire) {
     auto warnings = lint_prompt(free_text(text));
     const auto* w = find(warnings, k_lint_vague);
     ASSERT_NE(w, nullptr) << text;
-    EXPECT_NE(w->message.find("--action"), std::string::npos);
+    // The core names the setting (`action`); the CLI says the flag.
+    EXPECT_NE(w->message.find("`action`"), std::string::npos);
+    EXPECT_NE(sora::cli::cli_words(w->message).find("--action"), std::string::npos);
   }
   auto warnings = lint_prompt(free_text("Make it move"));
   EXPECT_NE(find(warnings, k_lint_vague)->message.find("\"make it move\""), std::string::npos);
@@ -297,7 +301,7 @@ TEST(PromptLint, TimingOverTheDuration) {
   const auto* w = find(warnings, k_lint_timing);
   ASSERT_NE(w, nullptr);
   EXPECT_NE(w->message.find("runs to 6s"), std::string::npos) << w->message;
-  EXPECT_NE(w->message.find("--seconds 8"), std::string::npos) << w->message;
+  EXPECT_NE(sora::cli::cli_words(w->message).find("--seconds 8"), std::string::npos) << w->message;
   EXPECT_FALSE(has(lint_prompt(parts, 8), k_lint_timing));
   EXPECT_FALSE(has(lint_prompt(parts, std::nullopt), k_lint_timing)) << "unknown duration";
   parts.timing = "2s: hold; 2.5s: wave";

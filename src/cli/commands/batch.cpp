@@ -168,17 +168,10 @@ int run_batch_command(const BatchCommandOptions& o, AppContext& ctx) {
       clashes += "\n  line " + std::to_string(job.line) + ": " + job.output.string();
   }
   if (!clashes.empty())
-    return ctx.fail(Error{ErrorCode::invalid_argument,
-                          "These outputs already exist:" + clashes,
-                          "Move them aside, choose another --out-dir, or pass --force.",
-                          0,
-                          {},
-                          {},
-                          {},
-                          {},
-                          {},
-                          {},
-                          true});
+    return ctx.fail(unexpected(ErrorCode::invalid_argument,
+                               "These outputs already exist:" + clashes,
+                               "Move them aside, choose another --out-dir, or pass --force.")
+                        .error);
 
   auto prices = load_prices(ctx, o.prices);
   if (!prices) return ctx.fail(prices.error());
@@ -287,16 +280,8 @@ int run_batch_command(const BatchCommandOptions& o, AppContext& ctx) {
     return ctx.fail(report.error(), "sora batch " + o.manifest + " (finished jobs are skipped)");
 
   if (ctx.options.json) {
-    for (const auto& s : report->jobs) {
-      nlohmann::ordered_json j;
-      j["id"] = s.label;
-      j["video_id"] = s.video_id.empty() ? nullptr : nlohmann::ordered_json(s.video_id);
-      j["status"] = std::string(to_string(s.status));
-      j["output"] = s.output;
-      j["error"] = s.error.empty() ? nullptr : nlohmann::ordered_json(s.error);
-      j["earlier_run"] = s.from_earlier_run;
-      print_line(j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
-    }
+    for (const auto& s : report->jobs)
+      print_line(batch_job_json(s));
   } else {
     std::vector<std::vector<std::string>> rows;
     std::vector<std::size_t> widths(4, 0);

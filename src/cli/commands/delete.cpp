@@ -1,6 +1,7 @@
 // `sora delete`: remove videos and their files from the server.
 #include "commands/commands.hpp"
 #include "commands/job_flow.hpp"
+#include "output.hpp"
 
 #include <CLI/CLI.hpp>
 
@@ -18,7 +19,7 @@ Command register_delete(CLI::App& app, AppContext& ctx) {
                                [&](Client& client, const std::string& id) -> Result<std::string> {
                                  auto deleted = client.remove(id);
                                  if (!deleted) return unexpected(std::move(deleted).error());
-                                 if (ctx.options.json) return deleted->raw_json;
+                                 if (ctx.options.json) return deleted_json(*deleted);
                                  return deleted->id.empty() ? id : deleted->id;
                                });
           }};

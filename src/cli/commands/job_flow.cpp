@@ -223,18 +223,14 @@ int save_content(AppContext& ctx, Client& client, const std::string& id, Variant
            ")");
   if (print_result && !ctx.options.json) print_line(output);
   if (print_result && ctx.options.json)
-    print_line(nlohmann::ordered_json{{"id", id},
-                                      {"variant", std::string(to_string(variant))},
-                                      {"path", output},
-                                      {"bytes", result->bytes}}
-                   .dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+    print_line(download_json(id, variant, output, result->bytes));
   return k_exit_ok;
 }
 
 int follow_job(AppContext& ctx, Client& client, const Video& video, const FollowOptions& options) {
   bool download = !options.output.empty();
   if (!options.wait && !download) {
-    print_line(ctx.options.json ? video.raw_json : video.id);
+    print_line(ctx.options.json ? video_json(video) : video.id);
     return k_exit_ok;
   }
   ctx.note("Created " + video.id + (video.model.empty() ? "" : " (" + video.model) +
@@ -254,10 +250,11 @@ int follow_job(AppContext& ctx, Client& client, const Video& video, const Follow
     int code = save_content(ctx, client, video.id, Variant::video, options.output, options.force,
                             !ctx.options.json && options.output != "-");
     if (code != k_exit_ok) return code;
-    if (ctx.options.json && options.output != "-") print_line(done->raw_json);
+    if (ctx.options.json && options.output != "-")
+      print_line(video_json(*done, saved_file(options.output)));
     return k_exit_ok;
   }
-  print_line(ctx.options.json ? done->raw_json : done->id);
+  print_line(ctx.options.json ? video_json(*done) : done->id);
   return k_exit_ok;
 }
 

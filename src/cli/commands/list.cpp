@@ -31,7 +31,7 @@ int run_list(const ListOptions& o, AppContext& ctx) {
     auto all = (*client)->list_all(query, [&](const VideoList& page) {
       if (ctx.options.json)
         for (const auto& v : page.data)
-          print_line(v.raw_json);
+          print_line(video_json(v));
     });
     if (!all) return ctx.fail(all.error());
     videos = std::move(*all);
@@ -44,7 +44,7 @@ int run_list(const ListOptions& o, AppContext& ctx) {
   }
   if (ctx.options.json) {
     for (const auto& v : videos)
-      print_line(v.raw_json);
+      print_line(video_json(v));
   } else {
     for (const auto& line : video_table(videos))
       print_line(line);

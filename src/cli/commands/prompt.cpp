@@ -2,6 +2,7 @@
 #include "commands/commands.hpp"
 #include "commands/job_flow.hpp"
 #include "exit_codes.hpp"
+#include "hints.hpp"
 #include "output.hpp"
 
 #include <sora/prompt.hpp>
@@ -33,7 +34,7 @@ int run_prompt(const PromptCommandOptions& o, AppContext& ctx) {
   if (ctx.options.json) {
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (const auto& warning : warnings)
-      list.push_back({{"code", warning.code}, {"message", warning.message}});
+      list.push_back({{"code", warning.code}, {"message", cli_words(warning.message)}});
     print_line(nlohmann::ordered_json{{"prompt", prompt}, {"warnings", list}}.dump(
         -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
   } else {

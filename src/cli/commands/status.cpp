@@ -20,7 +20,7 @@ Command register_status(CLI::App& app, AppContext& ctx) {
                                [&](Client& client, const std::string& id) -> Result<std::string> {
                                  auto video = client.retrieve(id);
                                  if (!video) return unexpected(std::move(video).error());
-                                 return ctx.options.json ? video->raw_json : video_row(*video);
+                                 return ctx.options.json ? video_json(*video) : video_row(*video);
                                });
           }};
 }

@@ -69,7 +69,7 @@ Command register_wait(CLI::App& app, AppContext& ctx) {
                           .count();
                   auto video = wait_for(ctx, client, id, std::max(left, 0.001));
                   if (!video) return unexpected(std::move(video).error());
-                  return ctx.options.json ? video->raw_json : video_row(*video);
+                  return ctx.options.json ? video_json(*video) : video_row(*video);
                 },
                 [](const Error& error, const std::string& id) {
                   int code = exit_code_for(error);

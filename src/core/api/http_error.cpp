@@ -45,13 +45,17 @@ Error error_from_response(const HttpResponse& response, std::int64_t now_unix) {
   int s = response.status;
   if (s == 401) {
     e.code = ErrorCode::unauthorized;
-    e.hint = "Check the API key in SORA_API_KEY (or OPENAI_API_KEY, or --api-key-file).";
+    e.hint = "Check the `api_key`: it is missing, wrong or revoked.";
+    e.setting = "api_key";
+    e.hint_kind = HintKind::check_api_key;
   } else if (s == 403) {
     e.code = ErrorCode::forbidden;
     e.hint = "The key is valid but not allowed to do this: check its project and permissions.";
   } else if (s == 404 || s == 410) {
     e.code = ErrorCode::not_found;
-    e.hint = "Check the video id (sora list shows yours) and --base-url.";
+    e.hint = "Check the `video_id` (the server's list of videos shows yours) and the `base_url`.";
+    e.setting = "video_id";
+    e.hint_kind = HintKind::check_video_id;
   } else if (s == 409) {
     e.code = ErrorCode::conflict;
     e.hint = "Try again in a moment.";
@@ -106,3 +110,11 @@ Error error_from_job(const Video& video) {
 }
 
 } // namespace sora::detail
+
+namespace sora {
+
+Error error_for_job(const Video& video) {
+  return detail::error_from_job(video);
+}
+
+} // namespace sora

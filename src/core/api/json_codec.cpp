@@ -17,8 +17,12 @@ std::string dump(const json& j) {
 }
 
 Unexpected protocol_error(std::string message) {
-  return unexpected(ErrorCode::protocol, std::move(message),
-                    "Check --base-url: it must point at a server that speaks the Videos API.");
+  auto u =
+      unexpected(ErrorCode::protocol, std::move(message),
+                 "Check the `base_url`: it must point at a server that speaks the Videos API.");
+  u.error.setting = "base_url";
+  u.error.hint_kind = HintKind::check_base_url;
+  return u;
 }
 
 // A double as an int64 when it is a whole number in range (a cast outside the range is undefined).

@@ -20,6 +20,22 @@ bool contains(const std::vector<std::string>& items, std::string_view value) {
   return std::find(items.begin(), items.end(), value) != items.end();
 }
 
+// An invalid_argument about `setting`, with the remedy's kind and values for front ends.
+Unexpected invalid(std::string message, std::string hint, std::string setting, HintKind kind,
+                   std::vector<std::string> values = {}) {
+  auto u = unexpected(ErrorCode::invalid_argument, std::move(message), std::move(hint));
+  u.error.setting = std::move(setting);
+  u.error.hint_kind = kind;
+  u.error.hint_values = std::move(values);
+  return u;
+}
+
+// The neutral hint for an image that must be resized to fit the video.
+std::string fit_hint(const std::string& target) {
+  return "Set `fit` to cover (crop to fill) or contain (pad) to resize it" +
+         (target.empty() ? std::string(".") : " to " + target + ".");
+}
+
 } // namespace
 
 bool is_known_model(std::string_view model) noexcept {
@@ -63,8 +79,8 @@ Result<void> validate_prompt(std::string_view prompt) {
   bool blank = std::all_of(prompt.begin(), prompt.end(),
                            [](char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\r'; });
   if (*length == 0 || blank)
-    return unexpected(ErrorCode::invalid_argument, "The prompt is empty.",
-                      "Describe the video with --prompt TEXT or --prompt-file PATH.");
+    return invalid("The prompt is empty.", "Describe the video in the `prompt`.", "prompt",
+                   HintKind::describe_prompt);
   if (*length > k_max_prompt_chars)
     return unexpected(ErrorCode::invalid_argument,
                       "The prompt is " + std::to_string(*length) +
@@ -84,44 +100,47 @@ Result<void> validate_create(CreateRequest& request, const std::optional<ImageIn
   if (auto ok = validate_prompt(request.prompt); !ok) return ok;
   std::string model = request.model.value_or("sora-2");
   if (request.model && request.model->empty())
-    return unexpected(ErrorCode::invalid_argument, "The model name is empty.",
-                      "Give a model such as sora-2, or leave --model out.");
+    return invalid("The model name is empty.",
+                   "Give a `model` such as sora-2, or leave it out for the default.", "model",
+                   HintKind::give_model_or_default);
   if (request.size && *request.size == "auto") {
-    // Without --fit the image is sent as it is, so the size picked must be the image's own.
+    // Without fit the image is sent as it is, so the size picked must be the image's own.
     if (!image)
-      return unexpected(ErrorCode::invalid_argument,
-                        "--size auto picks the size from the image, but there is no image.",
-                        "Give --image PATH, or a size such as --size " +
-                            supported_sizes(model).front() + ".");
+      return invalid("`size` auto picks the size from the image, but there is no image.",
+                     "Give an `image`, or a `size` such as " + supported_sizes(model).front() + ".",
+                     "size", HintKind::give_image_or_size, {supported_sizes(model).front()});
     std::string picked = choose_auto_size(image->width, image->height, model);
     if (picked != size_string(*image))
-      return unexpected(ErrorCode::invalid_argument,
-                        "--size auto picks " + picked + " for this " + size_string(*image) +
-                            " image, but the image is sent as it is and must already be " + picked +
-                            ".",
-                        "Add --fit cover (crop to fill) or --fit contain (pad) to resize it.");
+      return invalid("`size` auto picks " + picked + " for this " + size_string(*image) +
+                         " image, but the image is sent as it is and must already be " + picked +
+                         ".",
+                     fit_hint(""), "fit", HintKind::use_fit);
     request.size = picked;
   }
   if (!is_known_model(model)) return {}; // compatible providers: their values pass through
 
   // OpenAI's values are errors on the openai profile, and warnings elsewhere (tolerance rule 8).
-  auto mismatch = [&](std::string message, std::string hint) -> Result<void> {
-    if (openai_enums) return unexpected(ErrorCode::invalid_argument, message, hint);
+  auto mismatch = [&](std::string message, std::string hint, std::string setting, HintKind kind,
+                      std::vector<std::string> values) -> Result<void> {
+    if (openai_enums)
+      return invalid(message, std::move(hint), std::move(setting), kind, std::move(values));
     if (warnings) warnings->push_back(message + " Sending it anyway: this server may accept it.");
     return {};
   };
   if (request.seconds && !contains(supported_seconds(), *request.seconds))
     if (auto ok =
-            mismatch("--seconds " + *request.seconds + " is not a duration " + model + " supports.",
-                     "Use --seconds " + join(supported_seconds()) + ".");
+            mismatch("`seconds` " + *request.seconds + " is not a duration " + model + " supports.",
+                     "Set `seconds` to " + join(supported_seconds()) + ".", "seconds",
+                     HintKind::choose_supported_value, supported_seconds());
         !ok)
       return ok;
   auto sizes = supported_sizes(model);
   if (request.size && !contains(sizes, *request.size))
-    if (auto ok = mismatch(
-            "--size " + *request.size + " is not a size " + model + " supports.",
-            "Use --size " + join(sizes) +
-                (model.starts_with("sora-2-pro") ? "." : " (more sizes with sora-2-pro)."));
+    if (auto ok =
+            mismatch("`size` " + *request.size + " is not a size " + model + " supports.",
+                     "Set `size` to " + join(sizes) +
+                         (model.starts_with("sora-2-pro") ? "." : " (more sizes with sora-2-pro)."),
+                     "size", HintKind::choose_supported_value, sizes);
         !ok)
       return ok;
   if (!image) return {};
@@ -133,19 +152,19 @@ Result<void> validate_create(CreateRequest& request, const std::optional<ImageIn
       request.size = image_size;
       return {};
     }
-    return unexpected(ErrorCode::invalid_argument,
-                      "The image is " + image_size + ", which is not a size " + model +
-                          " supports; the API needs the image to match the video size.",
-                      "Add --fit cover (crop to fill) or --fit contain (pad) to resize it to the "
-                      "closest of " +
-                          join(sizes) + ".");
+    return invalid("The image is " + image_size + ", which is not a size " + model +
+                       " supports; the API needs the image to match the video size.",
+                   fit_hint("the closest of " + join(sizes)), "fit", HintKind::use_fit,
+                   {join(sizes)});
   }
   if (image_size != *request.size)
-    return mismatch("The image is " + image_size + " but --size is " + *request.size +
+    return mismatch("The image is " + image_size + " but `size` is " + *request.size +
                         "; the API rejects an image that does not match the video size.",
-                    "Add --fit cover (crop to fill) or --fit contain (pad) to resize it to " +
-                        *request.size + ", or use --size " + image_size +
-                        (contains(sizes, image_size) ? "." : " with a model that supports it."));
+                    "Set `fit` to cover (crop to fill) or contain (pad) to resize it to " +
+                        *request.size + ", or set `size` to " + image_size +
+                        (contains(sizes, image_size) ? "." : " with a model that supports it."),
+                    "fit", HintKind::use_fit,
+                    {*request.size, image_size, contains(sizes, image_size) ? "supported" : ""});
   return {};
 }
 

@@ -49,6 +49,54 @@ std::string_view to_string(ErrorCode code) noexcept {
   return "internal";
 }
 
+std::string_view to_string(HintKind kind) noexcept {
+  switch (kind) {
+  case HintKind::none:
+    return "none";
+  case HintKind::check_base_url:
+    return "check_base_url";
+  case HintKind::check_api_key:
+    return "check_api_key";
+  case HintKind::check_video_id:
+    return "check_video_id";
+  case HintKind::use_fit:
+    return "use_fit";
+  case HintKind::choose_supported_value:
+    return "choose_supported_value";
+  case HintKind::describe_prompt:
+    return "describe_prompt";
+  case HintKind::check_image_path:
+    return "check_image_path";
+  case HintKind::use_supported_image:
+    return "use_supported_image";
+  case HintKind::give_image_or_size:
+    return "give_image_or_size";
+  case HintKind::give_model_or_default:
+    return "give_model_or_default";
+  case HintKind::use_valid_size:
+    return "use_valid_size";
+  case HintKind::raise_timeout:
+    return "raise_timeout";
+  case HintKind::check_server_reachable:
+    return "check_server_reachable";
+  case HintKind::list_jobs:
+    return "list_jobs";
+  case HintKind::show_history:
+    return "show_history";
+  case HintKind::choose_profile:
+    return "choose_profile";
+  case HintKind::wait_for_job:
+    return "wait_for_job";
+  case HintKind::create_again:
+    return "create_again";
+  case HintKind::use_video_variant:
+    return "use_video_variant";
+  case HintKind::use_job_reference:
+    return "use_job_reference";
+  }
+  return "none";
+}
+
 bool is_retryable(const Error& error) noexcept {
   switch (error.code) {
   case ErrorCode::network:

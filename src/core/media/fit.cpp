@@ -414,10 +414,14 @@ Result<void> plan_fit(CreateRequest& request, const ImageInfo& displayed, FitOpt
   if (!request.size || *request.size == "auto")
     request.size = choose_auto_size(displayed.width, displayed.height, model);
   auto size = parse_size(*request.size);
-  if (!size)
-    return unexpected(ErrorCode::invalid_argument,
-                      "--size " + *request.size + " is not a size --fit can resize to.",
-                      "Use --size WxH (e.g. 1280x720) or --size auto.");
+  if (!size) {
+    auto u = unexpected(ErrorCode::invalid_argument,
+                        "`size` " + *request.size + " is not a size `fit` can resize to.",
+                        "Set `size` to WxH (e.g. 1280x720) or auto.");
+    u.error.setting = "size";
+    u.error.hint_kind = HintKind::use_valid_size;
+    return u;
+  }
   options.width = size->first;
   options.height = size->second;
   return validate_create(request, ImageInfo{displayed.type, size->first, size->second});

@@ -31,9 +31,17 @@ std::uint32_t le24(Bytes b, std::size_t at) {
   return b[at] | (std::uint32_t{b[at + 1]} << 8) | (std::uint32_t{b[at + 2]} << 16);
 }
 
+// An invalid_argument about the `image` setting, with the remedy's kind for front ends.
+Unexpected bad_image(std::string why, std::string hint, HintKind kind) {
+  auto u = unexpected(ErrorCode::invalid_argument, std::move(why), std::move(hint));
+  u.error.setting = "image";
+  u.error.hint_kind = kind;
+  return u;
+}
+
 Unexpected not_an_image(std::string why) {
-  return unexpected(ErrorCode::invalid_argument, std::move(why),
-                    "Use a JPEG, PNG, WebP, HEIC or AVIF image for --image.");
+  return bad_image(std::move(why), "Use a JPEG, PNG, WebP, HEIC or AVIF image as the `image`.",
+                   HintKind::use_supported_image);
 }
 
 Result<ImageInfo> probe_jpeg(Bytes b) {
@@ -220,11 +228,11 @@ Result<ImageInfo> probe_image(const std::filesystem::path& path) {
   std::error_code ec;
   auto status = std::filesystem::status(path, ec);
   if (ec || !std::filesystem::exists(status))
-    return unexpected(ErrorCode::invalid_argument, "Image not found: " + path.string(),
-                      "Check the path given to --image.");
+    return bad_image("Image not found: " + path.string(), "Check the path given as the `image`.",
+                     HintKind::check_image_path);
   if (std::filesystem::is_directory(status))
-    return unexpected(ErrorCode::invalid_argument, "Image is a directory: " + path.string(),
-                      "Give the path of an image file to --image.");
+    return bad_image("Image is a directory: " + path.string(),
+                     "Give the path of an image file as the `image`.", HintKind::check_image_path);
   std::ifstream in(path, std::ios::binary);
   if (!in)
     return unexpected(ErrorCode::invalid_argument,

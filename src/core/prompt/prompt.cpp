@@ -198,7 +198,7 @@ void check_vague(const PromptParts& parts, std::vector<PromptWarning>& warnings)
     warnings.push_back({std::string(k_lint_vague),
                         "\"" + vague +
                             "\" alone gives the model nothing to follow. Say who or what moves, "
-                            "how and where, e.g. --action \"she turns to the window and "
+                            "how and where, e.g. `action` \"she turns to the window and "
                             "smiles\"."});
 }
 
@@ -216,7 +216,7 @@ void check_timing(const PromptParts& parts, std::optional<double> seconds,
   std::string option = shortest_fitting(*total);
   std::string fix = option.empty() ? "End the last beat by " + seconds_string(*seconds) +
                                          "s, or split the shot into several videos."
-                                   : "Pass --seconds " + option + ", or end the last beat by " +
+                                   : "Pass `seconds` " + option + ", or end the last beat by " +
                                          seconds_string(*seconds) + "s.";
   warnings.push_back({std::string(k_lint_timing), "The timing runs to " + seconds_string(*total) +
                                                       "s but the video is " +
@@ -372,8 +372,8 @@ std::vector<PromptWarning> lint_prompt(const PromptParts& parts, std::optional<d
   std::string composed = compose(parts);
   if (trim(composed).empty()) {
     warnings.push_back({std::string(k_lint_empty),
-                        "The prompt is empty. Describe the video with --prompt, or with the "
-                        "parts of the shot (--shot, --action, --timing, --lighting, --audio)."});
+                        "The prompt is empty. Describe the video with `prompt`, or with the "
+                        "parts of the shot (`shot`, `action`, `timing`, `lighting`, `audio`)."});
   } else {
     check_length(composed, warnings);
     check_camera(composed, warnings);
