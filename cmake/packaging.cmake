@@ -135,7 +135,8 @@ if(SORA_DPKG_SHLIBDEPS)
 else()
   string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS
          ", libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1, libspdlog1.10-fmt9, libfmt9,"
-         " libjpeg62-turbo, libpng16-16, libwebp7, libtomlplusplus3")
+         " libjpeg62-turbo, libpng16-16, libwebp7, libtomlplusplus3,"
+         " libavformat59, libavcodec59, libavutil57, libswscale6")
   if(TARGET sora-mock)
     string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libcpp-httplib0.11")
   endif()
@@ -143,5 +144,6 @@ endif()
 # To build against the library: its headers name no dependency, but linking the static library
 # needs the development files of libcurl and the image libraries.
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS
-    "libcurl4-openssl-dev | libcurl-dev, libjpeg-dev, libpng-dev, libwebp-dev, pkg-config, cmake")
+    "libcurl4-openssl-dev | libcurl-dev, libjpeg-dev, libpng-dev, libwebp-dev, libavformat-dev, libavcodec-dev,"
+    " libavutil-dev, libswscale-dev, pkg-config, cmake")
 include(CPack)
