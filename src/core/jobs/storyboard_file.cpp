@@ -55,6 +55,10 @@ struct Reader {
 Result<void> read_film(const Reader& r, const toml::table& table, Film& film) {
   for (const auto& [key, node] : table) {
     const std::string name(key.str());
+    if (name != "seconds" && name != "model" && name != "size" && name != "profile" &&
+        name != "output")
+      return r.bad(node.source(), "unknown key '" + name + "' in [film].",
+                   "[film] takes model, size, seconds, profile and output.");
     if (name == "seconds") {
       auto s = r.seconds(node);
       if (!s) return unexpected(s.error());
@@ -70,11 +74,8 @@ Result<void> read_film(const Reader& r, const toml::table& table, Film& film) {
       film.size = *value;
     } else if (name == "profile") {
       film.profile = *value;
-    } else if (name == "output") {
-      film.output = *value;
     } else {
-      return r.bad(node.source(), "unknown key '" + name + "' in [film].",
-                   "[film] takes model, size, seconds, profile and output.");
+      film.output = *value;
     }
   }
   return {};
