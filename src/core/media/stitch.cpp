@@ -56,9 +56,9 @@ std::int64_t clip_length(const AVFormatContext& clip) {
 }
 
 Unexpected mismatch(const StitchClip& first, const StitchClip& clip, const std::string& why) {
-  return unexpected(ErrorCode::invalid_argument,
-                    "Cannot join " + clip.file.string() + " to " + first.file.string() +
-                        " without re-encoding: it has " + why + ".");
+  return unexpected(ErrorCode::invalid_argument, "Cannot join " + clip.file.string() + " to " +
+                                                     first.file.string() +
+                                                     " without re-encoding: it has " + why + ".");
 }
 
 /// Checks every clip against the first and returns each one's length (microseconds).
