@@ -90,21 +90,29 @@ Result<bool> decode_frames(AVFormatContext& input, int stream_index, AVCodecCont
   FramePtr frame(av_frame_alloc());
   bool any = false;
   bool draining = false;
+  bool resend = false; // the packet in `packet` still has to be sent
   while (true) {
-    if (!draining) {
+    if (resend) {
+      const int sent = avcodec_send_packet(&decoder, packet.get());
+      resend = sent == AVERROR(EAGAIN);
+      if (!resend) av_packet_unref(packet.get());
+    } else if (!draining) {
       const int rc = av_read_frame(&input, packet.get());
       if (rc == AVERROR_EOF) {
         draining = true;
         avcodec_send_packet(&decoder, nullptr);
       } else if (rc < 0) {
         return unexpected(ErrorCode::io, "Reading the video failed: " + av_text(rc) + ".");
-      } else {
-        const bool ours = packet->stream_index == stream_index;
-        const int sent = ours ? avcodec_send_packet(&decoder, packet.get()) : 0;
+      } else if (packet->stream_index != stream_index) {
         av_packet_unref(packet.get());
+      } else {
+        const int sent = avcodec_send_packet(&decoder, packet.get());
+        // EAGAIN: frames must be taken out first; the packet is sent again below.
+        if (sent != AVERROR(EAGAIN)) av_packet_unref(packet.get());
         if (sent < 0 && sent != AVERROR(EAGAIN) && sent != AVERROR_INVALIDDATA)
           return unexpected(ErrorCode::invalid_argument,
                             "Decoding the video failed: " + av_text(sent) + ".");
+        resend = sent == AVERROR(EAGAIN);
       }
     }
     while (true) {
