@@ -144,6 +144,6 @@ endif()
 # To build against the library: its headers name no dependency, but linking the static library
 # needs the development files of libcurl and the image libraries.
 set(CPACK_DEBIAN_PACKAGE_SUGGESTS
-    "libcurl4-openssl-dev | libcurl-dev, libjpeg-dev, libpng-dev, libwebp-dev, libavformat-dev, libavcodec-dev,"
-    " libavutil-dev, libswscale-dev, pkg-config, cmake")
+    "libcurl4-openssl-dev | libcurl-dev, libjpeg-dev, libpng-dev, libwebp-dev, libavformat-dev, \
+libavcodec-dev, libavutil-dev, libswscale-dev, libtomlplusplus-dev, pkg-config, cmake")
 include(CPack)
