@@ -4,8 +4,9 @@
 # last frames, a continued shot that starts on its source's last frame.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null ||
+if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then
   fail "ffmpeg and ffprobe are needed (.ci/install-deps --test)"
+fi
 
 probe() { # FILE ENTRIES: one value per line
   ffprobe -v error -select_streams v:0 -show_entries "$2" -of default=nw=1:nk=1 "$1"

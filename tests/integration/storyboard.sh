@@ -5,8 +5,9 @@
 # (duration, chapters, the clips' codec parameters and packet sizes) and ffmpeg's psnr filter.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
-command -v ffmpeg >/dev/null && command -v ffprobe >/dev/null ||
+if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then
   fail "ffmpeg and ffprobe are needed (.ci/install-deps --test)"
+fi
 psnr() {
   ffmpeg -hide_banner -nostats -i "$1" -i "$2" -lavfi psnr -f null - 2>&1 |
     sed -n 's/.*average:\([^ ]*\).*/\1/p' | tail -n 1
