@@ -138,8 +138,8 @@ if(SORA_DPKG_SHLIBDEPS)
 else()
   string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS
          ", libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1, libspdlog1.10-fmt9, libfmt9,"
-         " libjpeg62-turbo, libpng16-16, libwebp7, libheif1, liblcms2-2,"
-         " libtomlplusplus3")
+         " libjpeg62-turbo, libpng16-16, libwebp7, libheif1, liblcms2-2, libtomlplusplus3,"
+         " libavformat59, libavcodec59, libavutil57, libswscale6")
   if(TARGET sora-mock)
     string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libcpp-httplib0.11")
   endif()
@@ -148,5 +148,6 @@ endif()
 # needs the development files of libcurl and the image libraries.
 string(CONCAT CPACK_DEBIAN_PACKAGE_SUGGESTS
        "libcurl4-openssl-dev | libcurl-dev, libjpeg-dev, libpng-dev, libwebp-dev, libheif-dev,"
-       " liblcms2-dev, pkg-config, cmake")
+       " liblcms2-dev, libavformat-dev, libavcodec-dev, libavutil-dev, libswscale-dev,"
+       " libtomlplusplus-dev, pkg-config, cmake")
 include(CPack)

@@ -117,6 +117,8 @@ int main(int argc, char** argv) {
       ->type_name("NAME")
       ->capture_default_str();
   app.add_flag("--quiet", options.quiet, "Do not log one line per request");
+  app.add_flag("--render", options.render,
+               "Render each job as its own H.264 MP4 (size, seconds, input reference, prompt)");
   app.add_flag_callback(
          "--generate-man",
          [&app] {

@@ -170,6 +170,17 @@ std::optional<ApiError> check_reference(const Reference& reference, const std::s
   return std::nullopt;
 }
 
+/// The image bytes of an uploaded file or a base64 data URL (already checked); empty otherwise.
+std::string reference_bytes(const Reference& reference) {
+  if (reference.kind == Reference::Kind::file) return reference.value;
+  if (reference.kind != Reference::Kind::image_url) return {};
+  const auto& url = reference.value;
+  if (lower(url.substr(0, 5)) != "data:") return {};
+  const auto comma = url.find(',');
+  if (comma == std::string::npos) return {};
+  return decode_base64(std::string_view(url).substr(comma + 1)).value_or(std::string());
+}
+
 std::variant<CreateParams, ApiError> validate_create(const Fields& fields) {
   if (auto error = check_prompt(fields.prompt)) return *error;
   CreateParams params;
@@ -185,6 +196,7 @@ std::variant<CreateParams, ApiError> validate_create(const Fields& fields) {
   const auto& sizes = pro ? k_pro_sizes : k_sizes;
   if (!contains(sizes, params.size)) return invalid_value("size", params.size, sizes);
   if (auto error = check_reference(fields.reference, params.size)) return *error;
+  params.reference_image = reference_bytes(fields.reference);
   return params;
 }
 

@@ -17,6 +17,7 @@ struct CreateParams {
   std::string model;
   std::string seconds;
   std::string size;
+  std::string reference_image; ///< the uploaded image's bytes (file or data URL), if any
 };
 
 /// The validated create parameters, or the 400 to answer.

@@ -11,7 +11,9 @@
 #include <charconv>
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
+#include <filesystem>
 #include <thread>
 
 namespace sora_mock {
@@ -508,6 +510,7 @@ void MockServer::create(const httplib::Request& req, httplib::Response& res) {
   spec.model = std::move(params.model);
   spec.size = std::move(params.size);
   spec.seconds = std::move(params.seconds);
+  spec.reference_image = std::move(params.reference_image);
   const auto job = m_store.create(std::move(spec));
   if (m_faults.enabled(Fault::create_delay)) {
     m_shutdown.wait_for(std::chrono::milliseconds(m_options.delay_ms));
@@ -685,7 +688,25 @@ void MockServer::content(const httplib::Request& req, httplib::Response& res, co
                                    id + "?variant=" + std::to_string(index));
     return;
   }
-  const auto& source = m_media[index];
+  auto source = m_media[index];
+  if (m_options.render && index == 0 && m_options.video.empty()) {
+    const auto size = parse_render_size(job->spec.size);
+    RenderSpec spec;
+    spec.width = size ? size->first : 0;
+    spec.height = size ? size->second : 0;
+    spec.seconds = std::atoi(job->spec.seconds.c_str());
+    spec.prompt = job->spec.prompt;
+    spec.reference = job->spec.reference_image;
+    auto rendered = m_renders.video(id, spec);
+    if (const auto* message = std::get_if<std::string>(&rendered)) {
+      ApiError error;
+      error.status = 500;
+      error.type = "server_error";
+      error.message = "sora-mock could not render video " + id + ": " + *message;
+      return reply_error(res, error);
+    }
+    source.path = std::get<std::filesystem::path>(rendered).string();
+  }
   // LiteLLM's route answers with the whole file in one response: no Range (rule 23).
   const bool no_range = dialect == Dialect::litellm;
   if (auto error = serve_media(req, res, source, id + "." + source.extension,

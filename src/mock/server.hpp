@@ -4,6 +4,7 @@
 #include "dialect.hpp"
 #include "faults.hpp"
 #include "media.hpp"
+#include "render.hpp"
 #include "request_log.hpp"
 #include "shutdown.hpp"
 #include "store.hpp"
@@ -33,6 +34,7 @@ struct Options {
   int delay_ms = 5000;
   int latency_ms = 0; // added before every API response (benchmarks)
   bool quiet = false;
+  bool render = false; ///< --render: each job's video is rendered (render.hpp), not the sample
   Dialect dialect = Dialect::openai; ///< --dialect: which server to impersonate
 };
 
@@ -93,6 +95,7 @@ private:
   RequestLog m_log;
   Shutdown m_shutdown;
   std::array<MediaSource, 3> m_media; // video, thumbnail, spritesheet
+  RenderCache m_renders;              // --render
   std::mutex m_stderr_mutex;
   int m_listen_socket = -1; // set by the socket options callback, before bind
 };

@@ -25,6 +25,7 @@ struct JobSpec {
   std::string size;
   std::string seconds;
   std::optional<std::string> remixed_from;
+  std::string reference_image; ///< what --render starts the video from (bytes of an image)
   Outcome outcome = Outcome::complete;
 };
 

@@ -27,6 +27,12 @@ Command register_list(CLI::App& app, AppContext& ctx);
 Command register_delete(CLI::App& app, AppContext& ctx);
 Command register_history(CLI::App& app, AppContext& ctx);
 Command register_batch(CLI::App& app, AppContext& ctx);
+/// `sora frames`: one exact frame of a video as a PNG.
+Command register_frames(CLI::App& app, AppContext& ctx);
+/// `sora inspect`: a media file's streams and C2PA manifest.
+Command register_inspect(CLI::App& app, AppContext& ctx);
+/// `sora storyboard`: a multi-shot film from one TOML file.
+Command register_storyboard(CLI::App& app, AppContext& ctx);
 /// `sora prompt`: the composed prompt and its lint warnings; sends nothing.
 Command register_prompt(CLI::App& app, AppContext& ctx);
 /// `sora profiles`: the provider profiles, built-in and from the config file.
@@ -38,8 +44,9 @@ Command register_completion(CLI::App& app, AppContext& ctx);
 
 /// In the order `--help` lists them.
 inline constexpr Command (*k_commands[])(CLI::App&, AppContext&) = {
-    register_create,  register_remix,    register_extend,   register_edit,   register_status,
-    register_wait,    register_download, register_list,     register_delete, register_batch,
-    register_history, register_prompt,   register_profiles, register_config, register_completion};
+    register_create,     register_remix,    register_extend,    register_edit,    register_status,
+    register_wait,       register_download, register_list,      register_delete,  register_batch,
+    register_storyboard, register_frames,   register_inspect,   register_history, register_prompt,
+    register_profiles,   register_config,   register_completion};
 
 } // namespace sora::cli

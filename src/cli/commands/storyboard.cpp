@@ -1,0 +1,273 @@
+// `sora storyboard`: a multi-shot film from one TOML file: checked first, planned (--dry-run),
+// shown (--status), run through the job pipeline, joined by stream copy.
+#include "commands/commands.hpp"
+#include "commands/cost_guard.hpp"
+#include "commands/job_flow.hpp"
+#include "exit_codes.hpp"
+#include "output.hpp"
+
+#include <sora/storyboard.hpp>
+
+#include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
+
+#include <memory>
+
+namespace sora {
+// The job pipeline (include/sora/job.hpp) is built by its own change to the core. Declared weak
+// so that this command links without it and says so when run; with it, this is the pipeline.
+JobOutcome run_job(Client& client, const JobSpec& job, JobObserver& observer) __attribute__((weak));
+} // namespace sora
+
+namespace sora::cli {
+namespace {
+
+struct StoryboardCommandOptions {
+  std::string file;
+  std::string output;
+  CostOptions cost;
+  bool status = false;
+  bool reencode = false;
+  int concurrency = 2;
+  std::string contact_sheet;
+};
+
+Error make_error(ErrorCode code, std::string message, std::string hint) {
+  Error error;
+  error.code = code;
+  error.message = std::move(message);
+  error.hint = std::move(hint);
+  return error;
+}
+
+/// The estimate of every shot that is not done, and their total (nullopt when any is unknown).
+struct PlanCost {
+  std::vector<CostEstimate> shots;
+  std::optional<double> total = 0.0;
+};
+
+PlanCost estimate_plan(const std::vector<PlannedShot>& plan, const PriceTable& prices) {
+  PlanCost cost;
+  for (const auto& p : plan) {
+    const auto& shot = *p.shot;
+    auto e = estimate(prices, shot.model.empty() ? std::nullopt : std::optional(shot.model),
+                      shot.size.empty() ? std::nullopt : std::optional(shot.size),
+                      shot.seconds.empty() ? std::nullopt : std::optional(shot.seconds));
+    if (p.status == ShotStatus::done) {
+      e.usd = 0.0;
+    } else if (!e.usd) {
+      cost.total.reset();
+    } else if (cost.total) {
+      *cost.total += *e.usd;
+    }
+    cost.shots.push_back(e);
+  }
+  return cost;
+}
+
+std::string shot_line(const PlannedShot& p, const CostEstimate& e) {
+  const auto& shot = *p.shot;
+  std::string line(static_cast<std::size_t>(p.depth) * 3, ' ');
+  line += p.depth > 0 ? "└─ " : "● ";
+  line += shot.label;
+  if (shot.start != ShotStart::fresh)
+    line += " (" + std::string(to_string(shot.start)) + " after " + shot.after + ")";
+  line += "  " + (shot.seconds.empty() ? std::string("4") : shot.seconds) + " s";
+  if (!shot.size.empty()) line += " " + shot.size;
+  line += "  [" + std::string(to_string(p.status)) + "]";
+  line += p.status == ShotStatus::done ? "  reused" : "  " + describe_estimate(e);
+  return line;
+}
+
+nlohmann::ordered_json plan_json(const Film& film, const std::vector<PlannedShot>& plan,
+                                 const PlanCost& cost) {
+  nlohmann::ordered_json shots = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    const auto& p = plan[i];
+    shots.push_back(
+        {{"label", p.shot->label},
+         {"id", p.identity},
+         {"status", to_string(p.status)},
+         {"start", to_string(p.shot->start)},
+         {"after", p.shot->after.empty() ? nlohmann::ordered_json(nullptr)
+                                         : nlohmann::ordered_json(p.shot->after)},
+         {"seconds", p.shot->seconds},
+         {"clip", clip_path(film, *p.shot).string()},
+         {"estimated_usd", cost.shots[i].usd ? nlohmann::ordered_json(*cost.shots[i].usd)
+                                             : nlohmann::ordered_json(nullptr)}});
+  }
+  return {{"film", film.output.string()},
+          {"shots", shots},
+          {"estimated_usd",
+           cost.total ? nlohmann::ordered_json(*cost.total) : nlohmann::ordered_json(nullptr)}};
+}
+
+void print_plan(AppContext& ctx, const Film& film, const std::vector<PlannedShot>& plan,
+                const PlanCost& cost, bool dry_run) {
+  if (ctx.options.json) {
+    print_line(plan_json(film, plan, cost).dump());
+    return;
+  }
+  print_line("Storyboard " + film.source.string() + " -> " + film.output.string());
+  for (std::size_t i = 0; i < plan.size(); ++i)
+    print_line(shot_line(plan[i], cost.shots[i]));
+  if (dry_run) {
+    print_line("Estimated total: " + (cost.total ? format_usd(*cost.total)
+                                                 : std::string("unknown (a shot has no price)")));
+    ctx.note("Dry run: nothing was sent.");
+  }
+}
+
+/// Progress for people, and the journal entry of each job the moment its id is known.
+class ProgressObserver : public JobObserver {
+public:
+  explicit ProgressObserver(AppContext& ctx) : m_ctx(ctx) {}
+  Result<void> on_event(const JobEvent& event) override {
+    const auto& label = event.spec->label;
+    switch (event.stage) {
+    case JobStage::submitted:
+      if (event.video) {
+        m_ctx.record_job("storyboard", *event.video, event.spec->create.prompt,
+                         event.spec->output ? event.spec->output->string() : "");
+      }
+      m_ctx.note("shot " + label + ": started " + event.video_id);
+      break;
+    case JobStage::completed:
+      m_ctx.note("shot " + label + ": finished on the server");
+      break;
+    case JobStage::saved:
+      m_ctx.note("shot " + label + ": saved " +
+                 (event.saved_path ? event.saved_path->string() : std::string()));
+      break;
+    case JobStage::failed:
+      m_ctx.note("shot " + label + ": failed");
+      break;
+    default:
+      break;
+    }
+    return {};
+  }
+
+private:
+  AppContext& m_ctx;
+};
+
+int write_sheet(AppContext& ctx, const Film& film, const std::string& path) {
+  auto rows = storyboard_contact_rows(film);
+  if (!rows) return ctx.fail(rows.error());
+  if (auto ok = write_contact_sheet(*rows, path); !ok) return ctx.fail(ok.error());
+  ctx.note("Contact sheet: " + path);
+  return k_exit_ok;
+}
+
+int run_shots(AppContext& ctx, const StoryboardCommandOptions& o, const Film& film) {
+  auto client = ctx.client();
+  if (!client) return ctx.fail(client.error());
+  const ClientConfig config = (*client)->config();
+  const ShotRunner runner = [config](const JobSpec& job, JobObserver& observer) {
+    if (!&sora::run_job) { // reused shots still join into the film without it
+      JobOutcome outcome;
+      outcome.error = make_error(ErrorCode::unsupported,
+                                 "this build of sora has no job pipeline to run shots with.",
+                                 "Use a build that includes it; --dry-run and --status work.");
+      return outcome;
+    }
+    Client worker(config);
+    return sora::run_job(worker, job, observer);
+  };
+  StoryboardOptions options;
+  options.concurrency = o.concurrency;
+  options.temp_dir = temp_folder();
+  ProgressObserver observer(ctx);
+  auto report = run_storyboard(film, options, runner, observer);
+  if (!report) {
+    Error error = report.error();
+    if (error.message.find("without re-encoding") != std::string::npos)
+      error.hint = "Make the shots with the same model and size; --reencode is not supported yet.";
+    else if (error.hint.empty())
+      error.hint = "Run the same command again: finished shots are kept and not paid for twice.";
+    return ctx.fail(error);
+  }
+  if (ctx.options.json) {
+    print_line(
+        nlohmann::ordered_json{{"film", film.output.string()},
+                               {"state", state_path(film).string()},
+                               {"generated", report->generated},
+                               {"reused", report->reused},
+                               {"duration", report->film ? report->film->duration_seconds : 0}}
+            .dump());
+  } else {
+    print_line(film.output.string());
+  }
+  ctx.note(std::to_string(report->generated.size()) + " shot(s) generated, " +
+           std::to_string(report->reused.size()) + " reused. The clips stay next to the film " +
+           "with their C2PA manifests (a stitched film cannot carry them); see " +
+           state_path(film).string() + ".");
+  return o.contact_sheet.empty() ? k_exit_ok : write_sheet(ctx, film, o.contact_sheet);
+}
+
+int run_storyboard_command(const StoryboardCommandOptions& o, AppContext& ctx) {
+  if (o.reencode) {
+    return ctx.fail(make_error(ErrorCode::invalid_argument, "--reencode is not supported yet.",
+                               "Make every shot with the same model and size, so the clips join "
+                               "by stream copy."));
+  }
+  auto film = load_storyboard(o.file);
+  if (!film) return ctx.fail(film.error());
+  if (!o.output.empty()) film->output = o.output;
+  if (ctx.options.profile.empty()) ctx.options.profile = film->profile;
+  auto state = read_storyboard_state(state_path(*film));
+  if (!state) return ctx.fail(state.error());
+  auto plan = plan_storyboard(*film, *state);
+  if (!plan) return ctx.fail(plan.error());
+  if (o.status) {
+    print_plan(ctx, *film, *plan, estimate_plan(*plan, PriceTable{}), false);
+    return o.contact_sheet.empty() ? k_exit_ok : write_sheet(ctx, *film, o.contact_sheet);
+  }
+  auto prices = load_prices(ctx, o.cost.prices);
+  if (!prices) return ctx.fail(prices.error());
+  const auto cost = estimate_plan(*plan, *prices);
+  if (o.cost.dry_run) print_plan(ctx, *film, *plan, cost, true);
+  if (o.cost.max_cost > 0 && (!cost.total || *cost.total > o.cost.max_cost)) {
+    return ctx.fail(make_error(
+        ErrorCode::invalid_argument,
+        "The storyboard's estimated cost " +
+            (cost.total ? format_usd(*cost.total)
+                        : std::string("is unknown (a shot has no price)")) +
+            (cost.total ? " is above --max-cost " + format_usd(o.cost.max_cost) : std::string()) +
+            ". Nothing was sent.",
+        "Raise --max-cost, or shorten or drop shots (done shots cost nothing)."));
+  }
+  if (o.cost.dry_run) return k_exit_ok;
+  return run_shots(ctx, o, *film);
+}
+
+} // namespace
+
+Command register_storyboard(CLI::App& app, AppContext& ctx) {
+  auto options = std::make_shared<StoryboardCommandOptions>();
+  auto* sub = app.add_subcommand("storyboard", "Make a film of several shots from a TOML file");
+  sub->add_option("file", options->file, "The storyboard (see docs/storyboard.md)")
+      ->required()
+      ->type_name("FILE");
+  sub->add_option("-o,--output", options->output, "The film (default: [film] output)")
+      ->type_name("FILM.mp4");
+  add_cost_options(*sub, options->cost);
+  sub->add_flag("--status", options->status,
+                "Show each shot as done, stale or missing; send nothing");
+  sub->add_option("--contact-sheet", options->contact_sheet,
+                  "Write each shot's first and last frame in a grid with its label")
+      ->type_name("FILE.png");
+  sub->add_option("--concurrency", options->concurrency, "Shots run at once (independent ones)")
+      ->check(CLI::Range(1, 16))
+      ->capture_default_str();
+  sub->add_flag("--reencode", options->reencode,
+                "Join clips whose codec parameters differ by re-encoding (not supported yet)");
+  sub->footer("Checks the whole file first (exit 2 with FILE:LINE). Shots whose identity (prompt, "
+              "settings, input\nframe) is unchanged and whose clip exists are reused; the others "
+              "and the shots continuing\nfrom them are generated. Clips: FILM.LABEL.mp4; state: "
+              "FILM.storyboard.json.\nExample: sora storyboard examples/storyboard.toml --dry-run");
+  return {sub, [options, &ctx] { return run_storyboard_command(*options, ctx); }};
+}
+
+} // namespace sora::cli

@@ -1,0 +1,181 @@
+#!/usr/bin/env bash
+# `sora storyboard`: checks before sending (line numbers, exit 2), --dry-run's graph and total,
+# --max-cost, --status (done, stale, missing), and the film: clips made by sora-mock --render
+# (shot 2 continued from shot 1's exact last frame) are joined by stream copy, judged with ffprobe
+# (duration, chapters, the clips' codec parameters and packet sizes) and ffmpeg's psnr filter.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then
+  fail "ffmpeg and ffprobe are needed (.ci/install-deps --test)"
+fi
+psnr() {
+  ffmpeg -hide_banner -nostats -i "$1" -i "$2" -lavfi psnr -f null - 2>&1 |
+    sed -n 's/.*average:\([^ ]*\).*/\1/p' | tail -n 1
+}
+above() { python3 -c "import sys; sys.exit(0 if float('$1') > $2 else 1)"; }
+streams() { # FILE: the video stream's codec parameters
+  ffprobe -v error -select_streams v:0 -show_entries \
+    stream=codec_name,profile,level,width,height,pix_fmt,r_frame_rate,time_base -of csv=p=0 "$1"
+}
+packet_sizes() { ffprobe -v error -select_streams v:0 -show_entries packet=size -of csv=p=0 "$1"; }
+
+cd "$T"
+cat >film.toml <<'TOML'
+[film]
+size = "1280x720"
+seconds = 4
+output = "film.mp4"
+
+[[shot]]
+label = "dawn"
+prompt = "A lighthouse at dawn"
+
+[[shot]]
+label = "closer"
+after = "dawn"
+continue = "last-frame"
+action = "the camera moves in"
+
+[[shot]]
+label = "keeper"
+prompt = "The keeper climbs the stairs"
+TOML
+
+case_ "bad storyboards stop before anything is sent, naming the line"
+printf '[film]\nsize = "1280x720"\n\n[[shot]]\nlabel = "a"\n' >bad1.toml
+expect_exit 2 -- sora storyboard bad1.toml --dry-run
+assert_contains "$ERR" "bad1.toml:4: shot 'a' has no prompt"
+printf '[[shot]]\nlabel = "a"\nprompt = "x"\n[[shot]]\nlabel = "b"\nprompt = "y"\nafter = "zz"\n' >bad2.toml
+expect_exit 2 -- sora storyboard bad2.toml
+assert_contains "$ERR" "bad2.toml:4: shot 'b' continues after 'zz', which is not an earlier shot"
+printf '[[shot]]\nlabel = "a"\nprompt = "x"\ncolour = "red"\n' >bad3.toml
+expect_exit 2 -- sora storyboard bad3.toml
+assert_contains "$ERR" "bad3.toml:4: unknown key 'colour' in [[shot]]"
+printf '[[shot]]\nlabel = "a"\nprompt = "x"\n[[shot]]\nlabel = "a"\nprompt = "y"\n' >bad4.toml
+expect_exit 2 -- sora storyboard bad4.toml
+assert_contains "$ERR" "bad4.toml:4: label 'a' is used twice"
+printf '[[shot]]\nlabel = "a"\nprompt = "x"\ncontinue = "remix"\n' >bad5.toml
+expect_exit 2 -- sora storyboard bad5.toml
+assert_contains "$ERR" "has 'continue' without 'after'"
+printf '[[shot]]\nlabel = "a"\nprompt = "x\n' >bad6.toml
+expect_exit 2 -- sora storyboard bad6.toml
+assert_contains "$ERR" "bad6.toml:3:"
+
+case_ "--dry-run: the plan as a graph and the total; --max-cost refuses"
+expect_exit 0 -- sora storyboard film.toml --dry-run
+assert_contains "$OUT" "● dawn  4 s 1280x720  [missing]"
+assert_contains "$OUT" "   └─ closer (last-frame after dawn)"
+assert_contains "$OUT" "Estimated total: \$1.20"
+expect_exit 2 -- sora storyboard film.toml --max-cost 1
+assert_contains "$ERR" "estimated cost \$1.20 is above --max-cost \$1.00"
+
+case_ "the shots' clips (sora-mock --render), the second from the first's exact last frame"
+start_mock --render
+expect_exit 0 -- sora create -p "A lighthouse at dawn" --size 1280x720 -s 4 -o film.dawn.mp4
+expect_exit 0 -- sora frames film.dawn.mp4 --last -o dawn-last.png
+expect_exit 0 -- sora create -p "the camera moves in" --image dawn-last.png --size 1280x720 -s 4 \
+  -o film.closer.mp4
+expect_exit 0 -- sora create -p "The keeper climbs the stairs" --size 1280x720 -s 4 -o film.keeper.mp4
+# The state a run would have left: each shot's identity (from --status) and its clip.
+expect_exit 0 -- sora storyboard film.toml --status --json
+python3 - "$OUT" <<'PY'
+import json, sys
+plan = json.load(open(sys.argv[1]))
+# The clips exist but no run recorded them: every shot is stale, none is done.
+assert [s["status"] for s in plan["shots"]] == ["stale"] * 3, plan
+shots = [{"label": s["label"], "id": s["id"], "video_id": "video_" + s["label"],
+          "prompt": "", "clip": "film." + s["label"] + ".mp4", "c2pa_manifest": False}
+         for s in plan["shots"]]
+json.dump({"film": "", "shots": shots}, open("film.storyboard.json", "w"))
+PY
+expect_exit 0 -- sora storyboard film.toml --status
+assert_contains "$OUT" "● dawn  4 s 1280x720  [done]"
+assert_contains "$OUT" "└─ closer (last-frame after dawn)  4 s 1280x720  [done]"
+
+case_ "a run with every shot done sends nothing and joins the clips by stream copy"
+clear_requests
+expect_exit 0 -- sora storyboard film.toml --contact-sheet sheet.png
+assert_eq "$(single_line)" "film.mp4" "printed film"
+assert_req "len(reqs('POST', r'/videos')) == 0" "nothing sent"
+assert_eq "$(ffprobe -v error -show_entries format=duration -of csv=p=0 film.mp4)" "12.000000" "duration"
+assert_eq "$(ffprobe -v error -show_entries chapter_tags=title -of csv=p=0 film.mp4 | tr '\n' ' ')" \
+  "dawn closer keeper " "one chapter per shot"
+assert_eq "$(ffprobe -v error -show_entries chapter=start_time,end_time -of csv=p=0 film.mp4 | tr '\n' ' ')" \
+  "0.000000,4.000000 4.000000,8.000000 8.000000,12.000000 " "chapter times"
+assert_eq "$(streams film.mp4)" "$(streams film.dawn.mp4)" "codec parameters"
+cat <(packet_sizes film.dawn.mp4) <(packet_sizes film.closer.mp4) <(packet_sizes film.keeper.mp4) >clips.sizes
+packet_sizes film.mp4 >film.sizes
+cmp -s clips.sizes film.sizes || fail "packet sizes differ from the clips' (re-encoded?)"
+# Test of the test: a re-encode of the same film has other packet sizes.
+ffmpeg -v error -i film.mp4 -c:v libx264 -preset ultrafast -y reencoded.mp4
+packet_sizes reencoded.mp4 >re.sizes
+! cmp -s clips.sizes re.sizes || fail "the packet-size check cannot tell a re-encode"
+assert_eq "$(ffprobe -v error -select_streams v -show_entries stream=index -of csv=p=0 film.mp4 | wc -l)" "1" \
+  "one video stream"
+
+case_ "in the film, shot 2 starts on shot 1's last frame; the cut to shot 3 does not"
+ffmpeg -v error -i film.mp4 -vf "select=eq(n\,96)" -fps_mode passthrough -frames:v 1 -y film-96.png
+ffmpeg -v error -i film.mp4 -vf "select=eq(n\,192)" -fps_mode passthrough -frames:v 1 -y film-192.png
+ffmpeg -v error -i film.mp4 -vf "select=eq(n\,191)" -fps_mode passthrough -frames:v 1 -y film-191.png
+value="$(psnr film-96.png dawn-last.png)"
+above "$value" 30 || fail "shot 2's first frame is $value dB from shot 1's last frame"
+value="$(psnr film-192.png film-191.png)"
+above "$value" 30 && fail "the cut to shot 3 looks continuous ($value dB)"
+
+case_ "the state file and the contact sheet"
+python3 - <<'PY'
+import json
+state = json.load(open("film.storyboard.json"))
+assert state["film"] == "film.mp4" and state["film_c2pa_manifest"] is False, state
+assert [s["label"] for s in state["shots"]] == ["dawn", "closer", "keeper"], state
+assert all(s["clip"] == "film." + s["label"] + ".mp4" for s in state["shots"]), state
+PY
+assert_eq "$(ffprobe -v error -show_entries stream=width,height -of csv=p=0 sheet.png)" "664,638" \
+  "contact sheet: 3 rows of two 320x180 frames"
+
+case_ "a changed shot is stale, and so is the shot continuing from it; others stay done"
+sed -i 's/A lighthouse at dawn/A lighthouse at dusk/' film.toml
+expect_exit 0 -- sora storyboard film.toml --status
+assert_contains "$OUT" "● dawn  4 s 1280x720  [stale]"
+assert_contains "$OUT" "└─ closer (last-frame after dawn)  4 s 1280x720  [stale]"
+assert_contains "$OUT" "● keeper  4 s 1280x720  [done]"
+expect_exit 0 -- sora storyboard film.toml --dry-run
+assert_contains "$OUT" "Estimated total: \$0.80"
+
+case_ "clips that differ in codec parameters are not joined"
+sed -i 's/A lighthouse at dusk/A lighthouse at dawn/' film.toml
+ffmpeg -v error -f lavfi -i color=red:s=640x360:d=4:r=24 -c:v libx264 -y film.keeper.mp4
+cp film.mp4 film-before.mp4
+expect_exit 2 -- sora storyboard film.toml
+assert_contains "$ERR" "without re-encoding"
+assert_contains "$ERR" "640x360 instead of h264 1280x720"
+assert_same film.mp4 film-before.mp4
+assert_no_file film.mp4.part
+expect_exit 2 -- sora storyboard film.toml --reencode
+assert_contains "$ERR" "not supported yet"
+
+case_ "a full run: shots through the job pipeline, reruns pay only for what changed"
+mkdir run && cd run
+sed 's/output = "film.mp4"/output = "run.mp4"/' ../film.toml >run.toml
+clear_requests
+RC=0
+sora storyboard run.toml >"$OUT" 2>"$ERR" || RC=$?
+if [[ $RC -eq 10 ]] && grep -q "no job pipeline" "$ERR"; then
+  # This build predates the job pipeline (run_job); the rest needs it.
+  echo "NOTE [$E2E_NAME :: $CASE] not run: this build of sora has no job pipeline yet" >&2
+  exit 0
+fi
+[[ $RC -eq 0 ]] || fail "storyboard run exited $RC: $(cat "$ERR")"
+assert_req "len(reqs('POST', r'/videos\$')) == 3" "three shots created"
+assert_eq "$(ffprobe -v error -show_entries format=duration -of csv=p=0 run.mp4)" "12.000000" "duration"
+ffmpeg -v error -i run.dawn.mp4 -vf "select=eq(n\,95)" -fps_mode passthrough -frames:v 1 -y dawn-95.png
+ffmpeg -v error -i run.mp4 -vf "select=eq(n\,96)" -fps_mode passthrough -frames:v 1 -y run-96.png
+value="$(psnr run-96.png dawn-95.png)"
+above "$value" 30 || fail "shot 2 does not start on shot 1's last frame ($value dB)"
+clear_requests
+expect_exit 0 -- sora storyboard run.toml
+assert_req "len(reqs('POST', r'/videos\$')) == 0" "a rerun sends nothing"
+sed -i 's/The keeper climbs the stairs/The keeper lights the lamp/' run.toml
+clear_requests
+expect_exit 0 -- sora storyboard run.toml
+assert_req "len(reqs('POST', r'/videos\$')) == 1" "only the changed shot is made again"
