@@ -4,6 +4,7 @@
 #include "api/json_body.hpp"
 #include "api/json_codec.hpp"
 #include "api/multipart.hpp"
+#include "api/portable_options.hpp"
 #include "common/base64.hpp"
 #include "common/text.hpp"
 #include "transport/curl/curl_transport.hpp"
@@ -349,7 +350,7 @@ struct Client::Impl {
     if (request.seconds) {
       auto value = duration_value(style, *request.seconds, multipart);
       if (!value) return unexpected(std::move(value).error());
-      set_field(plan, PlannedField{style.duration_field, std::move(*value), {}, 0, {}, {}});
+      set_field(plan, PlannedField{style.duration_field, std::move(*value), {}, 0, {}, {}, {}});
     }
     if (request.size) add_text(plan, "size", *request.size);
     if (request.image) {
@@ -388,6 +389,8 @@ struct Client::Impl {
       }
       set_field(plan, std::move(ref));
     }
+    if (auto ok = detail::add_portable_options(plan, request, style); !ok)
+      return unexpected(ok.error());
     // Extra fields (tolerance rule 7): text or JSON; one named like a member above replaces it.
     for (const auto& extra : request.fields) {
       if (extra.name.empty())
@@ -502,6 +505,10 @@ struct Client::Impl {
         if (f.file) {
           body->add_base64_file(*f.file, f.file_size);
           body->add_text(f.after_file);
+        }
+        for (const auto& more : f.more_files) {
+          body->add_base64_file(more.file, more.file_size);
+          body->add_text(more.after_file);
         }
       }
       body->add_text("}");
@@ -873,6 +880,15 @@ Result<VideoList> Client::list(const ListQuery& query) {
       m_impl->make_request("GET", with_query(m_impl->url("/videos"), params)), true);
   if (!response) return unexpected(m_impl->unsupported_or(std::move(response).error(), "list", ""));
   return detail::parse_video_list(response->body);
+}
+
+Result<ModelCatalog> Client::video_models() {
+  auto response = m_impl->execute(m_impl->make_request("GET", m_impl->url("/videos/models")), true);
+  if (!response)
+    return unexpected(m_impl->unsupported_or(std::move(response).error(), "a model list", ""));
+  auto catalog = parse_video_models(response->body);
+  if (catalog) catalog->base_url = config().base_url;
+  return catalog;
 }
 
 Result<std::vector<Video>> Client::list_all(const ListQuery& query,
