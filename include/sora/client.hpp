@@ -160,17 +160,17 @@ struct CreateRequest {
   std::string idempotency_key = {};
   // Portable options (RequestStyle::portable says how each is sent; a profile that has no member
   // for one fails with invalid_argument before sending). Unset: not sent.
-  std::optional<std::string> aspect_ratio; ///< e.g. "16:9"
-  std::optional<std::string> resolution;   ///< e.g. "1080p"
+  std::optional<std::string> aspect_ratio = {}; ///< e.g. "16:9"
+  std::optional<std::string> resolution = {};   ///< e.g. "1080p"
   /// The frame the video ends on (a local image, embedded as a data: URL, or an http(s)/data:
   /// URL when `last_frame_url`).
-  std::optional<std::filesystem::path> last_frame;
-  std::optional<std::string> last_frame_url;
-  std::vector<std::filesystem::path> references; ///< reference images (not first frames)
-  std::vector<std::string> reference_urls;       ///< the same, by URL
-  std::optional<bool> audio;                     ///< generate an audio track
-  std::optional<long long> seed;
-  std::optional<std::string> negative_prompt;
+  std::optional<std::filesystem::path> last_frame = {};
+  std::optional<std::string> last_frame_url = {};
+  std::vector<std::filesystem::path> references = {}; ///< reference images (not first frames)
+  std::vector<std::string> reference_urls = {};       ///< the same, by URL
+  std::optional<bool> audio = {};                     ///< generate an audio track
+  std::optional<long long> seed = {};
+  std::optional<std::string> negative_prompt = {};
 };
 
 /// `POST /videos/extensions`: continues a finished video with a new segment. The answer is a new
@@ -218,7 +218,7 @@ struct PlannedField {
     std::string content_type;
     std::string after_file;
   };
-  std::vector<MoreFile> more_files;
+  std::vector<MoreFile> more_files = {};
 };
 
 /// Exactly what one request would send, built without sending anything (for --dry-run). The

@@ -176,10 +176,22 @@ export async function stopMock(mock) {
 
 // The requests the mock has recorded (GET /_mock/requests, docs/mock-server.md), then forgets
 // them.
+// (A new connection each time: the mock closes idle keep-alive connections after 5 s, and a
+// pooled fetch would then fail on a socket the other side has closed.)
 export async function takeRequests(mock) {
-  const url = `${mock.origin}/_mock/requests`;
-  const log = await (await fetch(url)).json();
-  await fetch(url, { method: 'DELETE' });
+  const { request } = await import('node:http');
+  const call = (method) =>
+    new Promise((resolve, reject) => {
+      const req = request(`${mock.origin}/_mock/requests`, { method, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve(body));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  const log = JSON.parse(await call('GET'));
+  await call('DELETE');
   return log;
 }
 

@@ -118,11 +118,12 @@ Result<void> check_request_capabilities(AppContext& ctx, const CreateRequest& re
   if (!model) return {};
   auto mismatch = check_capabilities(request, *model);
   if (!mismatch) return {};
-  std::string message = model->id + " does not accept " +
-                        (mismatch->what == mismatch->requested
-                             ? mismatch->what
-                             : "the " + mismatch->what + " " + mismatch->requested) +
-                        " (it takes: " + joined(mismatch->supported) + ").";
+  const auto& what = mismatch->what;
+  std::string asked = !mismatch->requested.empty() ? "the " + what + " " + mismatch->requested
+                      : what.ends_with("frame")    ? "a " + what
+                                                   : what;
+  std::string message =
+      model->id + " does not accept " + asked + " (it takes: " + joined(mismatch->supported) + ").";
   std::string hint = mismatch->closest.empty()
                          ? "Change or leave out " + flag_for(mismatch->what) + "."
                          : "The closest it takes is " + mismatch->closest + ": give " +

@@ -350,7 +350,7 @@ struct Client::Impl {
     if (request.seconds) {
       auto value = duration_value(style, *request.seconds, multipart);
       if (!value) return unexpected(std::move(value).error());
-      set_field(plan, PlannedField{style.duration_field, std::move(*value), {}, 0, {}, {}, {}});
+      set_field(plan, PlannedField{style.duration_field, std::move(*value), {}, 0, {}, {}});
     }
     if (request.size) add_text(plan, "size", *request.size);
     if (request.image) {

@@ -108,8 +108,9 @@ std::string closest(std::string_view what, const std::string& requested,
   for (const auto& v : supported) {
     auto have = magnitude(what, v);
     if (!have) continue;
-    double d = std::abs(std::log(*have / *want));
-    if (*want <= 0 || *have <= 0) d = std::abs(*have - *want);
+    // Seconds by difference (a tie goes to the shorter, cheaper one); areas and ratios by factor.
+    bool linear = what == "duration" || *want <= 0 || *have <= 0;
+    double d = linear ? std::abs(*have - *want) : std::abs(std::log(*have / *want));
     if (d < distance) {
       distance = d;
       best = v;
@@ -232,13 +233,13 @@ std::optional<CapabilityMismatch> check_capabilities(const CreateRequest& reques
            model.frame_images.end();
   };
   if (has_frames && (request.last_frame || request.last_frame_url) && !has("last_frame"))
-    return CapabilityMismatch{"last frame", "a last frame", model.frame_images, {}};
+    return CapabilityMismatch{"last frame", {}, model.frame_images, {}};
   if (has_frames && (request.image || request.image_url) && !has("first_frame"))
-    return CapabilityMismatch{"first frame", "a first frame", model.frame_images, {}};
+    return CapabilityMismatch{"first frame", {}, model.frame_images, {}};
   if (request.audio && *request.audio && model.audio && !*model.audio)
-    return CapabilityMismatch{"audio", "audio", {"no audio"}, {}};
+    return CapabilityMismatch{"audio", {}, {"no audio"}, {}};
   if (request.seed && model.seed && !*model.seed)
-    return CapabilityMismatch{"seed", std::to_string(*request.seed), {"no seed"}, {}};
+    return CapabilityMismatch{"seed", {}, {"no seed"}, {}};
   return std::nullopt;
 }
 

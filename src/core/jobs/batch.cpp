@@ -133,6 +133,8 @@ std::vector<RawLine> read_rows(const fs::path& manifest, std::string& fatal) {
           raw.row[key] = value.get<std::string>();
         else if (value.is_number_integer())
           raw.row[key] = std::to_string(value.get<std::int64_t>());
+        else if (value.is_boolean()) // generate_audio
+          raw.row[key] = value.get<bool>() ? "true" : "false";
         else
           raw.error = "field '" + key + "' must be a string";
       }
