@@ -52,7 +52,7 @@ expect_exit 0 -- sora --profile openrouter create -m google/veo-3.1 -p "a kite" 
 assert_contains "$OUT" '"seed":7'
 assert_contains "$OUT" '"aspect_ratio":"9:16"'
 assert_contains "$OUT" '"frame_type":"last_frame"'
-assert_eq "$(posts)" 0 "creates sent by --dry-run"
+assert_no_requests # not even the model list: --dry-run sends nothing
 
 case_ "openrouter: --negative-prompt has no field there: exit 2 naming the profile, nothing sent"
 clear_requests

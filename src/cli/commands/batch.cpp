@@ -155,7 +155,7 @@ int run_batch_command(const BatchCommandOptions& o, AppContext& ctx) {
   // capabilities.
   for (const auto& job : *jobs) {
     auto ok = check_portable_options(ctx, job.request);
-    if (ok) ok = check_request_capabilities(ctx, job.request);
+    if (ok) ok = check_request_capabilities(ctx, job.request, o.dry_run);
     if (!ok) {
       Error e = ok.error();
       e.message = "line " + std::to_string(job.line) + ": " + e.message;

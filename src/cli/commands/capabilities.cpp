@@ -62,7 +62,7 @@ std::string option_flag(const std::string& name) {
 
 } // namespace
 
-Result<ModelCatalog> load_catalog(AppContext& ctx, bool refresh) {
+Result<ModelCatalog> load_catalog(AppContext& ctx, bool refresh, bool offline) {
   auto settings = ctx.settings();
   if (!settings) return unexpected(settings.error());
   const Profile& profile = (*settings)->effective;
@@ -79,6 +79,9 @@ Result<ModelCatalog> load_catalog(AppContext& ctx, bool refresh) {
   std::string path = cache_path(base_url);
   if (!refresh)
     if (auto cached = read_cached_catalog(path, now_seconds(), k_cache_seconds)) return *cached;
+  if (offline)
+    return unexpected(ErrorCode::not_found, "No fresh cached model list for " + base_url + ".",
+                      "Run sora models first.");
   auto catalog = (*client)->video_models();
   if (!catalog) return catalog;
   catalog->base_url = base_url;
@@ -101,14 +104,16 @@ Result<void> check_portable_options(AppContext& ctx, const CreateRequest& reques
                         "server's own field with --field/--field-json.");
 }
 
-Result<void> check_request_capabilities(AppContext& ctx, const CreateRequest& request) {
+Result<void> check_request_capabilities(AppContext& ctx, const CreateRequest& request,
+                                        bool offline) {
   auto settings = ctx.settings();
   if (!settings) return unexpected(settings.error());
   const Profile& profile = (*settings)->effective;
   // The openai profile's lists are enforced by validate_create already.
   if (!request.model || profile.style.openai_enums) return {};
   if (!profile.lists_models && profile.known_models.empty()) return {};
-  auto catalog = load_catalog(ctx, false);
+  auto catalog = load_catalog(ctx, false, offline);
+  if (!catalog && offline) return {}; // --dry-run: unchecked without a cached list
   if (!catalog) {
     ctx.warn("Cannot read the server's model list (" + catalog.error().message +
              "); the request is not checked against it.");
@@ -132,10 +137,10 @@ Result<void> check_request_capabilities(AppContext& ctx, const CreateRequest& re
   return unexpected(ErrorCode::invalid_argument, message, hint);
 }
 
-std::optional<double> published_price(AppContext& ctx, const std::string& model) {
+std::optional<double> published_price(AppContext& ctx, const std::string& model, bool offline) {
   auto settings = ctx.settings();
   if (!settings || !(*settings)->effective.lists_models) return std::nullopt;
-  auto catalog = load_catalog(ctx, false); // the cached list, else one GET (nothing is paid)
+  auto catalog = load_catalog(ctx, false, offline); // the cache, else one GET (nothing is paid)
   if (!catalog) return std::nullopt;
   const VideoModelInfo* info = catalog->find(model);
   return info ? info->usd_per_second : std::nullopt;

@@ -13,18 +13,21 @@
 namespace sora::cli {
 
 /// The models of the active profile's server. `refresh` ignores the cache; a server without a
-/// model list gives the profile's own knowledge (source `profile`).
-Result<ModelCatalog> load_catalog(AppContext& ctx, bool refresh);
+/// model list gives the profile's own knowledge (source `profile`). `offline` (--dry-run, which
+/// sends nothing) reads only the cache and fails (not_found) when it has nothing fresh.
+Result<ModelCatalog> load_catalog(AppContext& ctx, bool refresh, bool offline = false);
 
 /// Checks a create request against its model's capabilities before anything is sent: an
 /// unsupported duration, size, resolution, aspect ratio, frame, audio or seed is invalid_argument
 /// naming the supported values and the closest one. A model the catalog does not list, or a
 /// catalog that cannot be read, is not an error (a warning at most).
-Result<void> check_request_capabilities(AppContext& ctx, const CreateRequest& request);
+Result<void> check_request_capabilities(AppContext& ctx, const CreateRequest& request,
+                                        bool offline = false);
 
 /// The server's published USD per second for `model` (the cached model list, else one GET of
 /// it), if any.
-std::optional<double> published_price(AppContext& ctx, const std::string& model);
+std::optional<double> published_price(AppContext& ctx, const std::string& model,
+                                      bool offline = false);
 
 /// Fails (invalid_argument) naming the profile and the option when the profile's request shape
 /// cannot express a portable option set in `request`.

@@ -66,7 +66,8 @@ int run_create(const CreateOptions& o, AppContext& ctx) {
                                "--fit resizes the --image, but none is given.",
                                "Add --image PATH, or leave --fit out.")
                         .error);
-  if (auto ok = apply_provider_options(ctx, o.provider, request); !ok) return ctx.fail(ok.error());
+  if (auto ok = apply_provider_options(ctx, o.provider, request, o.cost.dry_run); !ok)
+    return ctx.fail(ok.error());
   std::optional<ImageInfo> image;
   FitOptions fit;
   if (!o.image.empty()) {
@@ -112,7 +113,7 @@ int run_create(const CreateOptions& o, AppContext& ctx) {
     if (!prices) return ctx.fail(prices.error());
     // A model the local table has no price for: the server's published price (sora models).
     if (request.model && !estimate(*prices, request.model, request.size, request.seconds).usd)
-      if (auto usd = published_price(ctx, *request.model))
+      if (auto usd = published_price(ctx, *request.model, o.cost.dry_run))
         prices->merge({PriceEntry{*request.model, "*", *usd}});
     auto cost = estimate(*prices, request.model, request.size, request.seconds);
     if (o.cost.dry_run) {

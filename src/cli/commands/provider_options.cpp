@@ -96,7 +96,7 @@ void add_provider_options(CLI::App& sub, ProviderOptions& options, CLI::Option* 
 }
 
 Result<void> apply_provider_options(AppContext& ctx, const ProviderOptions& options,
-                                    CreateRequest& request) {
+                                    CreateRequest& request, bool offline) {
   auto settings = ctx.settings();
   if (!settings) return unexpected(settings.error());
   const Profile& profile = (*settings)->effective;
@@ -119,7 +119,7 @@ Result<void> apply_provider_options(AppContext& ctx, const ProviderOptions& opti
   }
   apply_portable_options(options, request);
   if (auto ok = check_portable_options(ctx, request); !ok) return ok;
-  return check_request_capabilities(ctx, request);
+  return check_request_capabilities(ctx, request, offline);
 }
 
 Result<void> validate_for_profile(AppContext& ctx, CreateRequest& request,

@@ -43,8 +43,9 @@ void add_provider_options(CLI::App& sub, ProviderOptions& options, CLI::Option* 
 /// send_model = false. The portable options are checked against the profile (one it cannot
 /// express fails, naming the profile and the option) and against the model's capabilities
 /// (`sora models`). Fails with invalid_argument before anything is sent.
+/// `offline` (--dry-run): the capability check reads only the cached model list.
 Result<void> apply_provider_options(AppContext& ctx, const ProviderOptions& options,
-                                    CreateRequest& request);
+                                    CreateRequest& request, bool offline = false);
 
 /// Checks the request like validate_create, with OpenAI's values as errors only on the openai
 /// profile; elsewhere a mismatch is printed as a warning (tolerance rule 8).
