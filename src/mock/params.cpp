@@ -1,4 +1,7 @@
 // Request validation mirroring the real API's 400 messages (see docs/mock-server.md).
+// Past 500 lines: one reader per encoding (multipart, JSON) plus the dialects' member checks
+// (frames, the OpenRouter and Together extras), which share its error helpers; splitting the
+// dialect checks into their own file is the next step if it grows.
 #include "params.hpp"
 
 #include <algorithm>
