@@ -48,7 +48,9 @@ assert_req '[f["frame_type"] for f in param(reqs("POST")[0], "frame_images")] ==
 case_ "openrouter: --dry-run shows the mapped request and sends no create"
 clear_requests
 expect_exit 0 -- sora --profile openrouter create -m google/veo-3.1 -p "a kite" --seed 7 \
-  --aspect-ratio 9:16 --last-frame "$PNG" --dry-run
+  --aspect-ratio 9:16 --image "$WEBP" --last-frame "$PNG" --dry-run
+assert_contains "$OUT" "<base64 of $PNG: "
+assert_contains "$OUT" "<base64 of $WEBP: "
 assert_contains "$OUT" '"seed":7'
 assert_contains "$OUT" '"aspect_ratio":"9:16"'
 assert_contains "$OUT" '"frame_type":"last_frame"'
