@@ -2,6 +2,7 @@
 #pragma once
 
 #include <sora/clock.hpp>
+#include <sora/models.hpp>
 #include <sora/result.hpp>
 #include <sora/transport.hpp>
 #include <sora/video.hpp>
@@ -114,6 +115,20 @@ struct RequestStyle {
   /// True: OpenAI's models, sizes and durations are enforced before sending (the openai profile);
   /// false: mismatches are only warnings (tolerance rule 8).
   bool openai_enums = true;
+  /// The members that carry the portable create options (CreateRequest::aspect_ratio …); an
+  /// empty name means the server has no way to express that option.
+  struct Portable {
+    std::string aspect_ratio;    ///< OpenRouter "aspect_ratio", Together "ratio"
+    std::string resolution;      ///< "resolution"
+    std::string audio;           ///< "generate_audio" (a boolean)
+    std::string seed;            ///< "seed" (an integer)
+    std::string negative_prompt; ///< "negative_prompt"
+    /// Reference images: OpenRouter "input_references" (image_url objects), Together
+    /// "reference_images" (URL strings). JSON only.
+    std::string references;
+    /// True when the image shape has a last frame (openrouter-frames, together-frames).
+    bool last_frame = false;
+  } portable;
 };
 
 enum class LogLevel { debug, trace };
@@ -165,6 +180,19 @@ struct CreateRequest {
   /// Sent as the Idempotency-Key header on every attempt; empty: a fresh random key. A caller that
   /// records the key before sending (the write-ahead journal) can resend with the same key later.
   std::string idempotency_key = {};
+  // Portable options (RequestStyle::portable says how each is sent; a profile that has no member
+  // for one fails with invalid_argument before sending). Unset: not sent.
+  std::optional<std::string> aspect_ratio = {}; ///< e.g. "16:9"
+  std::optional<std::string> resolution = {};   ///< e.g. "1080p"
+  /// The frame the video ends on (a local image, embedded as a data: URL, or an http(s)/data:
+  /// URL when `last_frame_url`).
+  std::optional<std::filesystem::path> last_frame = {};
+  std::optional<std::string> last_frame_url = {};
+  std::vector<std::filesystem::path> references = {}; ///< reference images (not first frames)
+  std::vector<std::string> reference_urls = {};       ///< the same, by URL
+  std::optional<bool> audio = {};                     ///< generate an audio track
+  std::optional<long long> seed = {};
+  std::optional<std::string> negative_prompt = {};
 };
 
 /// `POST /videos/extensions`: continues a finished video with a new segment. The answer is a new
@@ -204,6 +232,15 @@ struct PlannedField {
   std::uint64_t file_size = 0; ///< of `file`
   std::string content_type;    ///< of `file`
   std::string after_file;      ///< JSON only: the member's text after the embedded file
+  /// JSON only: further files embedded in the same member (frame_images with a first and a
+  /// last frame); each is followed by its own `after_file` text.
+  struct MoreFile {
+    std::filesystem::path file;
+    std::uint64_t file_size = 0;
+    std::string content_type;
+    std::string after_file;
+  };
+  std::vector<MoreFile> more_files = {};
 };
 
 /// Exactly what one request would send, built without sending anything (for --dry-run). The
@@ -306,6 +343,9 @@ public:
   Result<std::vector<Video>> list_all(const ListQuery& query = {},
                                       const std::function<void(const VideoList&)>& on_page = {});
   Result<DeletedVideo> remove(std::string_view video_id);
+  /// The server's video models (`GET /videos/models`, OpenRouter's shape); `unsupported` when the
+  /// server has no such route.
+  Result<ModelCatalog> video_models();
   /// Polls until the job is terminal. `completed` returns the video; `failed` returns a job_failed
   /// or moderation error; running past `options.timeout` returns wait_timeout.
   Result<Video> wait(std::string_view video_id, const WaitOptions& options = {});

@@ -3,6 +3,7 @@
 #pragma once
 
 #include <sora/client.hpp>
+#include <sora/models.hpp>
 
 #include <optional>
 #include <string>
@@ -24,6 +25,11 @@ struct Profile {
   std::optional<std::string> model; ///< default model for create
   std::optional<std::string> size;
   std::optional<std::string> seconds;
+  /// What the profile knows of the server's models, for servers without `GET /videos/models`
+  /// (`sora models` marks these as the profile's, not the server's). Empty: nothing known.
+  std::vector<VideoModelInfo> known_models;
+  /// True when the server lists its models at `GET /videos/models` (OpenRouter).
+  bool lists_models = false;
 };
 
 /// The name of the profile used when none is selected.
@@ -33,6 +39,11 @@ inline constexpr std::string_view k_default_profile = "openai";
 const std::vector<Profile>& builtin_profiles();
 /// The built-in profile called `name`, or null.
 const Profile* find_builtin_profile(std::string_view name) noexcept;
+
+/// The portable create options set in `request` ("aspect ratio", "resolution", "last frame",
+/// "reference images", "audio", "seed", "negative prompt") that `style` has no field for.
+std::vector<std::string> inexpressible_options(const CreateRequest& request,
+                                               const RequestStyle& style);
 
 /// "bearer", "header:NAME", "raw", "key", "none".
 std::string auth_to_string(AuthScheme scheme, std::string_view header = {});

@@ -45,6 +45,9 @@ struct Video {
   std::optional<std::string> quality;
   std::optional<std::string> remixed_from_video_id;
   std::optional<VideoError> error;
+  /// What the server says the job cost, in US dollars (OpenRouter `usage.cost`, Together
+  /// `outputs.cost`, LiteLLM `usage`); nullopt when it does not say.
+  std::optional<double> cost;
   std::map<std::string, std::string> extra; ///< unknown field name -> its JSON text
   std::string raw_json;                     ///< the object exactly as received
 };

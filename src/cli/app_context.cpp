@@ -226,6 +226,7 @@ void AppContext::record_job(const std::string& command, const Video& video,
   entry.seconds = video.seconds;
   entry.prompt = prompt;
   entry.output = output;
+  if (m_settings) entry.profile = m_settings->profile;
   Journal j = journal();
   if (auto ok = j.append(entry); !ok)
     warn(ok.error().message + " (the video id is " + video.id + ")");

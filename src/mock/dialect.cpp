@@ -3,6 +3,8 @@
 #include "dialect.hpp"
 
 #include <array>
+#include <cmath>
+#include <string>
 #include <utility>
 
 namespace sora_mock {
@@ -181,7 +183,116 @@ ApiError route_not_found(Dialect dialect, const std::string& method, const std::
   return error;
 }
 
-Json dialect_video_json(Dialect dialect, const Job& job, const Origins& origins) {
+namespace {
+
+/// The failed job's message, for servers whose `error` is a string (OpenRouter).
+std::string error_message(const Json& error) {
+  return error.is_object() ? error.value("message", std::string("failed")) : std::string();
+}
+
+/// The cost of a finished job: its seconds at the model's price, rounded to cents.
+double job_cost(const Job& job) {
+  double seconds = 0;
+  try {
+    seconds = std::stod(job.spec.seconds);
+  } catch (...) {
+    seconds = 0;
+  }
+  return std::round(seconds * price_per_second(job.spec.model) * 100.0) / 100.0;
+}
+
+/// OpenRouter's VideoGenerationResponse (the SDK's zod schema: id, generation_id, polling_url,
+/// status, unsigned_urls, usage {cost, is_byok}, error as a string), nothing more.
+Json openrouter_job(const Job& job, const Json& status, const Json& error, const Origins& origins,
+                    bool broken) {
+  Json o{{"id", job.id},
+         {"generation_id", "gen-" + job.id.substr(job.id.size() > 10 ? job.id.size() - 10 : 0)},
+         {"polling_url", "/api/v1/videos/" + job.id},
+         {"status", status}};
+  if (broken) o["polling_url"] = 404;         // the SDK requires a string
+  if (job.status == VideoStatus::completed) { // same origin, needs the key
+    o["unsigned_urls"] =
+        Json::array({origins.api + "/api/v1/videos/" + job.id + "/content?index=0"});
+    o["usage"] = Json{{"cost", job_cost(job)}, {"is_byok", false}};
+  }
+  if (!error.is_null()) o["error"] = error_message(error);
+  return o;
+}
+
+/// Together's VideoJob (the SDK's types: id, created_at, model, seconds, size, status
+/// in_progress|completed|failed, completed_at, error {message, code}, object, outputs {cost,
+/// video_url}).
+Json together_job(const Job& job, const Json& error, const Origins& origins, bool broken) {
+  const bool completed = job.status == VideoStatus::completed;
+  const bool ended = job.status == VideoStatus::failed || job.status == VideoStatus::cancelled;
+  Json o{{"id", job.id},
+         {"object", "video"},
+         {"model", job.spec.model},
+         {"status", completed ? "completed" : (ended ? "failed" : "in_progress")},
+         {"seconds", job.spec.seconds},
+         {"size", job.spec.size},
+         {"created_at", job.created_at}};
+  if (job.completed_at) o["completed_at"] = *job.completed_at;
+  if (completed) {
+    o["outputs"] = Json{{"video_url", origins.storage + "/storage/" + job.id + ".mp4"},
+                        {"cost", job_cost(job)}};
+    if (broken) o["outputs"]["cost"] = "0.25"; // the SDK's type says number
+  }
+  if (!error.is_null()) o["error"] = error;
+  if (ended && error.is_null())
+    o["error"] = Json{{"message", "The job was cancelled."}, {"code", "cancelled"}};
+  return o;
+}
+
+} // namespace
+
+double price_per_second(std::string_view model) {
+  if (model.find("veo") != std::string_view::npos) return 0.40;
+  if (model.find("kling") != std::string_view::npos) return 0.10;
+  if (model.find("Wan") != std::string_view::npos || model.find("wan") != std::string_view::npos)
+    return 0.05;
+  return 0.10;
+}
+
+std::optional<Json> video_models_json(Dialect dialect, bool broken) {
+  if (dialect != Dialect::openrouter) return std::nullopt;
+  Json veo{
+      {"id", "google/veo-3.1"},
+      {"canonical_slug", "google/veo-3.1-20251015"},
+      {"name", "Google: Veo 3.1"},
+      {"created", 1760486400},
+      {"description", "Veo 3.1 with audio, first and last frames"},
+      {"allowed_passthrough_parameters", Json::array({"negative_prompt", "person_generation"})},
+      {"creativity", nullptr},
+      {"generate_audio", true},
+      {"seed", true},
+      {"supported_aspect_ratios", Json::array({"16:9", "9:16"})},
+      {"supported_durations", Json::array({4, 6, 8})},
+      {"supported_frame_images", Json::array({"first_frame", "last_frame"})},
+      {"supported_resolutions", Json::array({"720p", "1080p"})},
+      {"supported_sizes", Json::array({"1280x720", "720x1280", "1920x1080", "1080x1920"})},
+      {"pricing_skus", Json{{"video_per_second", "0.40"}}},
+      {"upscale_factor", nullptr}};
+  Json kling{{"id", "kwaivgi/kling-v2.1"},
+             {"canonical_slug", "kwaivgi/kling-v2.1"},
+             {"name", "Kling 2.1"},
+             {"created", 1750000000},
+             {"allowed_passthrough_parameters", Json::array()},
+             {"creativity", nullptr},
+             {"generate_audio", false},
+             {"seed", false},
+             {"supported_aspect_ratios", Json::array({"16:9", "9:16", "1:1"})},
+             {"supported_durations", Json::array({5, 10})},
+             {"supported_frame_images", Json::array({"first_frame"})},
+             {"supported_resolutions", Json::array({"720p", "1080p"})},
+             {"supported_sizes", nullptr},
+             {"pricing_skus", nullptr},
+             {"upscale_factor", Json{{"min", 1}, {"max", 2}}}};
+  if (broken) veo["supported_durations"] = Json::array({"4", "6", "8"}); // the SDK wants ints
+  return Json{{"data", Json::array({veo, kling})}};
+}
+
+Json dialect_video_json(Dialect dialect, const Job& job, const Origins& origins, bool broken) {
   Json v = video_json(job);
   v["status"] = wire_status(dialect, job.status);
   const bool completed = job.status == VideoStatus::completed;
@@ -195,29 +306,10 @@ Json dialect_video_json(Dialect dialect, const Job& job, const Origins& origins)
     v["created_at"] = job.created_at * 1000; // milliseconds, as in new-api's docs
     if (completed) v["metadata"] = Json{{"url", origins.api + "/v1/videos/" + job.id + "/content"}};
     break;
-  case Dialect::openrouter: {
-    Json o{{"id", job.id},
-           {"object", "video"},
-           {"polling_url", "/api/v1/videos/" + job.id},
-           {"status", v["status"]},
-           {"model", job.spec.model},
-           {"prompt", job.spec.prompt},
-           {"created_at", job.created_at}};
-    if (completed) // same origin, needs the key
-      o["unsigned_urls"] =
-          Json::array({origins.api + "/api/v1/videos/" + job.id + "/content?index=0"});
-    if (!v["error"].is_null()) o["error"] = v["error"];
-    return o;
-  }
-  case Dialect::together: {
-    Json o{{"id", job.id},          {"object", "video"},           {"model", job.spec.model},
-           {"status", v["status"]}, {"seconds", job.spec.seconds}, {"created_at", job.created_at}};
-    if (completed)
-      o["outputs"] =
-          Json{{"video_url", origins.storage + "/storage/" + job.id + ".mp4"}, {"cost", 0.25}};
-    if (!v["error"].is_null()) o["error"] = v["error"];
-    return o;
-  }
+  case Dialect::openrouter:
+    return openrouter_job(job, v["status"], v["error"], origins, broken);
+  case Dialect::together:
+    return together_job(job, v["error"], origins, broken);
   default:
     break;
   }

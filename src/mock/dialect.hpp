@@ -47,7 +47,17 @@ struct Origins {
   std::string api;     ///< this server
   std::string storage; ///< the "storage" listener (together), empty otherwise
 };
-/// The job object as the dialect's server shows it.
-Json dialect_video_json(Dialect dialect, const Job& job, const Origins& origins);
+/// The job object as the dialect's server shows it. `broken` (the hidden shape-mismatch fault)
+/// gives one field the wrong type, for the conformance suites' test of the test.
+Json dialect_video_json(Dialect dialect, const Job& job, const Origins& origins,
+                        bool broken = false);
+
+/// The price per generated second the mock charges for `model` (OpenRouter `usage.cost`,
+/// Together `outputs.cost`), in US dollars.
+double price_per_second(std::string_view model);
+
+/// OpenRouter's `GET /videos/models` answer (`{"data":[VideoModel…]}`), or nullopt for a dialect
+/// without the route.
+std::optional<Json> video_models_json(Dialect dialect, bool broken = false);
 
 } // namespace sora_mock

@@ -7,7 +7,7 @@ namespace {
 constexpr std::array<std::string_view, k_fault_count> k_names = {
     "create-429",   "quota",      "status-500",       "status-html-502", "content-drop",
     "content-slow", "job-failed", "moderation",       "never-complete",  "create-delay",
-    "unauthorized", "expired",    "content-redirect", "content-stall",
+    "unauthorized", "expired",    "content-redirect", "content-stall",   "shape-mismatch",
 };
 
 } // namespace
@@ -26,6 +26,7 @@ std::string_view fault_name(Fault fault) {
 std::string fault_names() {
   std::string out;
   for (const auto name : k_names) {
+    if (name == fault_name(Fault::shape_mismatch)) continue; // hidden: tests only
     if (!out.empty()) out += ", ";
     out += name;
   }

@@ -26,15 +26,18 @@ enum class Fault {
   expired,
   content_redirect,
   content_stall,
+  /// Hidden (not in fault_names): one field of the dialect's job object gets the wrong type, so
+  /// the SDK conformance suites can show they catch a shape mismatch (a test of the test).
+  shape_mismatch,
 };
 
-inline constexpr std::size_t k_fault_count = 14;
+inline constexpr std::size_t k_fault_count = 15;
 
 /// The fault called `name` (e.g. "create-429"), or nullopt if there is none.
 std::optional<Fault> parse_fault(std::string_view name);
 /// The command-line name of `fault`.
 std::string_view fault_name(Fault fault);
-/// Every valid name, comma-separated, for usage messages.
+/// Every valid name but the hidden ones, comma-separated, for usage messages.
 std::string fault_names();
 
 /// The enabled faults. Thread-safe: one-shot faults are consumed atomically.

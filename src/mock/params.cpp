@@ -1,4 +1,7 @@
 // Request validation mirroring the real API's 400 messages (see docs/mock-server.md).
+// Past 500 lines: one reader per encoding (multipart, JSON) plus the dialects' member checks
+// (frames, the OpenRouter and Together extras), which share its error helpers; splitting the
+// dialect checks into their own file is the next step if it grows.
 #include "params.hpp"
 
 #include <algorithm>
@@ -388,6 +391,37 @@ std::optional<ApiError> check_frames(const nlohmann::json& frames, CreateRules::
   return std::nullopt;
 }
 
+/// The members OpenRouter and Together add to a create (the SDKs' request types), type-checked:
+/// OpenRouter `aspect_ratio`, `resolution`, `generate_audio`, `seed`, `input_references`;
+/// Together `ratio`, `resolution`, `generate_audio`, `seed`, `negative_prompt`, `reference_images`.
+std::optional<ApiError> check_extras(const nlohmann::json& body, CreateRules::Frames style) {
+  const bool openrouter = style == CreateRules::Frames::openrouter;
+  for (const char* key : {openrouter ? "aspect_ratio" : "ratio", "resolution", "negative_prompt"})
+    if (const auto it = body.find(key); it != body.end() && !it->is_string())
+      return invalid_type(key, "a string", *it);
+  if (const auto it = body.find("generate_audio"); it != body.end() && !it->is_boolean())
+    return invalid_type("generate_audio", "a boolean", *it);
+  if (const auto it = body.find("seed"); it != body.end() && !it->is_number_integer())
+    return invalid_type("seed", "an integer", *it);
+  const char* refs = openrouter ? "input_references" : "reference_images";
+  const auto it = body.find(refs);
+  if (it == body.end()) return std::nullopt;
+  if (!it->is_array()) return invalid_type(refs, "an array", *it);
+  for (const auto& ref : *it) {
+    const bool ok = openrouter ? ref.is_object() && ref.value("type", "") == "image_url" &&
+                                     ref.contains("image_url") && ref["image_url"].is_object() &&
+                                     ref["image_url"].contains("url") &&
+                                     ref["image_url"]["url"].is_string()
+                               : ref.is_string();
+    if (!ok)
+      return invalid_type(refs,
+                          openrouter ? "[{\"type\":\"image_url\",\"image_url\":{\"url\":…}}]"
+                                     : "an array of URL strings",
+                          ref);
+  }
+  return std::nullopt;
+}
+
 /// Reads the duration member of a JSON create under `rules` into `seconds`.
 std::optional<ApiError> read_duration(const nlohmann::json& body, const CreateRules& rules,
                                       std::optional<std::string>& seconds) {
@@ -485,6 +519,8 @@ std::variant<CreateParams, ApiError> parse_create_with(const httplib::Request& r
         it != body.end() && rules.frames != CreateRules::Frames::none) {
       if (auto error = check_frames(*it, rules.frames)) return *error;
     }
+    if (rules.frames != CreateRules::Frames::none)
+      if (auto error = check_extras(body, rules.frames)) return *error;
   }
   if (auto error = check_prompt(prompt)) return *error;
   if (rules.model_required && (!model || model->empty())) {

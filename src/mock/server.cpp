@@ -243,7 +243,8 @@ std::string MockServer::origin(int port) const {
 Json MockServer::job_json(const Job& job) const {
   return dialect_video_json(
       m_options.dialect, job,
-      Origins{origin(m_port), m_storage_port > 0 ? origin(m_storage_port) : std::string()});
+      Origins{origin(m_port), m_storage_port > 0 ? origin(m_storage_port) : std::string()},
+      m_faults.enabled(Fault::shape_mismatch));
 }
 
 void MockServer::setup_storage() {
@@ -416,6 +417,13 @@ bool MockServer::handle_api(const httplib::Request& req, httplib::Response& res,
     return true;
   }
 
+  // OpenRouter's model list sits where a video id would (`GET /videos/models`).
+  if (matched->kind == Route::Kind::video && matched->id == "models" && method == "GET") {
+    if (auto models = video_models_json(dialect, m_faults.enabled(Fault::shape_mismatch))) {
+      send_json(res, 200, *models);
+      return true;
+    }
+  }
   switch (matched->kind) {
   case Route::Kind::collection:
     if (method == "POST") {

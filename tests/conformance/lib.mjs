@@ -142,3 +142,81 @@ export async function specValidator() {
     }
   };
 }
+
+// Starts `sora-mock --port 0 ARGS…` (e.g. `--dialect openrouter`) and waits (≤10 s) for the
+// port it writes, then for it to accept connections. Returns {child, dir, port, origin}; stop it
+// with stopMock.
+export async function startMock(binary, extraArgs) {
+  const { mkdtempSync, rmSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const dir = mkdtempSync(join(tmpdir(), 'sora-conformance-'));
+  const portFile = join(dir, 'port');
+  const args = ['--port', '0', '--port-file', portFile, '--polls', '2', '--poll-after-ms', '10', '--quiet', ...extraArgs];
+  const child = new Child(binary, args);
+  try {
+    const port = await child.waitUntil('its port file', () => readPortFile(portFile));
+    await child.waitUntil('a listening socket', () => canConnect(port));
+    return { child, dir, port, origin: `http://127.0.0.1:${port}` };
+  } catch (err) {
+    await child.stop();
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
+}
+
+export async function stopMock(mock) {
+  if (!mock) return;
+  const { rmSync } = await import('node:fs');
+  const exit = await mock.child.stop();
+  rmSync(mock.dir, { recursive: true, force: true });
+  if (exit.signal !== 'SIGTERM' && exit.code !== 0) {
+    console.error(`sora-mock ended with ${JSON.stringify(exit)}; its output:\n${mock.child.output}`);
+  }
+}
+
+// The requests the mock has recorded (GET /_mock/requests, docs/mock-server.md), then forgets
+// them.
+// (A new connection each time: the mock closes idle keep-alive connections after 5 s, and a
+// pooled fetch would then fail on a socket the other side has closed.)
+export async function takeRequests(mock) {
+  const { request } = await import('node:http');
+  const call = (method) =>
+    new Promise((resolve, reject) => {
+      const req = request(`${mock.origin}/_mock/requests`, { method, agent: false }, (res) => {
+        let body = '';
+        res.on('data', (chunk) => (body += chunk));
+        res.on('end', () => resolve(body));
+      });
+      req.on('error', reject);
+      req.end();
+    });
+  const log = JSON.parse(await call('GET'));
+  await call('DELETE');
+  return log;
+}
+
+// A data: URL of a file, as both sora and the tests build it.
+export function dataUrl(path, type) {
+  return `data:${type};base64,${readFileSync(path).toString('base64')}`;
+}
+
+// Runs the sora CLI to completion (bounded) and returns {code, stdout, stderr}.
+export async function runCli(binary, args, env = {}, timeoutMs = 30_000) {
+  const child = new Child(binary, args, { env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env } });
+  const timer = setTimeout(() => child.proc.kill('SIGKILL'), timeoutMs);
+  const exit = await child.exitPromise;
+  clearTimeout(timer);
+  return { code: exit.code, output: child.output };
+}
+
+// The shape of a JSON value: every member's name and type, nested, without the values (so two
+// bodies agree "field by field" when their shapes and values match).
+export function shapeOf(value) {
+  if (Array.isArray(value)) return value.map(shapeOf);
+  if (value === null) return 'null';
+  if (typeof value === 'object') {
+    return Object.fromEntries(Object.keys(value).sort().map((k) => [k, shapeOf(value[k])]));
+  }
+  if (typeof value === 'number') return Number.isInteger(value) ? 'integer' : 'number';
+  return typeof value;
+}

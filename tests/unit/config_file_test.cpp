@@ -175,7 +175,7 @@ TEST(Settings, PrecedenceIsFlagsThenEnvThenProfile) {
   auto openai = resolve_settings({}, {}, env_of({{"OPENAI_BASE_URL", "http://o/v1"}}));
   EXPECT_EQ(openai->effective.base_url, "http://o/v1");
   auto other = resolve_settings({}, {"together", {}, {}}, env_of({{"OPENAI_BASE_URL", "x"}}));
-  EXPECT_EQ(other->effective.base_url, "https://api.together.xyz/v2");
+  EXPECT_EQ(other->effective.base_url, "https://api.together.ai/v2");
 }
 
 TEST(Settings, TheKeyComesFromTheRightPlaceAndIsNeverShown) {

@@ -118,7 +118,7 @@ TEST_F(ProfileFixture, Rule1_BaseUrlIsAnOpaquePrefix) {
   auto client = make("openrouter", "https://openrouter.ai/api/v1/");
   ASSERT_EQ(sent_create(client, prompt_only()).url, "https://openrouter.ai/api/v1/videos");
   auto together = make("together");
-  EXPECT_EQ(sent_create(together, prompt_only()).url, "https://api.together.xyz/v2/videos");
+  EXPECT_EQ(sent_create(together, prompt_only()).url, "https://api.together.ai/v2/videos");
 }
 
 TEST_F(ProfileFixture, Rule2_AuthSettingsParseAndApply) {

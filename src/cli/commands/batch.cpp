@@ -1,4 +1,5 @@
 // `sora batch`: run every job of a manifest, concurrently, resumably, never paying twice.
+#include "commands/capabilities.hpp"
 #include "commands/commands.hpp"
 #include "commands/cost_guard.hpp"
 #include "commands/job_flow.hpp"
@@ -150,6 +151,17 @@ int run_batch_command(const BatchCommandOptions& o, AppContext& ctx) {
   if (!settings) return ctx.fail(settings.error());
   auto jobs = load_manifest(o.manifest, o.out_dir, (*settings)->effective.style.openai_enums);
   if (!jobs) return ctx.fail(jobs.error());
+  // The same checks as create, before any job is sent: the profile's fields, the model's
+  // capabilities.
+  for (const auto& job : *jobs) {
+    auto ok = check_portable_options(ctx, job.request);
+    if (ok) ok = check_request_capabilities(ctx, job.request, o.dry_run);
+    if (!ok) {
+      Error e = ok.error();
+      e.message = "line " + std::to_string(job.line) + ": " + e.message;
+      return ctx.fail(e);
+    }
+  }
   if (!o.shard.empty()) {
     auto shard = parse_shard(o.shard);
     if (!shard) return ctx.fail(shard.error());

@@ -186,7 +186,10 @@ int print_dry_run(AppContext& ctx, const RequestPlan& plan, const CostEstimate& 
         field["size"] = f.file_size;
         field["content_type"] = f.content_type;
         field["embedded_as"] = "base64";
-        field["value"] = f.value + "<base64 of the file>" + f.after_file;
+        std::string text = f.value + "<base64 of the file>" + f.after_file;
+        for (const auto& more : f.more_files) // a first and a last frame in one member
+          text += "<base64 of " + more.file.string() + ">" + more.after_file;
+        field["value"] = text;
       } else if (f.file) {
         field["file"] = f.value;
         field["path"] = f.file->string();
@@ -235,6 +238,9 @@ int print_dry_run(AppContext& ctx, const RequestPlan& plan, const CostEstimate& 
         if (f.file)
           body += "<base64 of " + f.file->string() + ": " + std::to_string(f.file_size) +
                   " bytes, " + f.content_type + ">" + f.after_file;
+        for (const auto& more : f.more_files)
+          body += "<base64 of " + more.file.string() + ": " + std::to_string(more.file_size) +
+                  " bytes, " + more.content_type + ">" + more.after_file;
       }
       print_line(body + "}");
     }

@@ -1,4 +1,5 @@
 // `sora create`: start a video from a prompt and optionally a first-frame image.
+#include "commands/capabilities.hpp"
 #include "commands/commands.hpp"
 #include "commands/cost_guard.hpp"
 #include "commands/job_flow.hpp"
@@ -65,7 +66,8 @@ int run_create(const CreateOptions& o, AppContext& ctx) {
                                "--fit resizes the --image, but none is given.",
                                "Add --image PATH, or leave --fit out.")
                         .error);
-  if (auto ok = apply_provider_options(ctx, o.provider, request); !ok) return ctx.fail(ok.error());
+  if (auto ok = apply_provider_options(ctx, o.provider, request, o.cost.dry_run); !ok)
+    return ctx.fail(ok.error());
   std::optional<ImageInfo> image;
   FitOptions fit;
   if (!o.image.empty()) {
@@ -122,6 +124,10 @@ int run_create(const CreateOptions& o, AppContext& ctx) {
   if (o.cost.dry_run || o.cost.max_cost > 0) {
     auto prices = load_prices(ctx, o.cost.prices);
     if (!prices) return ctx.fail(prices.error());
+    // A model the local table has no price for: the server's published price (sora models).
+    if (request.model && !estimate(*prices, request.model, request.size, request.seconds).usd)
+      if (auto usd = published_price(ctx, *request.model, o.cost.dry_run))
+        prices->merge({PriceEntry{*request.model, "*", *usd}});
     auto cost = estimate(*prices, request.model, request.size, request.seconds);
     if (o.cost.dry_run) {
       auto plan = (*client)->plan_create(request);
@@ -138,6 +144,10 @@ int run_create(const CreateOptions& o, AppContext& ctx) {
   });
   progress.finish();
   if (!video) return ctx.fail(video.error());
+  // Servers that do not echo the request (OpenRouter) are journaled with what was asked for.
+  if (video->model.empty() && request.model) video->model = *request.model;
+  if (video->seconds.empty() && request.seconds) video->seconds = *request.seconds;
+  if (video->size.empty() && request.size) video->size = *request.size;
   ctx.record_job("create", *video, request.prompt, o.follow.output);
   return follow_job(ctx, **client, *video, o.follow);
 }

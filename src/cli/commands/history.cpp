@@ -1,5 +1,7 @@
 // `sora history`: the jobs sora has started, from the local journal.
 #include "commands/commands.hpp"
+#include "commands/cost_guard.hpp"
+#include "commands/spend.hpp"
 #include "exit_codes.hpp"
 #include "output.hpp"
 
@@ -12,18 +14,27 @@ namespace sora::cli {
 
 Command register_history(CLI::App& app, AppContext& ctx) {
   auto count = std::make_shared<int>(20);
+  auto with_cost = std::make_shared<bool>(false);
   auto* sub = app.add_subcommand("history", "List the jobs sora has started (the local journal)");
   sub->add_option("-n,--count", *count, "Show the last N jobs")
       ->type_name("N")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
+  sub->add_flag("--cost", *with_cost,
+                "Show each job's estimate (local price table) and the cost the server reported");
   sub->footer("Newest last. @1 (or @last) is the newest job, @2 the one before; any command that\n"
               "takes a video id takes these too. The journal is $XDG_STATE_HOME/sora/jobs.jsonl\n"
               "(default ~/.local/state/sora/jobs.jsonl); --no-journal turns recording off.");
-  return {sub, [count, &ctx] {
+  return {sub, [count, with_cost, &ctx] {
             auto journal = ctx.journal();
             auto entries = journal.read();
             if (!entries) return ctx.fail(entries.error());
+            std::optional<PriceTable> prices;
+            if (*with_cost) {
+              auto loaded = load_prices(ctx, "");
+              if (!loaded) return ctx.fail(loaded.error());
+              prices = std::move(*loaded);
+            }
             std::size_t total = entries->size();
             std::size_t first = total > static_cast<std::size_t>(*count) ? total - *count : 0;
             for (std::size_t i = first; i < total; ++i) {
@@ -39,6 +50,7 @@ Command register_history(CLI::App& app, AppContext& ctx) {
               if (!e.seconds.empty()) line += "  " + e.seconds + "s";
               line += "  \"" + e.prompt + "\"";
               if (!e.output.empty()) line += "  -> " + e.output;
+              if (prices) line += "  " + cost_columns(*prices, e);
               print_line(line);
             }
             if (total == 0) ctx.note("No jobs recorded yet in " + journal.path().string() + ".");

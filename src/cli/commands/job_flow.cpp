@@ -178,6 +178,13 @@ Result<Video> wait_for(AppContext& ctx, Client& client, const std::string& id, d
   options.on_poll = [&](const JobProgress& p) { progress.job(p); };
   auto video = client.wait(id, options);
   progress.finish();
+  if (video && video->cost && !ctx.options.no_journal) { // the server's cost, next to the job
+    JournalEntry cost;
+    cost.id = video->id;
+    cost.command = "cost";
+    cost.cost_usd = video->cost;
+    if (auto ok = ctx.journal().append(cost); !ok) ctx.warn(ok.error().message);
+  }
   return video;
 }
 

@@ -1,6 +1,8 @@
 // --field, --field-json, --image-url and the profile's create defaults.
 #include "commands/provider_options.hpp"
 
+#include "commands/capabilities.hpp"
+
 #include <sora/validate.hpp>
 
 #include <CLI/CLI.hpp>
@@ -26,6 +28,50 @@ Result<ExtraField> split_field(const std::string& text, bool json) {
   return field;
 }
 
+void add_portable_options(CLI::App& sub, ProviderOptions& options) {
+  sub.add_option("--aspect-ratio", options.aspect_ratio,
+                 "Aspect ratio, e.g. 16:9 or 9:16 (openrouter, together)")
+      ->type_name("W:H");
+  sub.add_option("--resolution", options.resolution,
+                 "Resolution, e.g. 720p or 1080p (openrouter, together)")
+      ->type_name("RES");
+  sub.add_option("--last-frame", options.last_frame,
+                 "The frame the video ends on: a JPEG, PNG or WebP image (openrouter, together)")
+      ->type_name("IMAGE")
+      ->check(CLI::ExistingFile);
+  sub.add_option("--reference", options.references,
+                 "A reference image the video should look like, not a first frame (repeatable; "
+                 "openrouter, together)")
+      ->type_name("IMAGE")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll)
+      ->check(CLI::ExistingFile);
+  auto* audio = sub.add_flag_callback(
+      "--generate-audio", [&options] { options.audio = true; },
+      "Ask for an audio track (openrouter, together)");
+  auto* no_audio = sub.add_flag_callback(
+      "--no-audio", [&options] { options.audio = false; }, "Ask for a silent video");
+  audio->excludes(no_audio);
+  sub.add_option("--seed", options.seed,
+                 "Seed for repeatable results (openrouter, together, vllm-omni, sglang)")
+      ->type_name("N");
+  sub.add_option("--negative-prompt", options.negative_prompt,
+                 "What the video should avoid (together, vllm-omni, sglang)")
+      ->type_name("TEXT");
+}
+
+/// Copies the portable options into the request.
+void apply_portable_options(const ProviderOptions& options, CreateRequest& request) {
+  if (!options.aspect_ratio.empty()) request.aspect_ratio = options.aspect_ratio;
+  if (!options.resolution.empty()) request.resolution = options.resolution;
+  if (!options.last_frame.empty()) request.last_frame = options.last_frame;
+  for (const auto& path : options.references)
+    request.references.emplace_back(path);
+  request.audio = options.audio;
+  request.seed = options.seed;
+  if (!options.negative_prompt.empty()) request.negative_prompt = options.negative_prompt;
+}
+
 } // namespace
 
 void add_provider_options(CLI::App& sub, ProviderOptions& options, CLI::Option* image) {
@@ -46,10 +92,11 @@ void add_provider_options(CLI::App& sub, ProviderOptions& options, CLI::Option* 
       ->type_name("NAME=JSON")
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  add_portable_options(sub, options);
 }
 
 Result<void> apply_provider_options(AppContext& ctx, const ProviderOptions& options,
-                                    CreateRequest& request) {
+                                    CreateRequest& request, bool offline) {
   auto settings = ctx.settings();
   if (!settings) return unexpected(settings.error());
   const Profile& profile = (*settings)->effective;
@@ -70,7 +117,9 @@ Result<void> apply_provider_options(AppContext& ctx, const ProviderOptions& opti
     if (!field) return unexpected(field.error());
     request.fields.push_back(std::move(*field));
   }
-  return {};
+  apply_portable_options(options, request);
+  if (auto ok = check_portable_options(ctx, request); !ok) return ok;
+  return check_request_capabilities(ctx, request, offline);
 }
 
 Result<void> validate_for_profile(AppContext& ctx, CreateRequest& request,

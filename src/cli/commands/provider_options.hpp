@@ -22,17 +22,30 @@ struct ProviderOptions {
   std::vector<std::string> fields;      ///< NAME=VALUE, sent as text
   std::vector<std::string> json_fields; ///< NAME=JSON
   std::string image_url;
+  // Portable options (docs/providers.md, "Portable options").
+  std::string aspect_ratio;
+  std::string resolution;
+  std::string last_frame;
+  std::vector<std::string> references;
+  std::optional<bool> audio; ///< --generate-audio / --no-audio
+  std::optional<long long> seed;
+  std::string negative_prompt;
 };
 
-/// Adds --field, --field-json and --image-url (which excludes `image`, the --image option).
+/// Adds --field, --field-json and --image-url (which excludes `image`, the --image option), and
+/// the portable options (--aspect-ratio, --resolution, --last-frame, --reference,
+/// --generate-audio/--no-audio, --seed, --negative-prompt).
 void add_provider_options(CLI::App& sub, ProviderOptions& options, CLI::Option* image);
 
 /// Completes a create request from the options and the active profile: the profile's default
 /// model, size and seconds where no flag gave one (`flags` holds what the flags set), the image
 /// URL and the extra fields (JSON checked). An explicit --model is sent even on a profile with
-/// send_model = false. Fails with invalid_argument before anything is sent.
+/// send_model = false. The portable options are checked against the profile (one it cannot
+/// express fails, naming the profile and the option) and against the model's capabilities
+/// (`sora models`). Fails with invalid_argument before anything is sent.
+/// `offline` (--dry-run): the capability check reads only the cached model list.
 Result<void> apply_provider_options(AppContext& ctx, const ProviderOptions& options,
-                                    CreateRequest& request);
+                                    CreateRequest& request, bool offline = false);
 
 /// Checks the request like validate_create, with OpenAI's values as errors only on the openai
 /// profile; elsewhere a mismatch is printed as a warning (tolerance rule 8).

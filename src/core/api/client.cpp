@@ -193,6 +193,17 @@ Result<VideoList> Client::list(const ListQuery& query) {
   return detail::parse_video_list(response->body);
 }
 
+Result<ModelCatalog> Client::video_models() {
+  auto& sender = m_impl->sender;
+  auto response = sender.execute(
+      sender.make_request("GET", detail::api_url(m_impl->config, "/videos/models")), true);
+  if (!response)
+    return unexpected(m_impl->unsupported_or(std::move(response).error(), "a model list", ""));
+  auto catalog = parse_video_models(response->body);
+  if (catalog) catalog->base_url = config().base_url;
+  return catalog;
+}
+
 Result<std::vector<Video>> Client::list_all(const ListQuery& query,
                                             const std::function<void(const VideoList&)>& on_page) {
   std::vector<Video> all;

@@ -67,6 +67,22 @@ const json* member(const json& object, const char* key) {
   return &*it;
 }
 
+// The cost a server reports for a job, in USD: OpenRouter `usage.cost`, Together `outputs.cost`,
+// LiteLLM `usage` (`cost`, `total_cost` or `response_cost`), or a top-level `cost`.
+std::optional<double> reported_cost(const json& j) {
+  auto number = [](const json* x) -> std::optional<double> {
+    if (x && x->is_number() && x->get<double>() >= 0) return x->get<double>();
+    return std::nullopt;
+  };
+  for (const char* holder : {"usage", "outputs"}) {
+    const json* h = member(j, holder);
+    if (!h || !h->is_object()) continue;
+    for (const char* key : {"cost", "total_cost", "response_cost"})
+      if (auto usd = number(member(*h, key))) return usd;
+  }
+  return number(member(j, "cost"));
+}
+
 Video video_from_json(const json& j) {
   static const std::set<std::string> k_known{
       "id",     "task_id",  "request_id", "object",       "model",
@@ -112,6 +128,7 @@ Video video_from_json(const json& j) {
     }
     v.error = std::move(e);
   }
+  v.cost = reported_cost(j);
   for (const auto& [key, value] : j.items())
     if (!k_known.contains(key)) v.extra.emplace(key, dump(value));
   v.raw_json = dump(j);

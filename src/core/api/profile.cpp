@@ -9,6 +9,21 @@
 namespace sora {
 namespace {
 
+/// OpenAI's published Sora 2 limits (the same lists validate.cpp enforces).
+std::vector<VideoModelInfo> openai_models() {
+  VideoModelInfo sora2;
+  sora2.id = sora2.name = "sora-2";
+  sora2.durations = {4, 8, 12, 16, 20};
+  sora2.sizes = {"720x1280", "1280x720"};
+  sora2.frame_images = {"first_frame"};
+  sora2.audio = true;
+  sora2.seed = false;
+  VideoModelInfo pro = sora2;
+  pro.id = pro.name = "sora-2-pro";
+  pro.sizes = {"720x1280", "1280x720", "1024x1792", "1792x1024", "1080x1920", "1920x1080"};
+  return {sora2, pro};
+}
+
 std::vector<Profile> make_builtin_profiles() {
   std::vector<Profile> all;
 
@@ -17,6 +32,7 @@ std::vector<Profile> make_builtin_profiles() {
   openai.description = "OpenAI's hosted API: the reference shape (shut down on 2026-09-24)";
   openai.base_url = std::string(k_default_base_url);
   openai.api_key_env = "OPENAI_API_KEY";
+  openai.known_models = openai_models();
   all.push_back(openai);
 
   Profile litellm;
@@ -35,6 +51,8 @@ std::vector<Profile> make_builtin_profiles() {
   vllm.style.image_url_field = "image_reference";
   vllm.style.send_model = false;
   vllm.style.openai_enums = false;
+  vllm.style.portable.seed = "seed"; // form fields of its /v1/videos
+  vllm.style.portable.negative_prompt = "negative_prompt";
   all.push_back(vllm);
 
   Profile sglang;
@@ -45,6 +63,8 @@ std::vector<Profile> make_builtin_profiles() {
   sglang.style.image_shape = ImageShape::url;
   sglang.style.duration_type = DurationType::integer;
   sglang.style.openai_enums = false;
+  sglang.style.portable.seed = "seed";
+  sglang.style.portable.negative_prompt = "negative_prompt";
   all.push_back(sglang);
 
   Profile new_api;
@@ -65,17 +85,33 @@ std::vector<Profile> make_builtin_profiles() {
   openrouter.style.duration_field = "duration";
   openrouter.style.duration_type = DurationType::integer;
   openrouter.style.openai_enums = false;
+  // The members of the SDK's VideoGenerationRequest (@openrouter/sdk 1.3.19).
+  openrouter.style.portable.aspect_ratio = "aspect_ratio";
+  openrouter.style.portable.resolution = "resolution";
+  openrouter.style.portable.audio = "generate_audio";
+  openrouter.style.portable.seed = "seed";
+  openrouter.style.portable.references = "input_references";
+  openrouter.style.portable.last_frame = true;
+  openrouter.lists_models = true;
   all.push_back(openrouter);
 
   Profile together;
   together.name = "together";
   together.description = "Together AI (/v2): JSON only, frame_images";
-  together.base_url = "https://api.together.xyz/v2";
+  together.base_url = "https://api.together.ai/v2"; // the SDK's (together-ai 0.52.0)
   together.api_key_env = "TOGETHER_API_KEY";
   together.style.encoding = Encoding::json;
   together.style.image_field = "frame_images";
   together.style.image_shape = ImageShape::together_frames;
   together.style.openai_enums = false;
+  // The members of the SDK's VideoCreateParams (together-ai 0.52.0).
+  together.style.portable.aspect_ratio = "ratio";
+  together.style.portable.resolution = "resolution";
+  together.style.portable.audio = "generate_audio";
+  together.style.portable.seed = "seed";
+  together.style.portable.negative_prompt = "negative_prompt";
+  together.style.portable.references = "reference_images";
+  together.style.portable.last_frame = true;
   all.push_back(together);
 
   Profile azure;

@@ -5,6 +5,7 @@
 #include "api/json_body.hpp"
 #include "api/json_codec.hpp"
 #include "api/multipart.hpp"
+#include "api/portable_options.hpp"
 #include "common/atomic_file.hpp"
 #include "common/text.hpp"
 #include "transport/redact.hpp"
@@ -191,6 +192,10 @@ std::shared_ptr<BodySource> json_body_with_files(const std::vector<PlannedField>
       body->add_base64_file(*f.file, f.file_size);
       body->add_text(f.after_file);
     }
+    for (const auto& more : f.more_files) {
+      body->add_base64_file(more.file, more.file_size);
+      body->add_text(more.after_file);
+    }
   }
   body->add_text("}");
   return body;
@@ -275,6 +280,8 @@ Result<RequestPlan> plan_create(const ClientConfig& config, const CreateRequest&
   } else if (request.image_url) {
     set_field(plan, image_url_field(style, *request.image_url, multipart));
   }
+  if (auto ok = detail::add_portable_options(plan, request, style); !ok)
+    return unexpected(ok.error());
   if (auto ok = add_extra_fields(plan, request.fields, multipart); !ok)
     return unexpected(ok.error());
   return plan;

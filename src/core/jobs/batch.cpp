@@ -1,4 +1,6 @@
 // Batch runs: manifest loading and validation, the state file, and the worker pool.
+#include "api/portable_options.hpp"
+
 #include <sora/batch.hpp>
 #include <sora/fit.hpp>
 #include <sora/image.hpp>
@@ -30,6 +32,11 @@ using Row = std::map<std::string, std::string>; // field -> value, as written in
 const std::set<std::string> k_fields{"prompt",   "prompt_file", "image",    "model",
                                      "seconds",  "size",        "output",   "id",
                                      "remix_of", "fit",         "pad_color"};
+
+bool is_portable_field(const std::string& key) {
+  const auto& names = detail::portable_manifest_fields();
+  return std::find(names.begin(), names.end(), key) != names.end();
+}
 
 // One CSV record (RFC 4180: quotes, doubled quotes, commas and newlines inside quotes).
 bool read_csv_record(std::istream& in, std::vector<std::string>& cells, std::size_t& line) {
@@ -126,6 +133,8 @@ std::vector<RawLine> read_rows(const fs::path& manifest, std::string& fatal) {
           raw.row[key] = value.get<std::string>();
         else if (value.is_number_integer())
           raw.row[key] = std::to_string(value.get<std::int64_t>());
+        else if (value.is_boolean()) // generate_audio
+          raw.row[key] = value.get<bool>() ? "true" : "false";
         else
           raw.error = "field '" + key + "' must be a string";
       }
@@ -218,10 +227,12 @@ Result<std::vector<BatchJob>> load_manifest(const fs::path& manifest, const fs::
       continue;
     }
     for (const auto& [key, value] : raw.row)
-      if (!k_fields.contains(key) && !is_prompt_section(key))
+      if (!k_fields.contains(key) && !is_prompt_section(key) && !is_portable_field(key))
         problem("unknown field '" + key +
                 "' (known: prompt, prompt_file, shot, action, timing, lighting, audio, keep, "
-                "image, model, seconds, size, fit, pad_color, output, id, remix_of)");
+                "image, model, seconds, size, fit, pad_color, output, id, remix_of, "
+                "aspect_ratio, resolution, last_frame, reference, generate_audio, seed, "
+                "negative_prompt)");
     BatchJob job;
     job.line = raw.line;
     job.label = field(raw.row, "id");
@@ -253,6 +264,10 @@ Result<std::vector<BatchJob>> load_manifest(const fs::path& manifest, const fs::
     if (auto s = field(raw.row, "seconds"); !s.empty()) job.request.seconds = s;
     if (auto s = field(raw.row, "size"); !s.empty()) job.request.size = s;
     if (auto r = field(raw.row, "remix_of"); !r.empty()) job.remix_of = r;
+    std::vector<std::string> portable_problems;
+    detail::read_portable_fields(raw.row, base, job.request, portable_problems);
+    for (const auto& p : portable_problems)
+      problem(p);
     std::string fit = field(raw.row, "fit"), pad_color = field(raw.row, "pad_color");
     if (!fit.empty()) {
       job.fit.emplace();

@@ -63,6 +63,8 @@ Result<void> Journal::append(JournalEntry entry) const {
   if (!entry.seconds.empty()) j["seconds"] = entry.seconds;
   j["prompt"] = head(entry.prompt, 80);
   if (!entry.output.empty()) j["output"] = entry.output;
+  if (!entry.profile.empty()) j["profile"] = entry.profile;
+  if (entry.cost_usd) j["cost_usd"] = *entry.cost_usd;
   std::string line = j.dump(-1, ' ', false, json::error_handler_t::replace) + "\n";
 
   std::error_code ec;
@@ -103,7 +105,17 @@ Result<std::vector<JournalEntry>> Journal::read() const {
     e.seconds = text(j, "seconds");
     e.prompt = text(j, "prompt");
     e.output = text(j, "output");
+    e.profile = text(j, "profile");
+    if (auto c = j.find("cost_usd"); c != j.end() && c->is_number()) e.cost_usd = c->get<double>();
     e.raw_json = line;
+    if (e.command == "cost") { // the server's cost of an earlier job, not a job of its own
+      for (auto it = entries.rbegin(); it != entries.rend(); ++it)
+        if (it->id == e.id) {
+          it->cost_usd = e.cost_usd;
+          break;
+        }
+      continue;
+    }
     entries.push_back(std::move(e));
   }
   return entries;

@@ -1,0 +1,192 @@
+#!/usr/bin/env bash
+# The options and commands of the new servers, end to end on sora-mock's dialects: the portable
+# create options mapped per profile (and refused where a profile cannot express one), `sora
+# models` (server list, cache, --refresh, the profile's knowledge), the capability check before
+# sending, the server-reported cost in the journal, `history --cost`, `sora cost`, `--max-cost`
+# with a published price, and batch manifests with the same fields.
+source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
+
+PNG="$DATA/photo-1280x720.png"
+WEBP="$DATA/photo-1280x720.webp"
+JPG="$DATA/photo-1024x768.jpg"
+
+# dialect_mock NAME [args...]: a mock speaking NAME, with SORA_BASE_URL at its prefix.
+dialect_mock() {
+  local name="$1" prefix=/v1
+  shift
+  start_mock --dialect "$name" "$@"
+  case "$name" in
+  openrouter) prefix=/api/v1 ;;
+  together) prefix=/v2 ;;
+  esac
+  export SORA_BASE_URL="$MOCK_URL$prefix"
+}
+posts() { reqpy 'len(reqs("POST"))'; }
+
+# ---------------------------------------------------------------------------------------------
+case_ "openrouter: every portable option in its field; first and last frame share frame_images"
+dialect_mock openrouter
+expect_exit 0 -- sora --profile openrouter create -m google/veo-3.1 -p "a kite" -s 8 \
+  --aspect-ratio 16:9 --resolution 1080p --generate-audio --seed 42 \
+  --image "$PNG" --last-frame "$WEBP" --reference "$JPG" --reference "$PNG"
+assert_req 'param(reqs("POST")[0], "aspect_ratio") == "16:9"'
+assert_req 'param(reqs("POST")[0], "resolution") == "1080p"'
+assert_req 'param(reqs("POST")[0], "generate_audio") is True'
+assert_req 'param(reqs("POST")[0], "seed") == 42'
+assert_req 'param(reqs("POST")[0], "duration") == 8'
+assert_req '[f["frame_type"] for f in param(reqs("POST")[0], "frame_images")] == ["first_frame", "last_frame"]'
+assert_req 'param(reqs("POST")[0], "frame_images")[1]["image_url"]["url"].startswith("data:image/webp;base64,UklGR")'
+assert_req '[r["type"] for r in param(reqs("POST")[0], "input_references")] == ["image_url", "image_url"]'
+assert_req 'param(reqs("POST")[0], "input_references")[0]["image_url"]["url"].startswith("data:image/jpeg;base64,/9j/")'
+
+case_ "openrouter: --no-audio is false; --last-frame alone is a one-entry frame_images"
+clear_requests
+expect_exit 0 -- sora --profile openrouter create -m google/veo-3.1 -p "a kite" --no-audio --last-frame "$PNG"
+assert_req 'param(reqs("POST")[0], "generate_audio") is False'
+assert_req '[f["frame_type"] for f in param(reqs("POST")[0], "frame_images")] == ["last_frame"]'
+
+case_ "openrouter: --dry-run shows the mapped request and sends no create"
+clear_requests
+expect_exit 0 -- sora --profile openrouter create -m google/veo-3.1 -p "a kite" --seed 7 \
+  --aspect-ratio 9:16 --image "$WEBP" --last-frame "$PNG" --dry-run
+assert_contains "$OUT" "<base64 of $PNG: "
+assert_contains "$OUT" "<base64 of $WEBP: "
+assert_contains "$OUT" '"seed":7'
+assert_contains "$OUT" '"aspect_ratio":"9:16"'
+assert_contains "$OUT" '"frame_type":"last_frame"'
+assert_no_requests # not even the model list: --dry-run sends nothing
+
+case_ "openrouter: --negative-prompt has no field there: exit 2 naming the profile, nothing sent"
+clear_requests
+expect_exit 2 -- sora --profile openrouter create -m google/veo-3.1 -p "a kite" --negative-prompt blur
+assert_contains "$ERR" "openrouter profile cannot send --negative-prompt"
+assert_eq "$(posts)" 0 "creates sent"
+
+case_ "capabilities: an unsupported duration is exit 2 naming the supported values and the closest"
+expect_exit 2 -- sora --profile openrouter create -m google/veo-3.1 -p "a kite" -s 5
+assert_contains "$ERR" "does not accept the duration 5 (it takes: 4, 6, 8)"
+assert_contains "$ERR" "give --seconds 4"
+expect_exit 2 -- sora --profile openrouter create -m google/veo-3.1 -p "a kite" --size 1000x1000
+assert_contains "$ERR" "the size 1000x1000"
+expect_exit 2 -- sora --profile openrouter create -m kwaivgi/kling-v2.1 -p "a kite" --last-frame "$PNG"
+assert_contains "$ERR" "does not accept a last frame"
+expect_exit 2 -- sora --profile openrouter create -m kwaivgi/kling-v2.1 -p "a kite" --generate-audio
+assert_contains "$ERR" "does not accept audio"
+assert_eq "$(posts)" 0 "creates sent"
+
+case_ "sora models: the server's list, cached a day, --refresh asks again"
+rm -rf "$HOME/.cache/sora"
+clear_requests
+expect_exit 0 -- sora --profile openrouter models
+assert_contains "$OUT" "google/veo-3.1"
+assert_contains "$OUT" "durations:     4,6,8"
+assert_contains "$OUT" "frames:        first_frame,last_frame"
+assert_contains "$OUT" '$0.40/s'
+assert_eq "$(reqpy 'len(reqs("GET", r"/videos/models$"))')" 1 "model list requests"
+expect_exit 0 -- sora --profile openrouter --json models
+assert_json_doc "$OUT"
+assert_eq "$(jpy "$OUT" 'd["source"]')" server
+assert_eq "$(jpy "$OUT" '[m["id"] for m in d["data"]]')" '["google/veo-3.1", "kwaivgi/kling-v2.1"]'
+assert_eq "$(reqpy 'len(reqs("GET", r"/videos/models$"))')" 1 "model list requests (cached)"
+ls "$HOME/.cache/sora"/models-*.json >/dev/null || fail "no cache file in $HOME/.cache/sora"
+expect_exit 0 -- sora --profile openrouter models --refresh
+assert_eq "$(reqpy 'len(reqs("GET", r"/videos/models$"))')" 2 "model list requests (--refresh)"
+
+case_ "--max-cost uses the server's published price when the local table has none"
+clear_requests
+expect_exit 2 -- sora --profile openrouter create -m google/veo-3.1 -p "a kite" -s 8 --max-cost 1
+assert_contains "$ERR" '$3.20'
+assert_eq "$(posts)" 0 "creates sent"
+expect_exit 0 -- sora --profile openrouter create -m google/veo-3.1 -p "a kite" -s 8 --max-cost 5
+assert_eq "$(posts)" 1 "creates sent"
+
+case_ "real cost: usage.cost is journaled; history --cost and sora cost summarise it"
+expect_exit 0 -- sora --profile openrouter create -m google/veo-3.1 -p "a paid kite" -s 8 -o "$T/kite.mp4"
+assert_mp4 "$T/kite.mp4"
+assert_contains "$HOME/.local/state/sora/jobs.jsonl" '"command":"cost"'
+assert_contains "$HOME/.local/state/sora/jobs.jsonl" '"cost_usd":3.2'
+expect_exit 0 -- sora history -n 1 --cost
+assert_contains "$OUT" "google/veo-3.1"
+assert_contains "$OUT" 'actual $3.20'
+expect_exit 0 -- sora --json cost --by profile
+assert_eq "$(jpy "$OUT" '[(g["key"], g["actual_usd"], g["reported_jobs"]) for g in d["groups"]]')" \
+  '[["openrouter", 3.2, 1]]'
+stop_mock
+
+# ---------------------------------------------------------------------------------------------
+case_ "together: ratio, negative_prompt, reference_images, frame 'last'; outputs.cost journaled"
+dialect_mock together
+expect_exit 0 -- sora --profile together create -m Wan-AI/Wan2.2-I2V-A14B -p "waves" -s 4 \
+  --aspect-ratio 16:9 --resolution 720p --no-audio --seed 3 --negative-prompt "text, blur" \
+  --image "$PNG" --last-frame "$WEBP" --reference "$JPG" -o "$T/waves.mp4"
+assert_mp4 "$T/waves.mp4"
+assert_req 'param(reqs("POST")[0], "ratio") == "16:9"'
+assert_req 'param(reqs("POST")[0], "negative_prompt") == "text, blur"'
+assert_req 'param(reqs("POST")[0], "seed") == 3'
+assert_req 'param(reqs("POST")[0], "generate_audio") is False'
+assert_req '[f["frame"] for f in param(reqs("POST")[0], "frame_images")] == ["first", "last"]'
+assert_req 'param(reqs("POST")[0], "reference_images")[0].startswith("data:image/jpeg;base64,")'
+expect_exit 0 -- sora --json cost --by profile
+assert_eq "$(jpy "$OUT" '[g["actual_usd"] for g in d["groups"] if g["key"] == "together"]')" '[0.2]'
+assert_eq "$(jpy "$OUT" 'd["total"]["actual_usd"]')" 3.4 "both servers' costs together"
+expect_exit 0 -- sora --json cost --since 2999-01-01
+assert_eq "$(jpy "$OUT" 'd["total"]["jobs"]')" 0 "jobs after a future --since"
+expect_exit 2 -- sora cost --since yesterday
+assert_contains "$ERR" "is not a date"
+
+
+case_ "together: sora models has no server list: the profile's knowledge, marked"
+expect_exit 0 -- sora --profile together models
+assert_contains "$ERR" "no model list"
+expect_exit 0 -- sora --profile together --json models
+assert_eq "$(jpy "$OUT" 'd["source"]')" profile
+
+case_ "batch: manifest fields map like create's; a profile without the field refuses up front"
+clear_requests
+cat >"$T/jobs.jsonl" <<EOF
+{"id":"a","prompt":"waves","model":"Wan-AI/Wan2.2-T2V-A14B","aspect_ratio":"9:16","seed":5,"generate_audio":true,"negative_prompt":"rain","reference":"$JPG;$PNG","last_frame":"$WEBP"}
+EOF
+expect_exit 0 -- sora --profile together batch "$T/jobs.jsonl" --out-dir "$T/out"
+assert_req 'param(reqs("POST")[0], "ratio") == "9:16"'
+assert_req 'param(reqs("POST")[0], "seed") == 5'
+assert_req 'param(reqs("POST")[0], "generate_audio") is True'
+assert_req 'len(param(reqs("POST")[0], "reference_images")) == 2'
+assert_req '[f["frame"] for f in param(reqs("POST")[0], "frame_images")] == ["last"]'
+stop_mock
+
+# ---------------------------------------------------------------------------------------------
+case_ "openai: the portable options have no field there: exit 2 naming the profile and option"
+start_mock
+for opt in "--aspect-ratio 16:9" "--resolution 720p" "--seed 1" "--negative-prompt x" \
+  "--generate-audio" "--last-frame $PNG" "--reference $PNG"; do
+  # shellcheck disable=SC2086 # the option and its value are two words
+  expect_exit 2 -- sora create -p "a lake" $opt
+  assert_contains "$ERR" "openai profile cannot send --"
+done
+printf '{"prompt":"a lake","seed":4}\n' >"$T/openai.jsonl"
+expect_exit 2 -- sora batch "$T/openai.jsonl" --out-dir "$T/out2"
+assert_contains "$ERR" "line 1: The openai profile cannot send --seed"
+assert_no_requests
+
+case_ "openai: sora models shows what the profile knows"
+expect_exit 0 -- sora models
+assert_contains "$OUT" "sora-2-pro"
+assert_contains "$ERR" "what the openai profile knows"
+assert_no_requests
+stop_mock
+
+# ---------------------------------------------------------------------------------------------
+case_ "sglang: --seed and --negative-prompt are JSON members; vllm-omni: form fields"
+dialect_mock sglang
+expect_exit 0 -- sora --profile sglang create -p "a fox" --seed 9 --negative-prompt blur
+assert_req 'param(reqs("POST")[0], "seed") == 9'
+assert_req 'param(reqs("POST")[0], "negative_prompt") == "blur"'
+stop_mock
+dialect_mock vllm-omni
+expect_exit 0 -- sora --profile vllm-omni create -p "a fox" --seed 9 --negative-prompt blur
+assert_req 'param(reqs("POST")[0], "seed") == "9"'
+assert_req 'param(reqs("POST")[0], "negative_prompt") == "blur"'
+expect_exit 2 -- sora --profile vllm-omni create -p "a fox" --aspect-ratio 16:9
+assert_contains "$ERR" "vllm-omni profile cannot send --aspect-ratio"
+stop_mock
+
