@@ -93,6 +93,17 @@ Result<std::string> fingerprint(const JobSpec& spec);
 /// `overwrite`), and (when `expected_bytes` is known) the disk has room.
 Result<void> preflight_output(const JobSpec& spec, std::uint64_t expected_bytes = 0);
 
+/// A fresh Idempotency-Key: "sora-" and 32 random hex digits.
+std::string make_idempotency_key();
+
+/// Looks in the server's newest jobs (`GET /videos`, newest first, a few pages at most) for the
+/// job an unresolved intent may have created: the same prompt (compared on its first 80
+/// characters, as the journal keeps it), created no earlier than `since` (unix seconds) minus two
+/// minutes of clock skew. An empty optional: the server was asked and has no such job. An error
+/// (unsupported, not_found, …): the server cannot tell (no list route, no prompts in its list).
+Result<std::optional<Video>> find_created_job(Client& client, std::string_view prompt,
+                                              std::int64_t since);
+
 /// Runs one job: preflight, fit, intent, submit (with retries that never create twice), wait,
 /// download, reporting each transition to `observer`. `job.source_id` of a remix/extend/edit must
 /// already be a server id. Failures are in outcome.error (with `video_id` when the job exists).
