@@ -21,8 +21,8 @@ struct JournalEntry {
   std::string model;
   std::string size;
   std::string seconds;
-  std::string prompt;   ///< the first 80 characters
-  std::string output;   ///< where the video is meant to go, if anywhere
+  std::string prompt;          ///< the first 80 characters
+  std::string output;          ///< where the video is meant to go, if anywhere
   std::string idempotency_key; ///< the key the create was sent with (closes its intent)
   std::string fingerprint;     ///< see fingerprint() in job.hpp
   std::string raw_json;        ///< the line as stored
@@ -45,9 +45,9 @@ struct JournalIntent {
 
 /// Everything the journal holds, read once.
 struct JournalContents {
-  std::vector<JournalEntry> jobs;          ///< readable job records, oldest first
-  std::vector<JournalIntent> unresolved;   ///< intents with no job or settled record, oldest first
-  std::vector<std::size_t> damaged_lines;  ///< unreadable lines of the job file (1-based)
+  std::vector<JournalEntry> jobs;         ///< readable job records, oldest first
+  std::vector<JournalIntent> unresolved;  ///< intents with no job or settled record, oldest first
+  std::vector<std::size_t> damaged_lines; ///< unreadable lines of the job file (1-based)
 };
 
 /// What a job reference names, and the unreadable lines that were newer than it.

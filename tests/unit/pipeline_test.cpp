@@ -52,8 +52,7 @@ struct Recorder final : JobObserver {
       failed_id = e.error->video_id;
       failed_code = e.error->code;
     }
-    if (refuse && *refuse == e.stage)
-      return unexpected(ErrorCode::io, "Cannot write the journal.");
+    if (refuse && *refuse == e.stage) return unexpected(ErrorCode::io, "Cannot write the journal.");
     return {};
   }
 };

@@ -93,40 +93,34 @@ int run_create(const CreateOptions& o, AppContext& ctx) {
 
   auto client = ctx.client();
   if (!client) return ctx.fail(client.error());
-  // The fitted copy lives until this function returns, whatever the outcome (an interrupt
-  // included: SIGINT only sets a flag), and removes itself then.
-  std::optional<FittedImage> fitted;
-  if (!o.fit.empty()) {
-    auto made = fit_image(o.image, fit);
-    if (!made) return ctx.fail(made.error());
-    fitted = std::move(*made);
-    request.image = fitted->file.path();
-    ctx.note("Fitted " + std::filesystem::path(o.image).filename().string() + " (" +
-             size_string(*image) + ") to " + *request.size + " (" + o.fit + ")");
-    if (g_interrupted.load())
-      return ctx.fail(unexpected(ErrorCode::interrupted, "Interrupted; nothing was sent.").error);
-  }
   if (o.cost.dry_run || o.cost.max_cost > 0) {
     auto prices = load_prices(ctx, o.cost.prices);
     if (!prices) return ctx.fail(prices.error());
     auto cost = estimate(*prices, request.model, request.size, request.seconds);
     if (o.cost.dry_run) {
-      auto plan = (*client)->plan_create(request);
+      std::optional<FittedImage> fitted; // the plan shows the fitted image, as it would be sent
+      CreateRequest planned = request;
+      if (!o.fit.empty()) {
+        auto made = fit_image(o.image, fit);
+        if (!made) return ctx.fail(made.error());
+        fitted = std::move(*made);
+        planned.image = fitted->file.path();
+      }
+      auto plan = (*client)->plan_create(planned);
       if (!plan) return ctx.fail(plan.error());
       return print_dry_run(ctx, *plan, cost, o.cost.max_cost);
     }
     if (auto ok = check_max_cost(cost, o.cost.max_cost); !ok) return ctx.fail(ok.error());
   }
-  Progress progress(ctx.show_progress());
-  std::string label =
-      o.image.empty() ? "request" : std::filesystem::path(o.image).filename().string();
-  auto video = (*client)->create(request, [&](const TransferProgress& p) {
-    if (request.image) progress.upload(p, label);
-  });
-  progress.finish();
-  if (!video) return ctx.fail(video.error());
-  ctx.record_job("create", *video, request.prompt, o.follow.output);
-  return follow_job(ctx, **client, *video, o.follow);
+  JobSpec spec;
+  spec.label = o.image.empty() ? "create" : std::filesystem::path(o.image).filename().string();
+  spec.create = std::move(request);
+  if (!o.fit.empty()) {
+    spec.fit = fit;
+    ctx.note("Fitting " + std::filesystem::path(o.image).filename().string() + " (" +
+             size_string(*image) + ") to " + *spec.create.size + " (" + o.fit + ")");
+  }
+  return run_and_report(ctx, **client, std::move(spec), o.follow, "create");
 }
 
 } // namespace

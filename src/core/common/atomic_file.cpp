@@ -13,8 +13,8 @@ namespace sora {
 namespace {
 
 Result<void> io_error(const std::string& what, const std::filesystem::path& path, int err) {
-  return unexpected(ErrorCode::io, "Cannot " + what + " " + path.string() + ": " +
-                                       std::strerror(err) + ".");
+  return unexpected(ErrorCode::io,
+                    "Cannot " + what + " " + path.string() + ": " + std::strerror(err) + ".");
 }
 
 bool write_all(int fd, std::string_view text) {

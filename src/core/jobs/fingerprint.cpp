@@ -81,9 +81,9 @@ Result<std::string> fingerprint(const JobSpec& spec) {
     fnv.field(f.json ? "json:" + f.name : "text:" + f.name, f.value);
   if (spec.fit)
     fnv.field("fit", std::string(to_string(spec.fit->mode)) + " " +
-                         std::to_string(spec.fit->width) + "x" + std::to_string(spec.fit->height) + " " +
-                         std::to_string(spec.fit->pad.r) + "," + std::to_string(spec.fit->pad.g) +
-                         "," + std::to_string(spec.fit->pad.b));
+                         std::to_string(spec.fit->width) + "x" + std::to_string(spec.fit->height) +
+                         " " + std::to_string(spec.fit->pad.r) + "," +
+                         std::to_string(spec.fit->pad.g) + "," + std::to_string(spec.fit->pad.b));
   if (r.image)
     if (auto ok = add_file(fnv, *r.image); !ok) return unexpected(ok.error());
   return fnv.hex();

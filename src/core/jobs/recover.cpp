@@ -19,8 +19,8 @@ std::string prompt_head(std::string_view text) {
   return out;
 }
 
-constexpr int k_pages = 5;              // at most 500 of the newest jobs
-constexpr std::int64_t k_skew = 120;    // seconds of clock difference tolerated
+constexpr int k_pages = 5;           // at most 500 of the newest jobs
+constexpr std::int64_t k_skew = 120; // seconds of clock difference tolerated
 
 } // namespace
 
