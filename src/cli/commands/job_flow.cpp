@@ -124,15 +124,15 @@ Result<void> check_output(const std::string& output, bool force) {
   fs::path path(output);
   std::error_code ec;
   if (fs::is_directory(path, ec))
-    return unexpected(ErrorCode::invalid_argument, output + " is a directory.",
+    return unexpected(ErrorCode::invalid_argument, output + " is a directory. Nothing was sent.",
                       "Give a file path to -o, e.g. " + (path / "clip.mp4").string() + ".");
   if (fs::exists(path, ec) && !force)
-    return unexpected(ErrorCode::invalid_argument, output + " already exists.",
+    return unexpected(ErrorCode::invalid_argument, output + " already exists. Nothing was sent.",
                       "Choose another path with -o, or pass --force to replace it.");
   fs::path parent = path.parent_path();
   if (!parent.empty() && !fs::is_directory(parent, ec))
     return unexpected(ErrorCode::invalid_argument,
-                      "The folder " + parent.string() + " does not exist.",
+                      "The folder " + parent.string() + " does not exist. Nothing was sent.",
                       "Create it first, or choose another path with -o.");
   JobSpec spec; // the rest (a folder that cannot be written) as the pipeline checks it
   spec.output = path;
