@@ -40,6 +40,9 @@ struct JobSpec {
   /// Empty: a fresh key is made and recorded (write-ahead) before the request is sent. Set: a
   /// resend of an unresolved intent with the key it was first sent with.
   std::string idempotency_key;
+  /// Set: the job exists already (an earlier run created it, e.g. a resumed batch job): fit,
+  /// intent and submit are skipped, and the run waits for and downloads this job.
+  std::string video_id;
 };
 
 /// Where a job is; each is reported once, in this order (a job may stop at any of them).

@@ -40,17 +40,19 @@ CliJobObserver::CliJobObserver(AppContext& ctx, const Client& client, std::strin
     : m_ctx(ctx), m_host(journal_host(client.config().base_url)), m_command(std::move(command)),
       m_progress(ctx.show_progress()) {}
 
-Result<void> CliJobObserver::record_intent(const JobEvent& e) const {
-  if (m_ctx.options.no_journal) return {};
+namespace {
+
+Result<void> record_intent(const AppContext& ctx, const std::string& host,
+                           const std::string& command, const JobEvent& e) {
   JournalIntent intent;
   intent.label = e.spec->label;
   intent.idempotency_key = e.idempotency_key;
   intent.fingerprint = e.fingerprint;
-  intent.command = m_command;
-  intent.host = m_host;
+  intent.command = command;
+  intent.host = host;
   intent.prompt = prompt_of(*e.spec);
   intent.output = output_of(*e.spec);
-  auto ok = m_ctx.journal().append_intent(intent);
+  auto ok = ctx.journal().append_intent(intent);
   if (!ok)
     return unexpected(ErrorCode::io, ok.error().message + " Nothing was sent.",
                       "sora records a job before paying for it; make the journal's folder "
@@ -58,12 +60,12 @@ Result<void> CliJobObserver::record_intent(const JobEvent& e) const {
   return {};
 }
 
-void CliJobObserver::record_job(const JobEvent& e) const {
-  if (m_ctx.options.no_journal) return;
+void record_job(const AppContext& ctx, const std::string& host, const std::string& command,
+                const JobEvent& e) {
   JournalEntry entry;
   entry.id = e.video_id;
-  entry.command = m_command;
-  entry.host = m_host;
+  entry.command = command;
+  entry.host = host;
   if (e.video) {
     entry.model = e.video->model;
     entry.size = e.video->size;
@@ -73,16 +75,26 @@ void CliJobObserver::record_job(const JobEvent& e) const {
   entry.output = output_of(*e.spec);
   entry.idempotency_key = e.idempotency_key;
   entry.fingerprint = e.fingerprint;
-  if (auto ok = m_ctx.journal().append(entry); !ok)
-    m_ctx.warn(ok.error().message + " (the video id is " + e.video_id + ")");
+  if (auto ok = ctx.journal().append(entry); !ok)
+    ctx.warn(ok.error().message + " (the video id is " + e.video_id + ")");
+}
+
+} // namespace
+
+Result<void> journal_event(const AppContext& ctx, const std::string& host,
+                           const std::string& command, const JobEvent& event) {
+  if (ctx.options.no_journal) return {};
+  if (event.stage == JobStage::intent) return record_intent(ctx, host, command, event);
+  if (event.stage == JobStage::submitted) record_job(ctx, host, command, event);
+  return {};
 }
 
 Result<void> CliJobObserver::on_event(const JobEvent& e) {
   switch (e.stage) {
   case JobStage::intent:
-    return record_intent(e);
+    return journal_event(m_ctx, m_host, m_command, e);
   case JobStage::submitted:
-    record_job(e);
+    (void)journal_event(m_ctx, m_host, m_command, e);
     if (e.spec->wait || e.spec->output) {
       const Video& v = *e.video;
       m_ctx.note("Created " + v.id + (v.model.empty() ? "" : " (" + v.model) +

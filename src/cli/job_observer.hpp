@@ -19,6 +19,11 @@ std::string shell_quote(const std::string& word);
 /// The host of a base URL, as the journal records it.
 std::string journal_host(const std::string& base_url);
 
+/// Writes the journal for one pipeline event: the intent (fsynced; an error stops the create
+/// before it is sent) and the job record with the same Idempotency-Key. Other events: nothing.
+Result<void> journal_event(const AppContext& ctx, const std::string& host,
+                           const std::string& command, const JobEvent& event);
+
 /// Draws progress and writes the journal: the intent (fsynced) before the create is sent, the
 /// job record (with the same Idempotency-Key) the moment the id is known.
 class CliJobObserver final : public JobObserver {
@@ -35,9 +40,6 @@ private:
   Progress m_progress;
   int m_polls = 0;
   std::chrono::steady_clock::time_point m_started = std::chrono::steady_clock::now();
-
-  Result<void> record_intent(const JobEvent& event) const;
-  void record_job(const JobEvent& event) const;
 };
 
 /// The command that finishes a paid job after a failure: `sora download ID -o PATH` once it has

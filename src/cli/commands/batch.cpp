@@ -2,7 +2,9 @@
 #include "commands/commands.hpp"
 #include "commands/cost_guard.hpp"
 #include "commands/job_flow.hpp"
+#include "commands/provider_options.hpp"
 #include "exit_codes.hpp"
+#include "job_observer.hpp"
 #include "output.hpp"
 #include "progress.hpp"
 
@@ -12,6 +14,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -34,6 +37,8 @@ struct BatchCommandOptions {
   double wait_timeout = k_default_wait_timeout;
   double max_cost = 0; ///< USD; 0 when not given
   std::string prices;
+  bool rerun_changed = false;
+  ProviderOptions provider; ///< --field, --field-json: added to every create, as `sora create`
 };
 
 // What this run will pay for, job by job: nothing for jobs an earlier run already created (they
@@ -136,16 +141,85 @@ std::string head(const std::string& text, std::size_t n) {
   return out.size() < text.size() ? out + "…" : out;
 }
 
+// The exit code of a job's failure: from its error kind (older state files: the exit code).
+int job_exit_code(const BatchJobState& job) {
+  for (int code = 0; code <= static_cast<int>(ErrorCode::internal); ++code) {
+    Error e;
+    e.code = static_cast<ErrorCode>(code);
+    if (to_string(e.code) == job.error_kind) return exit_code_for(e);
+  }
+  return job.exit_code ? job.exit_code : k_exit_internal;
+}
+
 int batch_exit_code(const BatchReport& report) {
   if (report.failed > 0) return k_exit_job_failed;
   if (report.refused > 0) return k_exit_moderation;
   for (const auto& job : report.jobs)
-    if (job.status != BatchStatus::downloaded)
-      return job.exit_code ? job.exit_code : k_exit_internal;
+    if (job.status != BatchStatus::downloaded) return job_exit_code(job);
   return k_exit_ok;
 }
 
-int run_batch_command(const BatchCommandOptions& o, AppContext& ctx) {
+// A batch job gets what the same `sora create` would: the profile's model, size and seconds,
+// the --field values, and the prompt lint's warnings (one line each, with the job's line).
+Result<void> complete_jobs(AppContext& ctx, const BatchCommandOptions& o,
+                           std::vector<BatchJob>& jobs) {
+  for (auto& job : jobs) {
+    if (job.remix_of) continue; // model, size and seconds are the source's
+    if (auto ok = apply_provider_options(ctx, o.provider, job.request); !ok) return ok;
+    if (ctx.options.quiet) continue;
+    PromptParts parts;
+    parts.free = job.request.prompt;
+    std::optional<double> seconds;
+    if (job.request.seconds) seconds = std::strtod(job.request.seconds->c_str(), nullptr);
+    for (const auto& warning : lint_prompt(parts, seconds))
+      ctx.warn("line " + std::to_string(job.line) + " (" + job.label + "): " + warning.message +
+               " [" + warning.code + "]");
+  }
+  return {};
+}
+
+// Manifest lines that changed since an earlier run finished (or started) their job.
+void warn_changed(const AppContext& ctx, const std::vector<BatchJob>& jobs, const BatchState& state,
+                  bool rerun_changed) {
+  for (const auto& label : changed_jobs(jobs, state)) {
+    auto job =
+        std::find_if(jobs.begin(), jobs.end(), [&](const BatchJob& j) { return j.label == label; });
+    ctx.warn("line " + std::to_string(job->line) + " (" + label + ") asks for another " +
+             "prompt or settings than the job an earlier run made for it; " +
+             (rerun_changed ? "making it anew (--rerun-changed)."
+                            : "keeping the earlier job. --rerun-changed makes it anew."));
+  }
+}
+
+// The command that resumes this very run: every option given, shell-quoted, in place.
+std::string resume_command(const CLI::App& root, const CLI::App& sub) {
+  std::string text = "sora";
+  auto add = [&](const CLI::App& app) {
+    for (const CLI::Option* opt : app.get_options()) {
+      if (opt->count() == 0 || opt->get_positional()) continue;
+      std::string name = opt->get_lnames().empty() ? "-" + opt->get_snames().front()
+                                                   : "--" + opt->get_lnames().front();
+      if (opt->get_expected_min() == 0) {
+        std::size_t times = name == "--verbose" ? opt->count() : 1;
+        for (std::size_t i = 0; i < times; ++i)
+          text += " " + name;
+        continue;
+      }
+      for (const auto& value : opt->results())
+        text += " " + name + " " + shell_quote(value);
+    }
+  };
+  add(root);
+  text += " " + sub.get_name();
+  for (const CLI::Option* opt : sub.get_options())
+    if (opt->get_positional())
+      for (const auto& value : opt->results())
+        text += " " + shell_quote(value);
+  add(sub);
+  return text;
+}
+
+int run_batch_command(const BatchCommandOptions& o, AppContext& ctx, const std::string& resume) {
   auto settings = ctx.settings();
   if (!settings) return ctx.fail(settings.error());
   auto jobs = load_manifest(o.manifest, o.out_dir, (*settings)->effective.style.openai_enums);
@@ -155,8 +229,10 @@ int run_batch_command(const BatchCommandOptions& o, AppContext& ctx) {
     if (!shard) return ctx.fail(shard.error());
     *jobs = select_shard(*jobs, shard->first, shard->second);
   }
+  if (auto ok = complete_jobs(ctx, o, *jobs); !ok) return ctx.fail(ok.error());
   BatchState state(o.state.empty() ? fs::path(o.out_dir) / ".sora-batch.json" : fs::path(o.state));
   if (auto ok = state.load(); !ok) return ctx.fail(ok.error());
+  warn_changed(ctx, *jobs, state, o.rerun_changed);
 
   // Outputs that exist but this batch did not write are never replaced without --force.
   std::string clashes;
@@ -234,18 +310,7 @@ int run_batch_command(const BatchCommandOptions& o, AppContext& ctx) {
       std::chrono::milliseconds(static_cast<std::int64_t>(o.wait_timeout * 1000));
   options.on_change = [&](const BatchJobState& s) {
     std::lock_guard guard(lock);
-    BatchStatus before = now.count(s.label) ? now[s.label] : BatchStatus::pending;
     now[s.label] = s.status;
-    if (s.status == BatchStatus::created && before != BatchStatus::created) {
-      const auto& job = *std::find_if(jobs->begin(), jobs->end(),
-                                      [&](const BatchJob& j) { return j.label == s.label; });
-      Video v;
-      v.id = s.video_id;
-      v.model = job.request.model.value_or("");
-      v.size = job.request.size.value_or("");
-      v.seconds = job.request.seconds.value_or("");
-      ctx.record_job("batch", v, job.request.prompt, s.output);
-    }
     int queued = 0, running = 0, done = 0, failed = 0;
     for (const auto& job : *jobs) {
       auto status = now.count(job.label) ? now[job.label] : BatchStatus::pending;
@@ -281,10 +346,17 @@ int run_batch_command(const BatchCommandOptions& o, AppContext& ctx) {
             (milestone ? "  (" + s.label + ": " + std::string(to_string(s.status)) + ")" : ""),
         milestone);
   };
-  auto report = run_batch(config, *jobs, state, options, exit_code_for);
+  options.rerun_changed = o.rerun_changed;
+  // The journal: each create's intent before it is sent, its id the moment it is known.
+  std::string host = journal_host(config.base_url);
+  options.on_event = [&](const JobEvent& e) { return journal_event(ctx, host, "batch", e); };
+  auto report = run_batch(config, *jobs, state, options);
   progress.finish();
-  if (!report)
-    return ctx.fail(report.error(), "sora batch " + o.manifest + " (finished jobs are skipped)");
+  if (!report) {
+    if (report.error().code == ErrorCode::interrupted)
+      return ctx.fail(report.error(), resume + "   (finished jobs are skipped)");
+    return ctx.fail(report.error());
+  }
 
   if (ctx.options.json) {
     for (const auto& s : report->jobs) {
@@ -356,7 +428,22 @@ Command register_batch(CLI::App& app, AppContext& ctx) {
                   "Price file (JSON, USD per second by model and size) over the built-in prices; "
                   "env SORA_PRICES")
       ->type_name("FILE");
-  sub->add_flag("--retry-failed", o->retry_failed, "Create failed or refused jobs anew");
+  sub->add_flag("--retry-failed", o->retry_failed,
+                "Create failed or refused jobs anew (and send again, with the same "
+                "Idempotency-Key, a create that may have been sent on a server that cannot list "
+                "jobs)");
+  sub->add_flag("--rerun-changed", o->rerun_changed,
+                "Make anew the jobs whose manifest line changed since an earlier run made them");
+  sub->add_option("--field", o->provider.fields,
+                  "Extra request field NAME=VALUE for every create (repeatable), as sora create")
+      ->type_name("NAME=VALUE")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  sub->add_option("--field-json", o->provider.json_fields,
+                  "Extra request field NAME=JSON for every create (repeatable), as sora create")
+      ->type_name("NAME=JSON")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   sub->add_flag("-f,--force", o->force, "Replace output files that already exist");
   sub->add_option("--wait-timeout", o->wait_timeout, "Give up waiting for a job after SECONDS")
       ->type_name("SECONDS")
@@ -366,8 +453,13 @@ Command register_batch(CLI::App& app, AppContext& ctx) {
       "The whole manifest is checked before anything is sent. A rerun skips finished jobs,\n"
       "resumes started ones by id and never creates a job twice. Exit 0 when every job\n"
       "was downloaded, 6 if any failed, 7 if any was refused by content policy.\n"
-      "The estimated total (jobs an earlier run created are not counted) is shown first.");
-  return {sub, [o, &ctx] { return run_batch_command(*o, ctx); }};
+      "The estimated total (jobs an earlier run created are not counted) is shown first.\n"
+      "Each job gets the profile's model, size and seconds, --field values and the prompt\n"
+      "lint, as sora create. A create is recorded (state file and journal) before it is sent;\n"
+      "a rerun looks up a create that was cut off before its id came back instead of paying\n"
+      "again. After Ctrl-C, the printed resume command continues the same run.");
+  return {sub,
+          [o, &ctx, &app, sub] { return run_batch_command(*o, ctx, resume_command(app, *sub)); }};
 }
 
 } // namespace sora::cli

@@ -1,4 +1,7 @@
-// Batch runs: manifest loading and validation, the state file, and the worker pool.
+// Batch runs: manifest loading and validation, and the state file (the worker pool is in
+// batch_run.cpp).
+#include "common/atomic_file.hpp"
+
 #include <sora/batch.hpp>
 #include <sora/fit.hpp>
 #include <sora/image.hpp>
@@ -150,23 +153,6 @@ bool is_prompt_section(const std::string& key) {
 fs::path resolve(const fs::path& base, const std::string& path) {
   fs::path p(path);
   return p.is_absolute() ? p : base / p;
-}
-
-Result<void> write_atomically(const fs::path& path, const std::string& text, bool durable) {
-  fs::path temp = path;
-  temp += ".tmp";
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return unexpected(ErrorCode::io,
-                      "Cannot write " + temp.string() + ": " + std::strerror(errno) + ".");
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-            (!durable || ::fsync(fd) == 0);
-  ::close(fd);
-  if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
-    ::unlink(temp.c_str());
-    return unexpected(ErrorCode::io, "Cannot write " + path.string() + ".");
-  }
-  return {};
 }
 
 } // namespace
@@ -354,7 +340,11 @@ Result<void> BatchState::load() {
     s.status = parse_batch_status(item.value("status", "pending")).value_or(BatchStatus::pending);
     s.output = item.value("output", "");
     s.error = item.value("error", "");
-    s.exit_code = item.value("exit_code", 0);
+    s.exit_code = item.value("exit_code", 0); // older files: the CLI's exit code
+    s.error_kind = item.value("error_kind", "");
+    s.idempotency_key = item.value("idempotency_key", "");
+    s.fingerprint = item.value("fingerprint", "");
+    s.intent_time = item.value("intent_time", std::int64_t{0});
     m_jobs[label] = s;
   }
   return {};
@@ -370,207 +360,17 @@ Result<void> BatchState::save(bool durable) const {
     if (!s.video_id.empty()) item["video_id"] = s.video_id;
     if (!s.output.empty()) item["output"] = s.output;
     if (!s.error.empty()) item["error"] = s.error;
-    if (s.exit_code) item["exit_code"] = s.exit_code;
+    if (!s.error_kind.empty()) item["error_kind"] = s.error_kind;
+    if (s.exit_code) item["exit_code"] = s.exit_code; // carried over from an older file
+    if (!s.idempotency_key.empty()) item["idempotency_key"] = s.idempotency_key;
+    if (!s.fingerprint.empty()) item["fingerprint"] = s.fingerprint;
+    if (s.intent_time) item["intent_time"] = s.intent_time;
     jobs[label] = item;
   }
   std::error_code ec;
   if (m_path.has_parent_path()) fs::create_directories(m_path.parent_path(), ec);
-  return write_atomically(m_path, j.dump(2, ' ', false, json::error_handler_t::replace) + "\n",
-                          durable);
-}
-
-Result<BatchReport> run_batch(const ClientConfig& config, const std::vector<BatchJob>& jobs,
-                              BatchState& state, const BatchOptions& options,
-                              const ExitCodeFor& exit_code_for) {
-  ClientConfig shared = config;
-  if (!shared.throttle) shared.throttle = std::make_shared<Throttle>();
-  std::mutex mutex; // guards `state`, its file and on_change
-  std::map<std::string, const BatchJob*> by_label;
-  for (const auto& job : jobs)
-    by_label[job.label] = &job;
-
-  auto update = [&](const BatchJobState& s) {
-    std::lock_guard lock(mutex);
-    state.jobs()[s.label] = s;
-    // Atomic but not fsynced on every transition: ids are durable in the journal already, and
-    // one fsync per step would serialise the workers on the disk.
-    auto saved = state.save(false);
-    if (options.on_change) options.on_change(s);
-    return saved;
-  };
-  auto snapshot = [&](const std::string& label) {
-    std::lock_guard lock(mutex);
-    return state.jobs()[label];
-  };
-
-  // Prepare each job's starting point from earlier runs.
-  std::vector<bool> todo(jobs.size(), true);
-  for (std::size_t i = 0; i < jobs.size(); ++i) {
-    BatchJobState s = snapshot(jobs[i].label);
-    s.label = jobs[i].label;
-    s.output = jobs[i].output.string();
-    std::error_code ec;
-    bool done = s.status == BatchStatus::downloaded && fs::exists(jobs[i].output, ec);
-    bool settled = s.status == BatchStatus::failed || s.status == BatchStatus::refused;
-    if (done || (settled && !options.retry_failed)) {
-      todo[i] = false;
-      std::lock_guard lock(mutex);
-      state.jobs()[s.label].from_earlier_run = true;
-      continue;
-    }
-    if (settled) { // --retry-failed: a new job; the failed one stays failed on the server
-      s.video_id.clear();
-      s.status = BatchStatus::pending;
-      s.error.clear();
-      s.exit_code = 0;
-    }
-    std::lock_guard lock(mutex);
-    state.jobs()[s.label] = s;
-  }
-  {
-    std::lock_guard lock(mutex);
-    if (auto ok = state.save(); !ok) return unexpected(ok.error());
-  }
-
-  auto fail = [&](BatchJobState s, const Error& e) {
-    s.exit_code = exit_code_for(e);
-    s.error = e.message;
-    s.status = e.code == ErrorCode::job_failed || e.code == ErrorCode::cancelled
-                   ? BatchStatus::failed
-               : e.code == ErrorCode::moderation ? BatchStatus::refused
-                                                 : BatchStatus::error;
-    (void)update(s);
-  };
-
-  auto process = [&](Client& client, const BatchJob& job) {
-    BatchJobState s = snapshot(job.label);
-    if (s.video_id.empty()) {
-      Result<Video> video = unexpected(ErrorCode::internal, "not started");
-      if (job.remix_of) {
-        std::string source = *job.remix_of;
-        if (by_label.contains(source)) {
-          BatchJobState original = snapshot(source);
-          if (original.status != BatchStatus::completed &&
-              original.status != BatchStatus::downloaded) {
-            Error e;
-            e.code = ErrorCode::job_failed;
-            e.message = "Not remixed: job " + source + " did not complete.";
-            return fail(s, e);
-          }
-          source = original.video_id;
-        }
-        video = client.remix(source, job.request.prompt);
-      } else if (job.fit) {
-        // The fitted copy exists only while this create is sent.
-        FitOptions fit = *job.fit;
-        if (fit.temp_dir.empty()) fit.temp_dir = options.temp_dir;
-        auto fitted = fit_image(*job.request.image, fit);
-        if (!fitted) return fail(s, fitted.error());
-        CreateRequest request = job.request;
-        request.image = fitted->file.path();
-        video = client.create(request);
-      } else {
-        video = client.create(job.request);
-      }
-      if (!video) return fail(s, video.error());
-      s.video_id = video->id;
-      s.status = BatchStatus::created;
-      s.error.clear();
-      (void)update(s); // the id is on disk before anything else happens
-    }
-    if (s.status == BatchStatus::created || s.status == BatchStatus::pending ||
-        s.status == BatchStatus::error) {
-      WaitOptions wait;
-      wait.timeout = options.wait_timeout;
-      auto done = client.wait(s.video_id, wait);
-      if (!done) return fail(s, done.error());
-      s.status = BatchStatus::completed;
-      s.error.clear();
-      s.exit_code = 0;
-      (void)update(s);
-    }
-    DownloadRequest download;
-    download.output = job.output;
-    download.overwrite = options.overwrite;
-    std::error_code ec;
-    fs::create_directories(job.output.parent_path(), ec);
-    auto saved = client.download(s.video_id, download);
-    if (!saved) {
-      Error e = saved.error();
-      BatchJobState kept = s; // the job completed; only the download needs another go
-      kept.exit_code = exit_code_for(e);
-      kept.error = e.message;
-      return (void)update(kept);
-    }
-    s.status = BatchStatus::downloaded;
-    s.error.clear();
-    s.exit_code = 0;
-    (void)update(s);
-  };
-
-  // Jobs that remix another job of the manifest run in a later round than that job.
-  std::map<std::string, int> depth;
-  std::function<int(const BatchJob&)> depth_of = [&](const BatchJob& job) -> int {
-    if (!job.remix_of || !by_label.contains(*job.remix_of)) return 0;
-    if (auto it = depth.find(job.label); it != depth.end()) return it->second;
-    return depth[job.label] = 1 + depth_of(*by_label[*job.remix_of]);
-  };
-  int rounds = 0;
-  for (const auto& job : jobs)
-    rounds = std::max(rounds, depth_of(job) + 1);
-
-  for (int round = 0; round < rounds; ++round) {
-    std::deque<const BatchJob*> queue;
-    for (std::size_t i = 0; i < jobs.size(); ++i)
-      if (todo[i] && depth_of(jobs[i]) == round) queue.push_back(&jobs[i]);
-    std::mutex queue_mutex;
-    int workers = std::max(1, std::min<int>(options.concurrency, static_cast<int>(queue.size())));
-    std::vector<std::thread> threads;
-    for (int w = 0; w < workers; ++w)
-      threads.emplace_back([&] {
-        Client client(shared);
-        while (true) {
-          if (config.cancel && config.cancel->load()) return;
-          const BatchJob* job = nullptr;
-          {
-            std::lock_guard lock(queue_mutex);
-            if (queue.empty()) return;
-            job = queue.front();
-            queue.pop_front();
-          }
-          process(client, *job);
-        }
-      });
-    for (auto& t : threads)
-      t.join();
-    if (config.cancel && config.cancel->load()) break;
-  }
-
-  BatchReport report;
-  report.requests = shared.throttle->requests.load();
-  std::lock_guard lock(mutex);
-  if (auto ok = state.save(true); !ok) return unexpected(ok.error());
-  for (const auto& job : jobs) {
-    const BatchJobState& s = state.jobs()[job.label];
-    report.jobs.push_back(s);
-    switch (s.status) {
-    case BatchStatus::downloaded:
-      ++report.completed;
-      break;
-    case BatchStatus::failed:
-      ++report.failed;
-      break;
-    case BatchStatus::refused:
-      ++report.refused;
-      break;
-    default:
-      ++report.errors;
-      break;
-    }
-  }
-  if (config.cancel && config.cancel->load())
-    return unexpected(ErrorCode::interrupted, "Interrupted; the batch resumes where it stopped.");
-  return report;
+  return write_file_atomically(m_path, j.dump(2, ' ', false, json::error_handler_t::replace) + "\n",
+                               durable);
 }
 
 } // namespace sora

@@ -14,11 +14,9 @@ public:
       : m_client(client), m_job(job), m_observer(observer) {}
 
   JobOutcome run() {
-    if (!prepare() || !submit()) return std::move(m_outcome);
+    bool started = m_job.video_id.empty() ? prepare() && submit() : resume();
     m_fitted.reset(); // the temporary fitted image is not needed once the create is sent
-    if (!m_job.wait && !m_job.output) return std::move(m_outcome);
-    if (!await() || !m_job.output) return std::move(m_outcome);
-    download();
+    if (started && (m_job.wait || m_job.output) && await() && m_job.output) download();
     return std::move(m_outcome);
   }
 
@@ -65,6 +63,13 @@ private:
     auto fitted = fit_image(*m_job.create.image, *m_job.fit);
     if (!fitted) return fail(fitted.error());
     m_fitted = std::move(*fitted);
+    return true;
+  }
+
+  // A job an earlier run created: only its output is checked before waiting for it.
+  bool resume() {
+    m_outcome.video_id = m_job.video_id;
+    if (auto ok = preflight_output(m_job); !ok) return fail(ok.error());
     return true;
   }
 
