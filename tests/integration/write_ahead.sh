@@ -94,3 +94,23 @@ assert_contains "$OUT" "$after"
 expect_exit 0 -- sora history
 assert_contains "$OUT" "$after"
 assert_contains "$ERR" "unreadable"
+
+case_ "Ctrl-C while a paid create downloads: the id and the command that finishes it"
+start_mock --fault content-slow
+set -m
+"$SORA_BIN" --no-progress create --prompt "a slow river, static shot" -o "$T/river.mp4" \
+  >"$OUT" 2>"$ERR" &
+pid=$!
+set +m
+BG_PIDS+=("$pid")
+for ((i = 0; i < 400; i++)); do
+  [[ -s "$T/river.mp4.part" ]] && break
+  sleep 0.02
+done
+[[ -s "$T/river.mp4.part" ]] || fail "no .part appeared while downloading"
+stop_with INT
+assert_eq "$RC" 130 "exit status after SIGINT"
+river="$(tail -n 1 "$JOURNAL" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
+assert_contains "$ERR" "resume: sora download $river -o $T/river.mp4"
+expect_exit 0 -- sora download "$river" -o "$T/river.mp4"
+assert_mp4 "$T/river.mp4"
