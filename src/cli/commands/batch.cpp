@@ -219,32 +219,18 @@ std::string resume_command(const CLI::App& root, const CLI::App& sub) {
   return text;
 }
 
-int run_batch_command(const BatchCommandOptions& o, AppContext& ctx, const std::string& resume) {
-  auto settings = ctx.settings();
-  if (!settings) return ctx.fail(settings.error());
-  auto jobs = load_manifest(o.manifest, o.out_dir, (*settings)->effective.style.openai_enums);
-  if (!jobs) return ctx.fail(jobs.error());
-  if (!o.shard.empty()) {
-    auto shard = parse_shard(o.shard);
-    if (!shard) return ctx.fail(shard.error());
-    *jobs = select_shard(*jobs, shard->first, shard->second);
-  }
-  if (auto ok = complete_jobs(ctx, o, *jobs); !ok) return ctx.fail(ok.error());
-  BatchState state(o.state.empty() ? fs::path(o.out_dir) / ".sora-batch.json" : fs::path(o.state));
-  if (auto ok = state.load(); !ok) return ctx.fail(ok.error());
-  warn_changed(ctx, *jobs, state, o.rerun_changed);
-
-  // Outputs that exist but this batch did not write are never replaced without --force.
+// Outputs that exist but this batch did not write are never replaced without --force.
+Result<void> check_clashes(const std::vector<BatchJob>& jobs, const BatchState& state, bool force) {
   std::string clashes;
-  for (const auto& job : *jobs) {
+  for (const auto& job : jobs) {
     auto it = state.jobs().find(job.label);
     bool ours = it != state.jobs().end() && it->second.status == BatchStatus::downloaded;
     std::error_code ec;
-    if (!ours && !o.force && fs::exists(job.output, ec))
+    if (!ours && !force && fs::exists(job.output, ec))
       clashes += "\n  line " + std::to_string(job.line) + ": " + job.output.string();
   }
-  if (!clashes.empty())
-    return ctx.fail(Error{ErrorCode::invalid_argument,
+  if (clashes.empty()) return {};
+  return unexpected(Error{ErrorCode::invalid_argument,
                           "These outputs already exist:" + clashes,
                           "Move them aside, choose another --out-dir, or pass --force.",
                           0,
@@ -255,83 +241,64 @@ int run_batch_command(const BatchCommandOptions& o, AppContext& ctx, const std::
                           {},
                           {},
                           true});
+}
 
-  auto prices = load_prices(ctx, o.prices);
-  if (!prices) return ctx.fail(prices.error());
-  BatchCost cost = estimate_batch(ctx, *jobs, state, o.retry_failed, *prices);
-
-  if (o.dry_run) {
-    std::size_t index = 0;
-    for (const auto& job : *jobs) {
-      const auto& job_cost = cost.jobs[index++];
-      auto it = state.jobs().find(job.label);
-      std::string action = job.remix_of ? "remix " + *job.remix_of : "create";
-      if (it != state.jobs().end() && !it->second.video_id.empty())
-        action = it->second.status == BatchStatus::downloaded ? "done " + it->second.video_id
-                                                              : "resume " + it->second.video_id;
-      std::string line = job.label + "  " + action + "  \"" + head(job.request.prompt, 40) + "\"";
-      if (job.request.image) line += "  image " + job.request.image->string();
-      if (job.fit) line += "  fit " + std::string(to_string(job.fit->mode));
-      if (job.request.model) line += "  " + *job.request.model;
-      if (job.request.size) line += "  " + *job.request.size;
-      if (job.request.seconds) line += "  " + *job.request.seconds + "s";
-      line += "  -> " + job.output.string();
-      if (job_cost) line += job_cost->usd ? "  " + format_usd(*job_cost->usd) : "  cost unknown";
-      print_line(line);
-    }
-    // The total is a summary, on stderr, so stdout stays one line per job.
-    ctx.note(describe_total(cost));
-    ctx.note(std::to_string(jobs->size()) + " jobs; nothing was sent (--dry-run).");
-    if (o.max_cost > 0)
-      if (auto ok = check_batch_cost(cost, o.max_cost); !ok) return ctx.fail(ok.error());
-    return k_exit_ok;
+// --dry-run: one line per job on stdout, the total on stderr.
+int print_plan(AppContext& ctx, const BatchCommandOptions& o, const std::vector<BatchJob>& jobs,
+               const BatchState& state, const BatchCost& cost) {
+  std::size_t index = 0;
+  for (const auto& job : jobs) {
+    const auto& job_cost = cost.jobs[index++];
+    auto it = state.jobs().find(job.label);
+    std::string action = job.remix_of ? "remix " + *job.remix_of : "create";
+    if (it != state.jobs().end() && !it->second.video_id.empty())
+      action = it->second.status == BatchStatus::downloaded ? "done " + it->second.video_id
+                                                            : "resume " + it->second.video_id;
+    std::string line = job.label + "  " + action + "  \"" + head(job.request.prompt, 40) + "\"";
+    if (job.request.image) line += "  image " + job.request.image->string();
+    if (job.fit) line += "  fit " + std::string(to_string(job.fit->mode));
+    if (job.request.model) line += "  " + *job.request.model;
+    if (job.request.size) line += "  " + *job.request.size;
+    if (job.request.seconds) line += "  " + *job.request.seconds + "s";
+    line += "  -> " + job.output.string();
+    if (job_cost) line += job_cost->usd ? "  " + format_usd(*job_cost->usd) : "  cost unknown";
+    print_line(line);
   }
+  // The total is a summary, on stderr, so stdout stays one line per job.
+  ctx.note(describe_total(cost));
+  ctx.note(std::to_string(jobs.size()) + " jobs; nothing was sent (--dry-run).");
   if (o.max_cost > 0)
     if (auto ok = check_batch_cost(cost, o.max_cost); !ok) return ctx.fail(ok.error());
+  return k_exit_ok;
+}
 
-  auto client = ctx.client();
-  if (!client) return ctx.fail(client.error());
-  ClientConfig config = (*client)->config();
-
-  ctx.note(describe_total(cost));
-  Progress progress(ctx.show_progress());
-  std::mutex lock;
-  std::map<std::string, BatchStatus> now;
-  for (const auto& [label, s] : state.jobs())
-    now[label] = s.status;
-  auto started = std::chrono::steady_clock::now();
-  std::size_t total = jobs->size();
-  BatchOptions options;
-  options.concurrency = o.concurrency;
-  options.retry_failed = o.retry_failed;
-  options.overwrite = o.force;
-  options.temp_dir = temp_folder();
-  options.wait_timeout =
-      std::chrono::milliseconds(static_cast<std::int64_t>(o.wait_timeout * 1000));
-  options.on_change = [&](const BatchJobState& s) {
-    std::lock_guard guard(lock);
-    now[s.label] = s.status;
+// The live summary (queued, running, done, failed, ETA), redrawn on every state change.
+class BatchProgress {
+public:
+  BatchProgress(const AppContext& ctx, const std::vector<BatchJob>& jobs, const BatchState& state)
+      : m_progress(ctx.show_progress()), m_jobs(jobs) {
+    for (const auto& [label, s] : state.jobs())
+      m_now[label] = s.status;
+  }
+  void finish() { m_progress.finish(); }
+  void changed(const BatchJobState& s) {
+    std::lock_guard guard(m_lock);
+    m_now[s.label] = s.status;
     int queued = 0, running = 0, done = 0, failed = 0;
-    for (const auto& job : *jobs) {
-      auto status = now.count(job.label) ? now[job.label] : BatchStatus::pending;
-      switch (status) {
-      case BatchStatus::pending:
+    for (const auto& job : m_jobs) {
+      auto status = m_now.count(job.label) ? m_now[job.label] : BatchStatus::pending;
+      if (status == BatchStatus::pending)
         ++queued;
-        break;
-      case BatchStatus::created:
-      case BatchStatus::completed:
+      else if (status == BatchStatus::created || status == BatchStatus::completed)
         ++running;
-        break;
-      case BatchStatus::downloaded:
+      else if (status == BatchStatus::downloaded)
         ++done;
-        break;
-      default:
+      else
         ++failed;
-        break;
-      }
     }
+    std::size_t total = m_jobs.size();
     auto elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
     std::string eta;
     if (done > 0 && static_cast<std::size_t>(done + failed) < total) {
       auto left = elapsed / done * static_cast<double>(total - done - failed);
@@ -339,27 +306,26 @@ int run_batch_command(const BatchCommandOptions& o, AppContext& ctx, const std::
     }
     bool milestone = s.status == BatchStatus::downloaded || s.status == BatchStatus::failed ||
                      s.status == BatchStatus::refused || s.status == BatchStatus::error;
-    progress.status(
+    m_progress.status(
         "batch: " + std::to_string(queued) + " queued, " + std::to_string(running) + " running, " +
             std::to_string(done) + " done, " + std::to_string(failed) + " failed of " +
             std::to_string(total) + eta +
             (milestone ? "  (" + s.label + ": " + std::string(to_string(s.status)) + ")" : ""),
         milestone);
-  };
-  options.rerun_changed = o.rerun_changed;
-  // The journal: each create's intent before it is sent, its id the moment it is known.
-  std::string host = journal_host(config.base_url);
-  options.on_event = [&](const JobEvent& e) { return journal_event(ctx, host, "batch", e); };
-  auto report = run_batch(config, *jobs, state, options);
-  progress.finish();
-  if (!report) {
-    if (report.error().code == ErrorCode::interrupted)
-      return ctx.fail(report.error(), resume + "   (finished jobs are skipped)");
-    return ctx.fail(report.error());
   }
 
+private:
+  Progress m_progress;
+  const std::vector<BatchJob>& m_jobs;
+  std::mutex m_lock;
+  std::map<std::string, BatchStatus> m_now;
+  std::chrono::steady_clock::time_point m_started = std::chrono::steady_clock::now();
+};
+
+// The final table (or one JSON object per job) and the summary line.
+void print_report(const AppContext& ctx, const BatchReport& report, const BatchState& state) {
   if (ctx.options.json) {
-    for (const auto& s : report->jobs) {
+    for (const auto& s : report.jobs) {
       nlohmann::ordered_json j;
       j["id"] = s.label;
       j["video_id"] = s.video_id.empty() ? nullptr : nlohmann::ordered_json(s.video_id);
@@ -372,7 +338,7 @@ int run_batch_command(const BatchCommandOptions& o, AppContext& ctx, const std::
   } else {
     std::vector<std::vector<std::string>> rows;
     std::vector<std::size_t> widths(4, 0);
-    for (const auto& s : report->jobs) {
+    for (const auto& s : report.jobs) {
       rows.push_back({s.label, std::string(to_string(s.status)) + (s.from_earlier_run ? "*" : ""),
                       s.video_id.empty() ? "-" : s.video_id, s.error.empty() ? s.output : s.error});
       for (std::size_t i = 0; i < 4; ++i)
@@ -386,14 +352,69 @@ int run_batch_command(const BatchCommandOptions& o, AppContext& ctx, const std::
       print_line(line);
     }
   }
-  ctx.note(std::to_string(report->completed) + " downloaded, " + std::to_string(report->failed) +
-           " failed, " + std::to_string(report->refused) + " refused, " +
-           std::to_string(report->errors) + " unfinished; " + std::to_string(report->requests) +
+  ctx.note(std::to_string(report.completed) + " downloaded, " + std::to_string(report.failed) +
+           " failed, " + std::to_string(report.refused) + " refused, " +
+           std::to_string(report.errors) + " unfinished; " + std::to_string(report.requests) +
            " requests; state in " + state.path().string() +
-           (std::any_of(report->jobs.begin(), report->jobs.end(),
+           (std::any_of(report.jobs.begin(), report.jobs.end(),
                         [](const BatchJobState& s) { return s.from_earlier_run; })
                 ? " (* from an earlier run)"
                 : ""));
+}
+
+// The manifest's jobs, sharded and completed with create's settings.
+Result<std::vector<BatchJob>> load_jobs(AppContext& ctx, const BatchCommandOptions& o) {
+  auto settings = ctx.settings();
+  if (!settings) return unexpected(settings.error());
+  auto jobs = load_manifest(o.manifest, o.out_dir, (*settings)->effective.style.openai_enums);
+  if (!jobs) return unexpected(jobs.error());
+  if (!o.shard.empty()) {
+    auto shard = parse_shard(o.shard);
+    if (!shard) return unexpected(shard.error());
+    *jobs = select_shard(*jobs, shard->first, shard->second);
+  }
+  if (auto ok = complete_jobs(ctx, o, *jobs); !ok) return unexpected(ok.error());
+  return jobs;
+}
+
+int run_batch_command(const BatchCommandOptions& o, AppContext& ctx, const std::string& resume) {
+  auto jobs = load_jobs(ctx, o);
+  if (!jobs) return ctx.fail(jobs.error());
+  BatchState state(o.state.empty() ? fs::path(o.out_dir) / ".sora-batch.json" : fs::path(o.state));
+  if (auto ok = state.load(); !ok) return ctx.fail(ok.error());
+  warn_changed(ctx, *jobs, state, o.rerun_changed);
+  if (auto ok = check_clashes(*jobs, state, o.force); !ok) return ctx.fail(ok.error());
+  auto prices = load_prices(ctx, o.prices);
+  if (!prices) return ctx.fail(prices.error());
+  BatchCost cost = estimate_batch(ctx, *jobs, state, o.retry_failed, *prices);
+  if (o.dry_run) return print_plan(ctx, o, *jobs, state, cost);
+  if (o.max_cost > 0)
+    if (auto ok = check_batch_cost(cost, o.max_cost); !ok) return ctx.fail(ok.error());
+
+  auto client = ctx.client();
+  if (!client) return ctx.fail(client.error());
+  ClientConfig config = (*client)->config();
+  ctx.note(describe_total(cost));
+  BatchProgress progress(ctx, *jobs, state);
+  BatchOptions options;
+  options.concurrency = o.concurrency;
+  options.retry_failed = o.retry_failed;
+  options.rerun_changed = o.rerun_changed;
+  options.overwrite = o.force;
+  options.temp_dir = temp_folder();
+  options.wait_timeout =
+      std::chrono::milliseconds(static_cast<std::int64_t>(o.wait_timeout * 1000));
+  options.on_change = [&](const BatchJobState& s) { progress.changed(s); };
+  // The journal: each create's intent before it is sent, its id the moment it is known.
+  std::string host = journal_host(config.base_url);
+  options.on_event = [&](const JobEvent& e) { return journal_event(ctx, host, "batch", e); };
+  auto report = run_batch(config, *jobs, state, options);
+  progress.finish();
+  if (!report)
+    return ctx.fail(report.error(), report.error().code == ErrorCode::interrupted
+                                        ? resume + "   (finished jobs are skipped)"
+                                        : "");
+  print_report(ctx, *report, state);
   return batch_exit_code(*report);
 }
 
