@@ -48,6 +48,7 @@ struct JobSpec {
 /// Where a job is; each is reported once, in this order (a job may stop at any of them).
 enum class JobStage {
   intent,      ///< about to send the create: record the key and fingerprint durably first
+  uploading,   ///< bytes of the create's request (its image) are leaving (event.transfer)
   submitted,   ///< the server answered with an id: record it durably
   polled,      ///< a poll while waiting (status and progress in the event's video)
   completed,   ///< the job finished on the server
@@ -65,7 +66,7 @@ struct JobEvent {
   std::string fingerprint;      ///< a hash of what the request sends (see fingerprint())
   const Video* video = nullptr; ///< submitted, polled, completed
   const Error* error = nullptr; ///< failed
-  const TransferProgress* transfer = nullptr;      ///< downloading
+  const TransferProgress* transfer = nullptr;      ///< uploading, downloading
   std::optional<std::filesystem::path> saved_path; ///< saved
 };
 

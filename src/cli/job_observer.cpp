@@ -103,6 +103,9 @@ Result<void> CliJobObserver::on_event(const JobEvent& e) {
                  "; waiting for it to finish");
     }
     return {};
+  case JobStage::uploading:
+    if (e.spec->create.image) m_progress.upload(*e.transfer, e.spec->label);
+    return {};
   case JobStage::polled: {
     auto elapsed = std::chrono::duration_cast<std::chrono::milliseconds>(
         std::chrono::steady_clock::now() - m_started);

@@ -44,7 +44,9 @@ struct Recorder final : JobObserver {
   ErrorCode failed_code = ErrorCode::internal;
 
   Result<void> on_event(const JobEvent& e) override {
-    if (e.stage != JobStage::polled && e.stage != JobStage::downloading) stages.push_back(e.stage);
+    if (e.stage != JobStage::polled && e.stage != JobStage::downloading &&
+        e.stage != JobStage::uploading)
+      stages.push_back(e.stage);
     if (e.stage == JobStage::intent) {
       requests_at_intent = transport->requests.size();
       key = e.idempotency_key;

@@ -87,7 +87,11 @@ private:
     CreateRequest request = m_job.create;
     request.idempotency_key = m_key;
     if (m_fitted) request.image = m_fitted->file.path();
-    return m_client.create(request);
+    return m_client.create(request, [this](const TransferProgress& p) {
+      JobEvent e = event(JobStage::uploading);
+      e.transfer = &p;
+      (void)m_observer.on_event(e);
+    });
   }
 
   // Intent first (durable, or nothing is sent), then the paid request, then `submitted`.
