@@ -94,6 +94,7 @@ Result<void> CliJobObserver::on_event(const JobEvent& e) {
   case JobStage::intent:
     return journal_event(m_ctx, m_host, m_command, e);
   case JobStage::submitted:
+    m_progress.finish(); // ends the upload line
     (void)journal_event(m_ctx, m_host, m_command, e);
     if (e.spec->wait || e.spec->output) {
       const Video& v = *e.video;
