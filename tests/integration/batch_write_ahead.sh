@@ -88,7 +88,7 @@ expect_exit 0 -- sora --no-progress batch "$T/k.jsonl" --out-dir "$OUTDIR" --sta
 assert_contains "$ERR" "(crane) asks for another prompt or settings"
 assert_eq "$(posts 'a batch crane at dusk, static shot')" 0 "POSTs of the changed line"
 expect_exit 0 -- sora --no-progress batch "$T/k.jsonl" --out-dir "$OUTDIR" --state "$STATE" \
-  --rerun-changed --force
+  --rerun-changed
 assert_eq "$(posts 'a batch crane at dusk, static shot')" 1 "POSTs with --rerun-changed"
 
 case_ "a batch job gets the --field values and the prompt lint, as sora create"

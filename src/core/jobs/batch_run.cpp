@@ -98,6 +98,7 @@ private:
   std::map<std::string, int> m_depth;
   std::vector<bool> m_todo;
   std::vector<std::string> m_changed;
+  std::set<std::string> m_redo;
   std::mutex m_mutex;       // guards the state, its file and on_change
   std::mutex m_event_mutex; // serialises on_event
 
@@ -124,6 +125,7 @@ private:
         m_state.jobs()[job.label].from_earlier_run = true;
         continue;
       }
+      if (redo) m_redo.insert(job.label);   // its earlier output (this batch's) is replaced
       if (redo || settled(s)) s = fresh(s); // a new job; the old one stays as it is on the server
       m_state.jobs()[job.label] = s;
     }
@@ -209,7 +211,7 @@ private:
     JobSpec spec;
     spec.label = job.label;
     spec.output = job.output;
-    spec.overwrite = m_options.overwrite;
+    spec.overwrite = m_options.overwrite || m_redo.contains(job.label);
     spec.wait = true;
     spec.wait_timeout = m_options.wait_timeout;
     spec.video_id = s.video_id;

@@ -3,7 +3,6 @@
 #include "common/atomic_file.hpp"
 
 #include <sora/journal.hpp>
-#include <sora/validate.hpp>
 
 #include <nlohmann/json.hpp>
 
