@@ -18,6 +18,7 @@
 #include <cstring>
 #include <deque>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -155,6 +156,101 @@ fs::path resolve(const fs::path& base, const std::string& path) {
   return p.is_absolute() ? p : base / p;
 }
 
+using Problem = std::function<void(const std::string&)>;
+
+// The line's prompt: prompt or prompt_file (with sections), then the part fields over them.
+std::string manifest_prompt(const Row& row, const fs::path& base, const Problem& problem) {
+  PromptParts parts, fields;
+  parts.free = field(row, "prompt");
+  std::string prompt_file = field(row, "prompt_file");
+  if (!parts.free.empty() && !prompt_file.empty()) problem("give prompt or prompt_file, not both");
+  if (!prompt_file.empty()) {
+    std::ifstream in(resolve(base, prompt_file), std::ios::binary);
+    if (!in) problem("cannot read prompt_file " + resolve(base, prompt_file).string());
+    std::string text(std::istreambuf_iterator<char>(in), {});
+    // Sections as in `sora create --prompt-file`; the part fields win over them.
+    if (auto read = parse_prompt_file(text, prompt_file); read)
+      parts = std::move(*read);
+    else
+      problem(read.error().message + " " + read.error().hint);
+  }
+  for (const auto& section : prompt_sections())
+    fields.*section.member = field(row, std::string(section.name).c_str());
+  return compose(merge_prompt_parts(std::move(parts), fields));
+}
+
+// The line's fit and pad_color (nullopt without fit).
+std::optional<FitOptions> manifest_fit(const Row& row, const Problem& problem) {
+  std::optional<FitOptions> fit_options;
+  std::string fit = field(row, "fit"), pad_color = field(row, "pad_color");
+  if (!fit.empty()) {
+    fit_options.emplace();
+    if (auto mode = parse_fit_mode(fit); !mode)
+      problem("fit: " + mode.error().message + " " + mode.error().hint);
+    else
+      fit_options->mode = *mode;
+    if (!pad_color.empty()) {
+      if (auto color = parse_color(pad_color); !color)
+        problem("pad_color: " + color.error().message + " " + color.error().hint);
+      else
+        fit_options->pad = *color;
+    }
+  } else if (!pad_color.empty()) {
+    problem("pad_color needs fit (e.g. \"fit\": \"contain\")");
+  }
+  return fit_options;
+}
+
+// The image (measured, not decoded), then the request checked as `sora create` checks it.
+void check_request(BatchJob& job, const Row& row, const fs::path& base, bool openai_checks,
+                   const Problem& problem) {
+  std::optional<ImageInfo> image;
+  if (auto i = field(row, "image"); !i.empty()) {
+    job.request.image = resolve(base, i);
+    // A fitted image is measured as displayed (EXIF orientation applied).
+    auto info =
+        job.fit ? probe_displayed_image(*job.request.image) : probe_image(*job.request.image);
+    if (!info)
+      problem(info.error().message);
+    else
+      image = *info;
+  }
+  auto full = [](const Error& e) { return e.message + (e.hint.empty() ? "" : " " + e.hint); };
+  if (job.remix_of) {
+    if (job.request.image || job.request.model || job.request.size || job.request.seconds ||
+        job.fit)
+      problem("a remix takes only a prompt; model, size, seconds and image come from the "
+              "original");
+    if (auto ok = validate_prompt(job.request.prompt); !ok) problem(ok.error().message);
+  } else if (job.fit && !job.request.image) {
+    problem("fit resizes the image, but the line has no image");
+  } else if (job.fit) {
+    if (image)
+      if (auto ok = plan_fit(job.request, *image, *job.fit); !ok) problem(full(ok.error()));
+  } else if (auto ok = validate_create(job.request, image, openai_checks, nullptr); !ok) {
+    problem(full(ok.error()));
+  }
+}
+
+// remix_of may name another job of the manifest; it must not loop.
+void check_remix_loops(const std::vector<BatchJob>& jobs,
+                       const std::map<std::string, std::size_t>& labels,
+                       std::vector<std::string>& problems) {
+  // remix_of may name another job of the manifest; it must not loop.
+  for (const auto& job : jobs) {
+    std::set<std::string> seen{job.label};
+    const BatchJob* at = &job;
+    while (at->remix_of && labels.contains(*at->remix_of)) {
+      if (!seen.insert(*at->remix_of).second) {
+        problems.push_back("line " + std::to_string(job.line) + ": remix_of forms a loop");
+        break;
+      }
+      at = &*std::find_if(jobs.begin(), jobs.end(),
+                          [&](const BatchJob& j) { return j.label == *at->remix_of; });
+    }
+  }
+}
+
 } // namespace
 
 std::string_view to_string(BatchStatus status) noexcept {
@@ -217,70 +313,13 @@ Result<std::vector<BatchJob>> load_manifest(const fs::path& manifest, const fs::
     if (auto [it, fresh] = labels.emplace(job.label, raw.line); !fresh)
       problem("id '" + job.label + "' is also used on line " + std::to_string(it->second));
 
-    PromptParts parts, fields;
-    parts.free = field(raw.row, "prompt");
-    std::string prompt_file = field(raw.row, "prompt_file");
-    if (!parts.free.empty() && !prompt_file.empty())
-      problem("give prompt or prompt_file, not both");
-    if (!prompt_file.empty()) {
-      std::ifstream in(resolve(base, prompt_file), std::ios::binary);
-      if (!in) problem("cannot read prompt_file " + resolve(base, prompt_file).string());
-      std::string text(std::istreambuf_iterator<char>(in), {});
-      // Sections as in `sora create --prompt-file`; the part fields win over them.
-      if (auto read = parse_prompt_file(text, prompt_file); read)
-        parts = std::move(*read);
-      else
-        problem(read.error().message + " " + read.error().hint);
-    }
-    for (const auto& section : prompt_sections())
-      fields.*section.member = field(raw.row, std::string(section.name).c_str());
-    job.request.prompt = compose(merge_prompt_parts(std::move(parts), fields));
+    job.request.prompt = manifest_prompt(raw.row, base, problem);
     if (auto m = field(raw.row, "model"); !m.empty()) job.request.model = m;
     if (auto s = field(raw.row, "seconds"); !s.empty()) job.request.seconds = s;
     if (auto s = field(raw.row, "size"); !s.empty()) job.request.size = s;
     if (auto r = field(raw.row, "remix_of"); !r.empty()) job.remix_of = r;
-    std::string fit = field(raw.row, "fit"), pad_color = field(raw.row, "pad_color");
-    if (!fit.empty()) {
-      job.fit.emplace();
-      if (auto mode = parse_fit_mode(fit); !mode)
-        problem("fit: " + mode.error().message + " " + mode.error().hint);
-      else
-        job.fit->mode = *mode;
-      if (!pad_color.empty()) {
-        if (auto color = parse_color(pad_color); !color)
-          problem("pad_color: " + color.error().message + " " + color.error().hint);
-        else
-          job.fit->pad = *color;
-      }
-    } else if (!pad_color.empty()) {
-      problem("pad_color needs fit (e.g. \"fit\": \"contain\")");
-    }
-    std::optional<ImageInfo> image;
-    if (auto i = field(raw.row, "image"); !i.empty()) {
-      job.request.image = resolve(base, i);
-      // A fitted image is measured as displayed (EXIF orientation applied).
-      auto info =
-          job.fit ? probe_displayed_image(*job.request.image) : probe_image(*job.request.image);
-      if (!info)
-        problem(info.error().message);
-      else
-        image = *info;
-    }
-    auto full = [](const Error& e) { return e.message + (e.hint.empty() ? "" : " " + e.hint); };
-    if (job.remix_of) {
-      if (job.request.image || job.request.model || job.request.size || job.request.seconds ||
-          job.fit)
-        problem("a remix takes only a prompt; model, size, seconds and image come from the "
-                "original");
-      if (auto ok = validate_prompt(job.request.prompt); !ok) problem(ok.error().message);
-    } else if (job.fit && !job.request.image) {
-      problem("fit resizes the image, but the line has no image");
-    } else if (job.fit) {
-      if (image)
-        if (auto ok = plan_fit(job.request, *image, *job.fit); !ok) problem(full(ok.error()));
-    } else if (auto ok = validate_create(job.request, image, openai_checks, nullptr); !ok) {
-      problem(full(ok.error()));
-    }
+    job.fit = manifest_fit(raw.row, problem);
+    check_request(job, raw.row, base, openai_checks, problem);
     std::string output = field(raw.row, "output");
     job.output =
         fs::weakly_canonical(resolve(out_dir, output.empty() ? job.label + ".mp4" : output));
@@ -289,19 +328,7 @@ Result<std::vector<BatchJob>> load_manifest(const fs::path& manifest, const fs::
               std::to_string(it->second));
     jobs.push_back(std::move(job));
   }
-  // remix_of may name another job of the manifest; it must not loop.
-  for (const auto& job : jobs) {
-    std::set<std::string> seen{job.label};
-    const BatchJob* at = &job;
-    while (at->remix_of && labels.contains(*at->remix_of)) {
-      if (!seen.insert(*at->remix_of).second) {
-        problems.push_back("line " + std::to_string(job.line) + ": remix_of forms a loop");
-        break;
-      }
-      at = &*std::find_if(jobs.begin(), jobs.end(),
-                          [&](const BatchJob& j) { return j.label == *at->remix_of; });
-    }
-  }
+  check_remix_loops(jobs, labels, problems);
   if (jobs.empty() && problems.empty()) problems.push_back("the manifest has no jobs");
   if (!problems.empty()) {
     std::string message = "The manifest " + manifest.string() + " has " +
