@@ -4,6 +4,7 @@
 
 #include <sora/client.hpp>
 #include <sora/fit.hpp>
+#include <sora/job.hpp>
 
 #include <filesystem>
 #include <functional>
@@ -52,7 +53,13 @@ struct BatchJobState {
   std::string video_id;
   std::string output;
   std::string error;
-  int exit_code = 0; ///< the CLI exit code of the job's failure (0 when none)
+  std::string error_kind; ///< to_string(ErrorCode) of the job's failure (empty when none)
+  int exit_code = 0;      ///< older state files only: the CLI exit code of the failure
+  /// Write-ahead: the Idempotency-Key and fingerprint, saved (fsynced) before the create is sent.
+  /// A key without a video id is a create that may have been sent: a rerun resolves it first.
+  std::string idempotency_key;
+  std::string fingerprint;      ///< batch_fingerprint() of the manifest line that started the job
+  std::int64_t intent_time = 0; ///< unix seconds when the intent was saved
   bool from_earlier_run = false;
 };
 
@@ -83,22 +90,39 @@ struct BatchOptions {
   /// Called (from worker threads, serialised) when a job's state changes; `video_id` is set the
   /// moment a job is created, so callers can journal it.
   std::function<void(const BatchJobState&)> on_change;
+  /// Called (serialised) with every pipeline transition of every job; an error returned from the
+  /// `intent` event stops that job before its create is sent (the CLI journals here).
+  std::function<Result<void>(const JobEvent&)> on_event;
+  /// Jobs finished by an earlier run whose manifest line changed since (another fingerprint) are
+  /// created anew; without it they are kept and listed in BatchReport::changed.
+  bool rerun_changed = false;
 };
+
+/// A stable hash of what a manifest line asks for (fingerprint() of its job, with a remix's
+/// source as written: a label or an id).
+Result<std::string> batch_fingerprint(const BatchJob& job);
+
+/// Labels of jobs an earlier run finished (or started) whose line now asks for something else.
+std::vector<std::string> changed_jobs(const std::vector<BatchJob>& jobs, const BatchState& state);
 
 struct BatchReport {
   std::vector<BatchJobState> jobs; ///< in manifest order, earlier runs' outcomes merged
   int completed = 0, failed = 0, refused = 0, errors = 0;
-  std::uint64_t requests = 0; ///< HTTP requests this run sent
+  std::uint64_t requests = 0;       ///< HTTP requests this run sent
+  std::vector<std::string> changed; ///< kept although their line changed (see rerun_changed)
 };
 
-/// Maps a failure to the CLI exit code recorded in a job's state.
+/// Unused: kept so callers of the earlier signature still build (states record error kinds).
 using ExitCodeFor = std::function<int(const Error&)>;
 
 /// Runs the jobs with `options.concurrency` workers, each with its own Client built from
-/// `config`; a rate limit seen by one slows all of them. Jobs with a video id in `state` are
-/// resumed, never created again. Returns the merged report; per-job failures are in the report.
+/// `config`; a rate limit seen by one slows all of them. Each job runs through run_job (job.hpp).
+/// Jobs with a video id in `state` are resumed, never created again; a job whose create may have
+/// been sent (a key without an id) is looked up in the server's list first and sent again with
+/// the same key only when it is not there. Returns the merged report; per-job failures are in
+/// the report.
 Result<BatchReport> run_batch(const ClientConfig& config, const std::vector<BatchJob>& jobs,
                               BatchState& state, const BatchOptions& options,
-                              const ExitCodeFor& exit_code_for);
+                              const ExitCodeFor& exit_code_for = {});
 
 } // namespace sora

@@ -40,11 +40,15 @@ struct JobSpec {
   /// Empty: a fresh key is made and recorded (write-ahead) before the request is sent. Set: a
   /// resend of an unresolved intent with the key it was first sent with.
   std::string idempotency_key;
+  /// Set: the job exists already (an earlier run created it, e.g. a resumed batch job): fit,
+  /// intent and submit are skipped, and the run waits for and downloads this job.
+  std::string video_id;
 };
 
 /// Where a job is; each is reported once, in this order (a job may stop at any of them).
 enum class JobStage {
   intent,      ///< about to send the create: record the key and fingerprint durably first
+  uploading,   ///< bytes of the create's request (its image) are leaving (event.transfer)
   submitted,   ///< the server answered with an id: record it durably
   polled,      ///< a poll while waiting (status and progress in the event's video)
   completed,   ///< the job finished on the server
@@ -62,7 +66,7 @@ struct JobEvent {
   std::string fingerprint;      ///< a hash of what the request sends (see fingerprint())
   const Video* video = nullptr; ///< submitted, polled, completed
   const Error* error = nullptr; ///< failed
-  const TransferProgress* transfer = nullptr;      ///< downloading
+  const TransferProgress* transfer = nullptr;      ///< uploading, downloading
   std::optional<std::filesystem::path> saved_path; ///< saved
 };
 
@@ -92,6 +96,17 @@ Result<std::string> fingerprint(const JobSpec& spec);
 /// exists and is writable, the output is not a folder, not an existing file (unless
 /// `overwrite`), and (when `expected_bytes` is known) the disk has room.
 Result<void> preflight_output(const JobSpec& spec, std::uint64_t expected_bytes = 0);
+
+/// A fresh Idempotency-Key: "sora-" and 32 random hex digits.
+std::string make_idempotency_key();
+
+/// Looks in the server's newest jobs (`GET /videos`, newest first, a few pages at most) for the
+/// job an unresolved intent may have created: the same prompt (compared on its first 80
+/// characters, as the journal keeps it), created no earlier than `since` (unix seconds) minus two
+/// minutes of clock skew. An empty optional: the server was asked and has no such job. An error
+/// (unsupported, not_found, …): the server cannot tell (no list route, no prompts in its list).
+Result<std::optional<Video>> find_created_job(Client& client, std::string_view prompt,
+                                              std::int64_t since);
 
 /// Runs one job: preflight, fit, intent, submit (with retries that never create twice), wait,
 /// download, reporting each transition to `observer`. `job.source_id` of a remix/extend/edit must

@@ -21,17 +21,49 @@ struct JournalEntry {
   std::string model;
   std::string size;
   std::string seconds;
-  std::string prompt;  ///< the first 80 characters
-  std::string output;  ///< where the video is meant to go, if anywhere
-  std::string profile; ///< the profile in effect ("openrouter" …), if known
+  std::string prompt;          ///< the first 80 characters
+  std::string output;          ///< where the video is meant to go, if anywhere
+  std::string profile;         ///< the profile in effect ("openrouter" …), if known
   /// USD the server reported for the job. Written as a later line `{"command":"cost", "id", …}`
   /// when the job finishes; read() folds it into the job's entry.
   std::optional<double> cost_usd;
-  std::string raw_json; ///< the line as stored
+  std::string idempotency_key; ///< the key the create was sent with (closes its intent)
+  std::string fingerprint;     ///< see fingerprint() in job.hpp
+  std::string raw_json;        ///< the line as stored
+  std::size_t line = 0;        ///< 1-based line number in the journal
 };
 
-/// An append-only JSON Lines file. Appends are one write(2) each, so a crash of sora or a closed
-/// terminal right after a create still leaves the id in the file.
+/// A create about to be sent: written and fsynced before the request leaves, so a crash or a
+/// Ctrl-C while the create is in flight leaves a trace. Resolved by a job (or settled) record
+/// with the same key.
+struct JournalIntent {
+  std::int64_t time = 0; ///< unix seconds just before sending
+  std::string label;     ///< the job's label (a batch line's id), may be empty
+  std::string idempotency_key;
+  std::string fingerprint;
+  std::string command; ///< "create", "remix", "extend", "edit", "batch"
+  std::string host;
+  std::string prompt; ///< the first 80 characters
+  std::string output;
+};
+
+/// Everything the journal holds, read once.
+struct JournalContents {
+  std::vector<JournalEntry> jobs;         ///< readable job records, oldest first
+  std::vector<JournalIntent> unresolved;  ///< intents with no job or settled record, oldest first
+  std::vector<std::size_t> damaged_lines; ///< unreadable lines of the job file (1-based)
+};
+
+/// What a job reference names, and the unreadable lines that were newer than it.
+struct JournalReference {
+  std::string id;
+  std::vector<std::size_t> skipped_lines; ///< damaged lines after the named job (report them)
+};
+
+/// An append-only JSON Lines file of jobs, and beside it (NAME.intents.jsonl) the write-ahead
+/// intents. Appends are one write(2) each and start on a fresh line, so a crash of sora or a
+/// closed terminal right after a create still leaves the id in the file, and a torn line never
+/// hides the next record.
 class Journal {
 public:
   explicit Journal(std::filesystem::path path) : m_path(std::move(path)) {}
@@ -43,10 +75,22 @@ public:
   const std::filesystem::path& path() const { return m_path; }
   /// Appends an entry (creating the folder); `time` 0 is stamped with the current time.
   Result<void> append(JournalEntry entry) const;
-  /// Every readable entry, oldest first. A missing journal is empty; damaged lines are skipped.
+  /// Every readable entry, oldest first. A missing journal is empty; damaged lines are skipped
+  /// (load() names them).
   Result<std::vector<JournalEntry>> read() const;
   /// "@last" or "@1" is the newest job, "@2" the one before…; anything else is returned as is.
   Result<std::string> resolve(std::string_view reference) const;
+  /// As resolve(), also naming the unreadable lines newer than the job it names.
+  Result<JournalReference> resolve_reference(std::string_view reference) const;
+
+  /// Where the intents are kept: NAME.intents.jsonl beside the journal.
+  std::filesystem::path intents_path() const;
+  /// Appends and fsyncs an intent; `time` 0 is stamped with the current time.
+  Result<void> append_intent(JournalIntent intent) const;
+  /// Closes an intent that is known to have created nothing (`outcome`, e.g. "not_created").
+  Result<void> settle_intent(std::string_view idempotency_key, std::string_view outcome) const;
+  /// The jobs, the unresolved intents and the damaged lines.
+  Result<JournalContents> load() const;
 
 private:
   std::filesystem::path m_path;

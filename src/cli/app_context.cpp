@@ -14,6 +14,7 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <utility>
 
 namespace sora::cli {
 
@@ -208,7 +209,15 @@ Result<std::string> AppContext::resolve_id(const std::string& reference) const {
   if (reference.empty())
     return unexpected(ErrorCode::invalid_argument, "The video id is empty.",
                       "Give a video id, or @last for the newest job.");
-  return journal().resolve(reference);
+  auto named = journal().resolve_reference(reference);
+  if (!named) return unexpected(named.error());
+  // Never skipped silently: a torn newer line may have been the job meant (reported once).
+  static bool reported = false;
+  if (!named->skipped_lines.empty() && !std::exchange(reported, true))
+    warn("The job journal's line " + std::to_string(named->skipped_lines.back()) +
+         " is unreadable (a torn write?); " + reference + " names the newest readable job, " +
+         named->id + ". See sora history.");
+  return named->id;
 }
 
 void AppContext::record_job(const std::string& command, const Video& video,

@@ -57,6 +57,8 @@ public:
   /// built-in profile > defaults. Fails (a usage error) on a bad config file or unknown profile.
   Result<const ConfigFile*> config_file();
   Result<const Settings*> settings();
+  /// The profile of the settings resolved so far ("" before settings() ran).
+  std::string profile_name() const { return m_settings ? m_settings->profile : std::string(); }
   /// Sends `model` even when the profile says not to (an explicit --model); before client().
   void force_model() { m_force_model = true; }
   /// Test hook: the client sends through `transport` (and sleeps on `clock`) instead of libcurl

@@ -25,7 +25,7 @@ start_mock
 case_ "an iPhone HEIC of the video's size is converted to JPEG and uploaded without --fit"
 clear_requests
 expect_exit 0 -- sora create -p "waves roll in, static shot" --image "$T/photos/IMG_0042.HEIC"
-assert_contains "$ERR" "Converted IMG_0042.HEIC (720x1280) to JPEG"
+assert_contains "$ERR" "Converting IMG_0042.HEIC (720x1280) for the upload"
 assert_req "len(reqs('POST', r'/videos\$')) == 1" "one create"
 assert_req "param($(post 0), 'input_reference')['content_type'] == 'image/jpeg'" "sent as JPEG"
 assert_req "param($(post 0), 'input_reference')['filename'] == 'IMG_0042.jpg'" "named after the photo"
@@ -37,7 +37,7 @@ assert_tmp_empty
 case_ "--dry-run says the HEIC is converted and sends nothing"
 clear_requests
 expect_exit 0 -- sora create -p "waves, static shot" --image "$T/photos/IMG_0042.HEIC" --dry-run
-assert_contains "$ERR" "Converted IMG_0042.HEIC"
+assert_contains "$ERR" "Converting IMG_0042.HEIC"
 assert_contains "$OUT" "file IMG_0042.jpg"
 assert_contains "$OUT" "image/jpeg"
 assert_no_requests

@@ -140,3 +140,45 @@ TEST(BatchStateTest, SavesAtomicallyAndLoadsBack) {
   test::write_file(dir / "bad.json", "{oops");
   EXPECT_FALSE(BatchState(dir / "bad.json").load());
 }
+
+TEST(BatchStateTest, KeepsTheIntentAndTheErrorKindAndReadsOldExitCodes) {
+  test::TempDir dir;
+  BatchState state(dir / "s.json");
+  BatchJobState s;
+  s.label = "a";
+  s.status = BatchStatus::error;
+  s.error_kind = "network";
+  s.idempotency_key = "sora-k";
+  s.fingerprint = "0123456789abcdef";
+  s.intent_time = 1'800'000'000;
+  state.jobs()["a"] = s;
+  ASSERT_TRUE(state.save());
+  std::string text = test::read_file(dir / "s.json");
+  EXPECT_EQ(text.find("exit_code"), std::string::npos) << "kinds, not exit codes";
+  BatchState again(dir / "s.json");
+  ASSERT_TRUE(again.load());
+  EXPECT_EQ(again.jobs()["a"].error_kind, "network");
+  EXPECT_EQ(again.jobs()["a"].idempotency_key, "sora-k");
+  EXPECT_EQ(again.jobs()["a"].fingerprint, "0123456789abcdef");
+  EXPECT_EQ(again.jobs()["a"].intent_time, 1'800'000'000);
+  test::write_file(dir / "old.json",
+                   R"({"version":1,"jobs":{"b":{"status":"error","exit_code":9}}})");
+  BatchState old(dir / "old.json");
+  ASSERT_TRUE(old.load());
+  EXPECT_EQ(old.jobs()["b"].exit_code, 9);
+}
+
+TEST(BatchStateTest, AChangedLineIsFoundByItsFingerprint) {
+  BatchJob job;
+  job.label = "a";
+  job.request.prompt = "a lake";
+  BatchState state("unused.json");
+  BatchJobState s;
+  s.label = "a";
+  s.status = BatchStatus::downloaded;
+  s.fingerprint = *batch_fingerprint(job);
+  state.jobs()["a"] = s;
+  EXPECT_TRUE(changed_jobs({job}, state).empty());
+  job.request.prompt = "a lake at dusk";
+  EXPECT_EQ(changed_jobs({job}, state), std::vector<std::string>{"a"});
+}

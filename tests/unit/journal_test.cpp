@@ -64,3 +64,57 @@ TEST(JournalTest, SkipsDamagedLines) {
   EXPECT_EQ((*entries)[0].id, "ok1");
   EXPECT_TRUE(Journal(dir / "missing.jsonl").read()->empty());
 }
+
+TEST(JournalTest, ATornLineNeverHidesTheNextRecord) {
+  test::TempDir dir;
+  // A crash (or a full disk) in the middle of an append left half a line without '\n'.
+  test::write_file(dir / "jobs.jsonl", "{\"id\":\"old\"}\n{\"id\":\"torn");
+  Journal journal(dir / "jobs.jsonl");
+  JournalEntry e;
+  e.id = "new";
+  ASSERT_TRUE(journal.append(e));
+  auto contents = journal.load();
+  ASSERT_TRUE(contents);
+  ASSERT_EQ(contents->jobs.size(), 2u);
+  EXPECT_EQ(contents->jobs.back().id, "new");
+  EXPECT_EQ(*journal.resolve("@last"), "new");
+  EXPECT_EQ(contents->damaged_lines, std::vector<std::size_t>{2});
+}
+
+TEST(JournalTest, AnUnreadableLineNewerThanLastIsNamed) {
+  test::TempDir dir;
+  test::write_file(dir / "jobs.jsonl", "{\"id\":\"old\"}\n{\"id\":\"to\x01rn\n");
+  auto named = Journal(dir / "jobs.jsonl").resolve_reference("@last");
+  ASSERT_TRUE(named);
+  EXPECT_EQ(named->id, "old");
+  EXPECT_EQ(named->skipped_lines, std::vector<std::size_t>{2});
+}
+
+TEST(JournalTest, AnIntentStaysUnresolvedUntilItsJobOrASettlementIsRecorded) {
+  test::TempDir dir;
+  Journal journal(dir / "jobs.jsonl");
+  JournalIntent a;
+  a.idempotency_key = "sora-a";
+  a.prompt = "a lake";
+  a.command = "create";
+  JournalIntent b = a;
+  b.idempotency_key = "sora-b";
+  JournalIntent c = a;
+  c.idempotency_key = "sora-c";
+  ASSERT_TRUE(journal.append_intent(a));
+  ASSERT_TRUE(journal.append_intent(b));
+  ASSERT_TRUE(journal.append_intent(c));
+  JournalEntry job;
+  job.id = "video_a";
+  job.idempotency_key = "sora-a";
+  ASSERT_TRUE(journal.append(job));
+  ASSERT_TRUE(journal.settle_intent("sora-c", "not_created"));
+  auto contents = journal.load();
+  ASSERT_TRUE(contents);
+  ASSERT_EQ(contents->unresolved.size(), 1u);
+  EXPECT_EQ(contents->unresolved[0].idempotency_key, "sora-b");
+  EXPECT_EQ(contents->unresolved[0].prompt, "a lake");
+  EXPECT_GT(contents->unresolved[0].time, 0);
+  EXPECT_EQ(journal.read()->size(), 1u) << "intents are not jobs";
+  EXPECT_EQ(journal.intents_path(), dir / "jobs.intents.jsonl");
+}

@@ -3,7 +3,9 @@
 #include "commands/commands.hpp"
 #include "commands/cost_guard.hpp"
 #include "commands/job_flow.hpp"
+#include "commands/provider_options.hpp"
 #include "exit_codes.hpp"
+#include "job_observer.hpp"
 #include "output.hpp"
 #include "progress.hpp"
 
@@ -13,6 +15,7 @@
 #include <nlohmann/json.hpp>
 
 #include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <map>
 #include <memory>
@@ -35,6 +38,8 @@ struct BatchCommandOptions {
   double wait_timeout = k_default_wait_timeout;
   double max_cost = 0; ///< USD; 0 when not given
   std::string prices;
+  bool rerun_changed = false;
+  ProviderOptions provider; ///< --field, --field-json: added to every create, as `sora create`
 };
 
 // What this run will pay for, job by job: nothing for jobs an earlier run already created (they
@@ -137,141 +142,160 @@ std::string head(const std::string& text, std::size_t n) {
   return out.size() < text.size() ? out + "…" : out;
 }
 
+// The exit code of a job's failure: from its error kind (older state files: the exit code).
+int job_exit_code(const BatchJobState& job) {
+  if (parse_error_kind(job.error_kind)) return exit_code_for_kind(job.error_kind);
+  return job.exit_code ? job.exit_code : k_exit_internal;
+}
+
 int batch_exit_code(const BatchReport& report) {
   if (report.failed > 0) return k_exit_job_failed;
   if (report.refused > 0) return k_exit_moderation;
   for (const auto& job : report.jobs)
-    if (job.status != BatchStatus::downloaded)
-      return job.exit_code ? job.exit_code : k_exit_internal;
+    if (job.status != BatchStatus::downloaded) return job_exit_code(job);
   return k_exit_ok;
 }
 
-int run_batch_command(const BatchCommandOptions& o, AppContext& ctx) {
-  auto settings = ctx.settings();
-  if (!settings) return ctx.fail(settings.error());
-  auto jobs = load_manifest(o.manifest, o.out_dir, (*settings)->effective.style.openai_enums);
-  if (!jobs) return ctx.fail(jobs.error());
-  // The same checks as create, before any job is sent: the profile's fields, the model's
-  // capabilities.
-  for (const auto& job : *jobs) {
-    auto ok = check_portable_options(ctx, job.request);
-    if (ok) ok = check_request_capabilities(ctx, job.request, o.dry_run);
-    if (!ok) {
-      Error e = ok.error();
+// A batch job gets what the same `sora create` would: the profile's model, size and seconds,
+// the --field values, and the prompt lint's warnings (one line each, with the job's line).
+Result<void> complete_jobs(AppContext& ctx, const BatchCommandOptions& o,
+                           std::vector<BatchJob>& jobs) {
+  for (auto& job : jobs) {
+    if (job.remix_of) continue; // model, size and seconds are the source's
+    if (auto ok = apply_provider_options(ctx, o.provider, job.request); !ok) return ok;
+    // The same checks as create, before any job is sent: the profile's fields, the model's
+    // capabilities.
+    auto checked = check_portable_options(ctx, job.request);
+    if (checked) checked = check_request_capabilities(ctx, job.request, o.dry_run);
+    if (!checked) {
+      Error e = checked.error();
       e.message = "line " + std::to_string(job.line) + ": " + e.message;
-      return ctx.fail(e);
+      return unexpected(std::move(e));
     }
+    if (ctx.options.quiet) continue;
+    PromptParts parts;
+    parts.free = job.request.prompt;
+    std::optional<double> seconds;
+    if (job.request.seconds) seconds = std::strtod(job.request.seconds->c_str(), nullptr);
+    for (const auto& warning : lint_prompt(parts, seconds))
+      ctx.warn("line " + std::to_string(job.line) + " (" + job.label + "): " + warning.message +
+               " [" + warning.code + "]");
   }
-  if (!o.shard.empty()) {
-    auto shard = parse_shard(o.shard);
-    if (!shard) return ctx.fail(shard.error());
-    *jobs = select_shard(*jobs, shard->first, shard->second);
-  }
-  BatchState state(o.state.empty() ? fs::path(o.out_dir) / ".sora-batch.json" : fs::path(o.state));
-  if (auto ok = state.load(); !ok) return ctx.fail(ok.error());
+  return {};
+}
 
-  // Outputs that exist but this batch did not write are never replaced without --force.
+// Manifest lines that changed since an earlier run finished (or started) their job.
+void warn_changed(const AppContext& ctx, const std::vector<BatchJob>& jobs, const BatchState& state,
+                  bool rerun_changed) {
+  for (const auto& label : changed_jobs(jobs, state)) {
+    auto job =
+        std::find_if(jobs.begin(), jobs.end(), [&](const BatchJob& j) { return j.label == label; });
+    ctx.warn("line " + std::to_string(job->line) + " (" + label + ") asks for another " +
+             "prompt or settings than the job an earlier run made for it; " +
+             (rerun_changed ? "making it anew (--rerun-changed)."
+                            : "keeping the earlier job. --rerun-changed makes it anew."));
+  }
+}
+
+// The command that resumes this very run: every option given, shell-quoted, in place.
+std::string resume_command(const CLI::App& root, const CLI::App& sub) {
+  std::string text = "sora";
+  auto add = [&](const CLI::App& app) {
+    for (const CLI::Option* opt : app.get_options()) {
+      if (opt->count() == 0 || opt->get_positional()) continue;
+      std::string name = opt->get_lnames().empty() ? "-" + opt->get_snames().front()
+                                                   : "--" + opt->get_lnames().front();
+      if (opt->get_expected_min() == 0) {
+        std::size_t times = name == "--verbose" ? opt->count() : 1;
+        for (std::size_t i = 0; i < times; ++i)
+          text += " " + name;
+        continue;
+      }
+      for (const auto& value : opt->results())
+        text += " " + name + " " + shell_quote(value);
+    }
+  };
+  add(root);
+  text += " " + sub.get_name();
+  for (const CLI::Option* opt : sub.get_options())
+    if (opt->get_positional())
+      for (const auto& value : opt->results())
+        text += " " + shell_quote(value);
+  add(sub);
+  return text;
+}
+
+// Outputs that exist but this batch did not write are never replaced without --force.
+Result<void> check_clashes(const std::vector<BatchJob>& jobs, const BatchState& state, bool force) {
   std::string clashes;
-  for (const auto& job : *jobs) {
+  for (const auto& job : jobs) {
     auto it = state.jobs().find(job.label);
     bool ours = it != state.jobs().end() && it->second.status == BatchStatus::downloaded;
     std::error_code ec;
-    if (!ours && !o.force && fs::exists(job.output, ec))
+    if (!ours && !force && fs::exists(job.output, ec))
       clashes += "\n  line " + std::to_string(job.line) + ": " + job.output.string();
   }
-  if (!clashes.empty())
-    return ctx.fail(unexpected(ErrorCode::invalid_argument,
-                               "These outputs already exist:" + clashes,
-                               "Move them aside, choose another --out-dir, or pass --force.")
-                        .error);
+  if (clashes.empty()) return {};
+  return unexpected(ErrorCode::invalid_argument, "These outputs already exist:" + clashes,
+                    "Move them aside, choose another --out-dir, or pass --force.");
+}
 
-  auto prices = load_prices(ctx, o.prices);
-  if (!prices) return ctx.fail(prices.error());
-  BatchCost cost = estimate_batch(ctx, *jobs, state, o.retry_failed, *prices);
-
-  if (o.dry_run) {
-    std::size_t index = 0;
-    for (const auto& job : *jobs) {
-      const auto& job_cost = cost.jobs[index++];
-      auto it = state.jobs().find(job.label);
-      std::string action = job.remix_of ? "remix " + *job.remix_of : "create";
-      if (it != state.jobs().end() && !it->second.video_id.empty())
-        action = it->second.status == BatchStatus::downloaded ? "done " + it->second.video_id
-                                                              : "resume " + it->second.video_id;
-      std::string line = job.label + "  " + action + "  \"" + head(job.request.prompt, 40) + "\"";
-      if (job.request.image) line += "  image " + job.request.image->string();
-      if (job.fit) line += "  fit " + std::string(to_string(job.fit->mode));
-      if (job.request.model) line += "  " + *job.request.model;
-      if (job.request.size) line += "  " + *job.request.size;
-      if (job.request.seconds) line += "  " + *job.request.seconds + "s";
-      line += "  -> " + job.output.string();
-      if (job_cost) line += job_cost->usd ? "  " + format_usd(*job_cost->usd) : "  cost unknown";
-      print_line(line);
-    }
-    // The total is a summary, on stderr, so stdout stays one line per job.
-    ctx.note(describe_total(cost));
-    ctx.note(std::to_string(jobs->size()) + " jobs; nothing was sent (--dry-run).");
-    if (o.max_cost > 0)
-      if (auto ok = check_batch_cost(cost, o.max_cost); !ok) return ctx.fail(ok.error());
-    return k_exit_ok;
+// --dry-run: one line per job on stdout, the total on stderr.
+int print_plan(AppContext& ctx, const BatchCommandOptions& o, const std::vector<BatchJob>& jobs,
+               const BatchState& state, const BatchCost& cost) {
+  std::size_t index = 0;
+  for (const auto& job : jobs) {
+    const auto& job_cost = cost.jobs[index++];
+    auto it = state.jobs().find(job.label);
+    std::string action = job.remix_of ? "remix " + *job.remix_of : "create";
+    if (it != state.jobs().end() && !it->second.video_id.empty())
+      action = it->second.status == BatchStatus::downloaded ? "done " + it->second.video_id
+                                                            : "resume " + it->second.video_id;
+    std::string line = job.label + "  " + action + "  \"" + head(job.request.prompt, 40) + "\"";
+    if (job.request.image) line += "  image " + job.request.image->string();
+    if (job.fit) line += "  fit " + std::string(to_string(job.fit->mode));
+    if (job.request.model) line += "  " + *job.request.model;
+    if (job.request.size) line += "  " + *job.request.size;
+    if (job.request.seconds) line += "  " + *job.request.seconds + "s";
+    line += "  -> " + job.output.string();
+    if (job_cost) line += job_cost->usd ? "  " + format_usd(*job_cost->usd) : "  cost unknown";
+    print_line(line);
   }
+  // The total is a summary, on stderr, so stdout stays one line per job.
+  ctx.note(describe_total(cost));
+  ctx.note(std::to_string(jobs.size()) + " jobs; nothing was sent (--dry-run).");
   if (o.max_cost > 0)
     if (auto ok = check_batch_cost(cost, o.max_cost); !ok) return ctx.fail(ok.error());
+  return k_exit_ok;
+}
 
-  auto client = ctx.client();
-  if (!client) return ctx.fail(client.error());
-  ClientConfig config = (*client)->config();
-
-  ctx.note(describe_total(cost));
-  Progress progress(ctx.show_progress());
-  std::mutex lock;
-  std::map<std::string, BatchStatus> now;
-  for (const auto& [label, s] : state.jobs())
-    now[label] = s.status;
-  auto started = std::chrono::steady_clock::now();
-  std::size_t total = jobs->size();
-  BatchOptions options;
-  options.concurrency = o.concurrency;
-  options.retry_failed = o.retry_failed;
-  options.overwrite = o.force;
-  options.temp_dir = temp_folder();
-  options.wait_timeout =
-      std::chrono::milliseconds(static_cast<std::int64_t>(o.wait_timeout * 1000));
-  options.on_change = [&](const BatchJobState& s) {
-    std::lock_guard guard(lock);
-    BatchStatus before = now.count(s.label) ? now[s.label] : BatchStatus::pending;
-    now[s.label] = s.status;
-    if (s.status == BatchStatus::created && before != BatchStatus::created) {
-      const auto& job = *std::find_if(jobs->begin(), jobs->end(),
-                                      [&](const BatchJob& j) { return j.label == s.label; });
-      Video v;
-      v.id = s.video_id;
-      v.model = job.request.model.value_or("");
-      v.size = job.request.size.value_or("");
-      v.seconds = job.request.seconds.value_or("");
-      ctx.record_job("batch", v, job.request.prompt, s.output);
-    }
+// The live summary (queued, running, done, failed, ETA), redrawn on every state change.
+class BatchProgress {
+public:
+  BatchProgress(const AppContext& ctx, const std::vector<BatchJob>& jobs, const BatchState& state)
+      : m_progress(ctx.show_progress()), m_jobs(jobs) {
+    for (const auto& [label, s] : state.jobs())
+      m_now[label] = s.status;
+  }
+  void finish() { m_progress.finish(); }
+  void changed(const BatchJobState& s) {
+    std::lock_guard guard(m_lock);
+    m_now[s.label] = s.status;
     int queued = 0, running = 0, done = 0, failed = 0;
-    for (const auto& job : *jobs) {
-      auto status = now.count(job.label) ? now[job.label] : BatchStatus::pending;
-      switch (status) {
-      case BatchStatus::pending:
+    for (const auto& job : m_jobs) {
+      auto status = m_now.count(job.label) ? m_now[job.label] : BatchStatus::pending;
+      if (status == BatchStatus::pending)
         ++queued;
-        break;
-      case BatchStatus::created:
-      case BatchStatus::completed:
+      else if (status == BatchStatus::created || status == BatchStatus::completed)
         ++running;
-        break;
-      case BatchStatus::downloaded:
+      else if (status == BatchStatus::downloaded)
         ++done;
-        break;
-      default:
+      else
         ++failed;
-        break;
-      }
     }
+    std::size_t total = m_jobs.size();
     auto elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+        std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
     std::string eta;
     if (done > 0 && static_cast<std::size_t>(done + failed) < total) {
       auto left = elapsed / done * static_cast<double>(total - done - failed);
@@ -279,25 +303,31 @@ int run_batch_command(const BatchCommandOptions& o, AppContext& ctx) {
     }
     bool milestone = s.status == BatchStatus::downloaded || s.status == BatchStatus::failed ||
                      s.status == BatchStatus::refused || s.status == BatchStatus::error;
-    progress.status(
+    m_progress.status(
         "batch: " + std::to_string(queued) + " queued, " + std::to_string(running) + " running, " +
             std::to_string(done) + " done, " + std::to_string(failed) + " failed of " +
             std::to_string(total) + eta +
             (milestone ? "  (" + s.label + ": " + std::string(to_string(s.status)) + ")" : ""),
         milestone);
-  };
-  auto report = run_batch(config, *jobs, state, options, exit_code_for);
-  progress.finish();
-  if (!report)
-    return ctx.fail(report.error(), "sora batch " + o.manifest + " (finished jobs are skipped)");
+  }
 
+private:
+  Progress m_progress;
+  const std::vector<BatchJob>& m_jobs;
+  std::mutex m_lock;
+  std::map<std::string, BatchStatus> m_now;
+  std::chrono::steady_clock::time_point m_started = std::chrono::steady_clock::now();
+};
+
+// The final table (or one JSON object per job) and the summary line.
+void print_report(const AppContext& ctx, const BatchReport& report, const BatchState& state) {
   if (ctx.options.json) {
-    for (const auto& s : report->jobs)
+    for (const auto& s : report.jobs)
       print_line(batch_job_json(s));
   } else {
     std::vector<std::vector<std::string>> rows;
     std::vector<std::size_t> widths(4, 0);
-    for (const auto& s : report->jobs) {
+    for (const auto& s : report.jobs) {
       rows.push_back({s.label, std::string(to_string(s.status)) + (s.from_earlier_run ? "*" : ""),
                       s.video_id.empty() ? "-" : s.video_id, s.error.empty() ? s.output : s.error});
       for (std::size_t i = 0; i < 4; ++i)
@@ -311,14 +341,69 @@ int run_batch_command(const BatchCommandOptions& o, AppContext& ctx) {
       print_line(line);
     }
   }
-  ctx.note(std::to_string(report->completed) + " downloaded, " + std::to_string(report->failed) +
-           " failed, " + std::to_string(report->refused) + " refused, " +
-           std::to_string(report->errors) + " unfinished; " + std::to_string(report->requests) +
+  ctx.note(std::to_string(report.completed) + " downloaded, " + std::to_string(report.failed) +
+           " failed, " + std::to_string(report.refused) + " refused, " +
+           std::to_string(report.errors) + " unfinished; " + std::to_string(report.requests) +
            " requests; state in " + state.path().string() +
-           (std::any_of(report->jobs.begin(), report->jobs.end(),
+           (std::any_of(report.jobs.begin(), report.jobs.end(),
                         [](const BatchJobState& s) { return s.from_earlier_run; })
                 ? " (* from an earlier run)"
                 : ""));
+}
+
+// The manifest's jobs, sharded and completed with create's settings.
+Result<std::vector<BatchJob>> load_jobs(AppContext& ctx, const BatchCommandOptions& o) {
+  auto settings = ctx.settings();
+  if (!settings) return unexpected(settings.error());
+  auto jobs = load_manifest(o.manifest, o.out_dir, (*settings)->effective.style.openai_enums);
+  if (!jobs) return unexpected(jobs.error());
+  if (!o.shard.empty()) {
+    auto shard = parse_shard(o.shard);
+    if (!shard) return unexpected(shard.error());
+    *jobs = select_shard(*jobs, shard->first, shard->second);
+  }
+  if (auto ok = complete_jobs(ctx, o, *jobs); !ok) return unexpected(ok.error());
+  return jobs;
+}
+
+int run_batch_command(const BatchCommandOptions& o, AppContext& ctx, const std::string& resume) {
+  auto jobs = load_jobs(ctx, o);
+  if (!jobs) return ctx.fail(jobs.error());
+  BatchState state(o.state.empty() ? fs::path(o.out_dir) / ".sora-batch.json" : fs::path(o.state));
+  if (auto ok = state.load(); !ok) return ctx.fail(ok.error());
+  warn_changed(ctx, *jobs, state, o.rerun_changed);
+  if (auto ok = check_clashes(*jobs, state, o.force); !ok) return ctx.fail(ok.error());
+  auto prices = load_prices(ctx, o.prices);
+  if (!prices) return ctx.fail(prices.error());
+  BatchCost cost = estimate_batch(ctx, *jobs, state, o.retry_failed, *prices);
+  if (o.dry_run) return print_plan(ctx, o, *jobs, state, cost);
+  if (o.max_cost > 0)
+    if (auto ok = check_batch_cost(cost, o.max_cost); !ok) return ctx.fail(ok.error());
+
+  auto client = ctx.client();
+  if (!client) return ctx.fail(client.error());
+  ClientConfig config = (*client)->config();
+  ctx.note(describe_total(cost));
+  BatchProgress progress(ctx, *jobs, state);
+  BatchOptions options;
+  options.concurrency = o.concurrency;
+  options.retry_failed = o.retry_failed;
+  options.rerun_changed = o.rerun_changed;
+  options.overwrite = o.force;
+  options.temp_dir = temp_folder();
+  options.wait_timeout =
+      std::chrono::milliseconds(static_cast<std::int64_t>(o.wait_timeout * 1000));
+  options.on_change = [&](const BatchJobState& s) { progress.changed(s); };
+  // The journal: each create's intent before it is sent, its id the moment it is known.
+  std::string host = journal_host(config.base_url);
+  options.on_event = [&](const JobEvent& e) { return journal_event(ctx, host, "batch", e); };
+  auto report = run_batch(config, *jobs, state, options);
+  progress.finish();
+  if (!report)
+    return ctx.fail(report.error(), report.error().code == ErrorCode::interrupted
+                                        ? resume + "   (finished jobs are skipped)"
+                                        : "");
+  print_report(ctx, *report, state);
   return batch_exit_code(*report);
 }
 
@@ -353,7 +438,22 @@ Command register_batch(CLI::App& app, AppContext& ctx) {
                   "Price file (JSON, USD per second by model and size) over the built-in prices; "
                   "env SORA_PRICES")
       ->type_name("FILE");
-  sub->add_flag("--retry-failed", o->retry_failed, "Create failed or refused jobs anew");
+  sub->add_flag("--retry-failed", o->retry_failed,
+                "Create failed or refused jobs anew (and send again, with the same "
+                "Idempotency-Key, a create that may have been sent on a server that cannot list "
+                "jobs)");
+  sub->add_flag("--rerun-changed", o->rerun_changed,
+                "Make anew the jobs whose manifest line changed since an earlier run made them");
+  sub->add_option("--field", o->provider.fields,
+                  "Extra request field NAME=VALUE for every create (repeatable), as sora create")
+      ->type_name("NAME=VALUE")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
+  sub->add_option("--field-json", o->provider.json_fields,
+                  "Extra request field NAME=JSON for every create (repeatable), as sora create")
+      ->type_name("NAME=JSON")
+      ->expected(1)
+      ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   sub->add_flag("-f,--force", o->force, "Replace output files that already exist");
   sub->add_option("--wait-timeout", o->wait_timeout, "Give up waiting for a job after SECONDS")
       ->type_name("SECONDS")
@@ -363,8 +463,13 @@ Command register_batch(CLI::App& app, AppContext& ctx) {
       "The whole manifest is checked before anything is sent. A rerun skips finished jobs,\n"
       "resumes started ones by id and never creates a job twice. Exit 0 when every job\n"
       "was downloaded, 6 if any failed, 7 if any was refused by content policy.\n"
-      "The estimated total (jobs an earlier run created are not counted) is shown first.");
-  return {sub, [o, &ctx] { return run_batch_command(*o, ctx); }};
+      "The estimated total (jobs an earlier run created are not counted) is shown first.\n"
+      "Each job gets the profile's model, size and seconds, --field values and the prompt\n"
+      "lint, as sora create. A create is recorded (state file and journal) before it is sent;\n"
+      "a rerun looks up a create that was cut off before its id came back instead of paying\n"
+      "again. After Ctrl-C, the printed resume command continues the same run.");
+  return {sub,
+          [o, &ctx, &app, sub] { return run_batch_command(*o, ctx, resume_command(app, *sub)); }};
 }
 
 } // namespace sora::cli

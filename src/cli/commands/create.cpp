@@ -45,6 +45,80 @@ std::optional<double> lint_seconds(const CreateRequest& request) {
   return std::nullopt;
 }
 
+// The image as it will be sent: probed, fitted (--fit) or converted (HEIC/AVIF without --fit),
+// and the request validated for it. `fit` is what run_job must do to the image, if anything.
+Result<std::optional<FitOptions>> plan_image(const CreateOptions& o, AppContext& ctx,
+                                             CreateRequest& request, std::string& note) {
+  std::optional<ImageInfo> image;
+  if (!o.image.empty()) {
+    // With --fit, sizes are those of the image as displayed (EXIF orientation applied).
+    auto info = o.fit.empty() ? probe_image(o.image) : probe_displayed_image(o.image);
+    if (!info) return unexpected(info.error());
+    image = *info;
+    request.image = o.image;
+  }
+  std::string name = std::filesystem::path(o.image).filename().string();
+  // HEIC and AVIF are converted (not resized) when no --fit is given: the API takes neither.
+  if (o.fit.empty() && image && needs_conversion(image->type)) {
+    auto shown = probe_displayed_image(o.image);
+    if (!shown) return unexpected(shown.error());
+    FitOptions fit = conversion_fit(*shown);
+    fit.temp_dir = temp_folder();
+    ImageInfo sent{ImageType::jpeg, shown->width, shown->height}; // validated as what is sent
+    if (auto ok = validate_for_profile(ctx, request, sent); !ok) return unexpected(ok.error());
+    note = "Converting " + name + " (" + size_string(*shown) +
+           ") for the upload (the API takes JPEG, PNG or WebP)";
+    return std::optional<FitOptions>(fit);
+  }
+  if (o.fit.empty()) {
+    if (auto ok = validate_for_profile(ctx, request, image); !ok) return unexpected(ok.error());
+    return std::optional<FitOptions>();
+  }
+  FitOptions fit;
+  auto mode = parse_fit_mode(o.fit);
+  if (!mode) return unexpected(mode.error());
+  fit.mode = *mode;
+  if (!o.pad_color.empty()) {
+    auto color = parse_color(o.pad_color);
+    if (!color) return unexpected(color.error());
+    fit.pad = *color;
+  }
+  fit.temp_dir = temp_folder();
+  if (auto ok = plan_fit(request, *image, fit); !ok) return unexpected(ok.error());
+  note = "Fitting " + name + " (" + size_string(*image) + ") to " + *request.size + " (" + o.fit +
+         ")";
+  return std::optional<FitOptions>(fit);
+}
+
+// --dry-run and --max-cost: the estimate (the server's published price when the local table has
+// none), the plan as it would be sent (the fitted image made for it), or the refusal. nullopt:
+// go on and send.
+std::optional<int> guard_cost(const CreateOptions& o, AppContext& ctx, Client& client,
+                              const CreateRequest& request, const std::optional<FitOptions>& fit) {
+  if (!o.cost.dry_run && o.cost.max_cost <= 0) return std::nullopt;
+  auto prices = load_prices(ctx, o.cost.prices);
+  if (!prices) return ctx.fail(prices.error());
+  if (request.model && !estimate(*prices, request.model, request.size, request.seconds).usd)
+    if (auto usd = published_price(ctx, *request.model, o.cost.dry_run))
+      prices->merge({PriceEntry{*request.model, "*", *usd}});
+  auto cost = estimate(*prices, request.model, request.size, request.seconds);
+  if (o.cost.dry_run) {
+    std::optional<FittedImage> fitted; // the plan shows the fitted image, as it would be sent
+    CreateRequest planned = request;
+    if (fit) {
+      auto made = fit_image(o.image, *fit);
+      if (!made) return ctx.fail(made.error());
+      fitted = std::move(*made);
+      planned.image = fitted->file.path();
+    }
+    auto plan = client.plan_create(planned);
+    if (!plan) return ctx.fail(plan.error());
+    return print_dry_run(ctx, *plan, cost, o.cost.max_cost);
+  }
+  if (auto ok = check_max_cost(cost, o.cost.max_cost); !ok) return ctx.fail(ok.error());
+  return std::nullopt;
+}
+
 int run_create(const CreateOptions& o, AppContext& ctx) {
   auto parts = read_prompt_parts(o.prompt, ctx.options.api_key_file == "-");
   if (!parts) return ctx.fail(parts.error());
@@ -68,88 +142,20 @@ int run_create(const CreateOptions& o, AppContext& ctx) {
                         .error);
   if (auto ok = apply_provider_options(ctx, o.provider, request, o.cost.dry_run); !ok)
     return ctx.fail(ok.error());
-  std::optional<ImageInfo> image;
-  FitOptions fit;
-  if (!o.image.empty()) {
-    // With --fit, sizes are those of the image as displayed (EXIF orientation applied).
-    auto info = o.fit.empty() ? probe_image(o.image) : probe_displayed_image(o.image);
-    if (!info) return ctx.fail(info.error());
-    image = *info;
-    request.image = o.image;
-  }
-  // HEIC and AVIF are converted (not resized) when no --fit is given: the API takes neither.
-  bool convert = o.fit.empty() && image && needs_conversion(image->type);
-  if (convert) {
-    auto shown = probe_displayed_image(o.image);
-    if (!shown) return ctx.fail(shown.error());
-    fit = conversion_fit(*shown);
-    fit.temp_dir = temp_folder();
-    image = ImageInfo{ImageType::jpeg, shown->width, shown->height}; // validated as what is sent
-  }
-  if (!o.fit.empty()) {
-    auto mode = parse_fit_mode(o.fit);
-    if (!mode) return ctx.fail(mode.error());
-    fit.mode = *mode;
-    if (!o.pad_color.empty()) {
-      auto color = parse_color(o.pad_color);
-      if (!color) return ctx.fail(color.error());
-      fit.pad = *color;
-    }
-    fit.temp_dir = temp_folder();
-    if (auto ok = plan_fit(request, *image, fit); !ok) return ctx.fail(ok.error());
-  } else if (auto ok = validate_for_profile(ctx, request, image); !ok) {
-    return ctx.fail(ok.error());
-  }
+  std::string note;
+  auto fit = plan_image(o, ctx, request, note);
+  if (!fit) return ctx.fail(fit.error());
   warn_about_prompt(ctx, *parts, lint_seconds(request));
 
   auto client = ctx.client();
   if (!client) return ctx.fail(client.error());
-  // The fitted copy lives until this function returns, whatever the outcome (an interrupt
-  // included: SIGINT only sets a flag), and removes itself then.
-  std::optional<FittedImage> fitted;
-  if (!o.fit.empty() || convert) {
-    auto made = fit_image(o.image, fit);
-    if (!made) return ctx.fail(made.error());
-    fitted = std::move(*made);
-    request.image = fitted->file.path();
-    std::string name = std::filesystem::path(o.image).filename().string();
-    ctx.note(convert ? "Converted " + name + " (" + size_string(*image) + ") to " +
-                           std::string(fitted->info.type == ImageType::png ? "PNG" : "JPEG") +
-                           " for the upload (the API takes JPEG, PNG or WebP)"
-                     : "Fitted " + name + " (" + size_string(*image) + ") to " + *request.size +
-                           " (" + o.fit + ")");
-    if (g_interrupted.load())
-      return ctx.fail(unexpected(ErrorCode::interrupted, "Interrupted; nothing was sent.").error);
-  }
-  if (o.cost.dry_run || o.cost.max_cost > 0) {
-    auto prices = load_prices(ctx, o.cost.prices);
-    if (!prices) return ctx.fail(prices.error());
-    // A model the local table has no price for: the server's published price (sora models).
-    if (request.model && !estimate(*prices, request.model, request.size, request.seconds).usd)
-      if (auto usd = published_price(ctx, *request.model, o.cost.dry_run))
-        prices->merge({PriceEntry{*request.model, "*", *usd}});
-    auto cost = estimate(*prices, request.model, request.size, request.seconds);
-    if (o.cost.dry_run) {
-      auto plan = (*client)->plan_create(request);
-      if (!plan) return ctx.fail(plan.error());
-      return print_dry_run(ctx, *plan, cost, o.cost.max_cost);
-    }
-    if (auto ok = check_max_cost(cost, o.cost.max_cost); !ok) return ctx.fail(ok.error());
-  }
-  Progress progress(ctx.show_progress());
-  std::string label =
-      o.image.empty() ? "request" : std::filesystem::path(o.image).filename().string();
-  auto video = (*client)->create(request, [&](const TransferProgress& p) {
-    if (request.image) progress.upload(p, label);
-  });
-  progress.finish();
-  if (!video) return ctx.fail(video.error());
-  // Servers that do not echo the request (OpenRouter) are journaled with what was asked for.
-  if (video->model.empty() && request.model) video->model = *request.model;
-  if (video->seconds.empty() && request.seconds) video->seconds = *request.seconds;
-  if (video->size.empty() && request.size) video->size = *request.size;
-  ctx.record_job("create", *video, request.prompt, o.follow.output);
-  return follow_job(ctx, **client, *video, o.follow);
+  if (!note.empty()) ctx.note(note);
+  if (auto done = guard_cost(o, ctx, **client, request, *fit)) return *done;
+  JobSpec spec;
+  spec.label = o.image.empty() ? "create" : std::filesystem::path(o.image).filename().string();
+  spec.create = std::move(request);
+  spec.fit = *fit;
+  return run_and_report(ctx, **client, std::move(spec), o.follow, "create");
 }
 
 } // namespace

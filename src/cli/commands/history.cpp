@@ -3,14 +3,41 @@
 #include "commands/cost_guard.hpp"
 #include "commands/spend.hpp"
 #include "exit_codes.hpp"
+#include "job_observer.hpp"
 #include "output.hpp"
 
 #include <CLI/CLI.hpp>
+#include <nlohmann/json.hpp>
 
 #include <algorithm>
 #include <memory>
 
 namespace sora::cli {
+namespace {
+
+// Creates whose answer never came (Ctrl-C, a crash): shown plainly, never hidden.
+void print_unresolved(const AppContext& ctx, const JournalContents& contents) {
+  for (const auto& intent : contents.unresolved) {
+    if (ctx.options.json) {
+      nlohmann::ordered_json j{
+          {"record", "intent"},        {"time", intent.time},
+          {"command", intent.command}, {"idempotency_key", intent.idempotency_key},
+          {"prompt", intent.prompt},   {"output", intent.output}};
+      print_line(j.dump(-1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
+    } else {
+      print_line("?   " + iso_time(intent.time) + "  " + describe_intent(intent));
+    }
+  }
+  if (!contents.unresolved.empty())
+    ctx.note("A job marked ? may exist on the server without its id here: sora status @last "
+             "looks it up (or rerun the same command: it is found before anything is paid twice).");
+  if (!contents.damaged_lines.empty())
+    ctx.warn("The journal has " + std::to_string(contents.damaged_lines.size()) +
+             " unreadable line(s) (first: line " + std::to_string(contents.damaged_lines[0]) +
+             "); they are left out above.");
+}
+
+} // namespace
 
 Command register_history(CLI::App& app, AppContext& ctx) {
   auto count = std::make_shared<int>(20);
@@ -27,8 +54,9 @@ Command register_history(CLI::App& app, AppContext& ctx) {
               "(default ~/.local/state/sora/jobs.jsonl); --no-journal turns recording off.");
   return {sub, [count, with_cost, &ctx] {
             auto journal = ctx.journal();
-            auto entries = journal.read();
-            if (!entries) return ctx.fail(entries.error());
+            auto contents = journal.load();
+            if (!contents) return ctx.fail(contents.error());
+            const auto* entries = &contents->jobs;
             std::optional<PriceTable> prices;
             if (*with_cost) {
               auto loaded = load_prices(ctx, "");
@@ -53,7 +81,9 @@ Command register_history(CLI::App& app, AppContext& ctx) {
               if (prices) line += "  " + cost_columns(*prices, e);
               print_line(line);
             }
-            if (total == 0) ctx.note("No jobs recorded yet in " + journal.path().string() + ".");
+            print_unresolved(ctx, *contents);
+            if (total == 0 && contents->unresolved.empty())
+              ctx.note("No jobs recorded yet in " + journal.path().string() + ".");
             return static_cast<int>(k_exit_ok);
           }};
 }

@@ -2,6 +2,7 @@
 #include "commands/job_flow.hpp"
 
 #include "exit_codes.hpp"
+#include "job_observer.hpp"
 #include "output.hpp"
 #include "progress.hpp"
 
@@ -123,16 +124,24 @@ Result<void> check_output(const std::string& output, bool force) {
   fs::path path(output);
   std::error_code ec;
   if (fs::is_directory(path, ec))
-    return unexpected(ErrorCode::invalid_argument, output + " is a directory.",
+    return unexpected(ErrorCode::invalid_argument, output + " is a directory. Nothing was sent.",
                       "Give a file path to -o, e.g. " + (path / "clip.mp4").string() + ".");
   if (fs::exists(path, ec) && !force)
-    return unexpected(ErrorCode::invalid_argument, output + " already exists.",
+    return unexpected(ErrorCode::invalid_argument, output + " already exists. Nothing was sent.",
                       "Choose another path with -o, or pass --force to replace it.");
   fs::path parent = path.parent_path();
   if (!parent.empty() && !fs::is_directory(parent, ec))
     return unexpected(ErrorCode::invalid_argument,
-                      "The folder " + parent.string() + " does not exist.",
+                      "The folder " + parent.string() + " does not exist. Nothing was sent.",
                       "Create it first, or choose another path with -o.");
+  JobSpec spec; // the rest (a folder that cannot be written) as the pipeline checks it
+  spec.output = path;
+  spec.overwrite = force;
+  if (auto ok = preflight_output(spec); !ok) {
+    Error e = ok.error();
+    e.hint = "Choose a folder you can write to with -o.";
+    return unexpected(e);
+  }
   return {};
 }
 
@@ -263,6 +272,72 @@ int follow_job(AppContext& ctx, Client& client, const Video& video, const Follow
   }
   print_line(ctx.options.json ? video_json(*done) : done->id);
   return k_exit_ok;
+}
+
+} // namespace sora::cli
+
+namespace sora::cli {
+namespace {
+
+// The result of a run that ended well, printed as follow_job prints it.
+int print_outcome(AppContext& ctx, Client& client, const JobOutcome& outcome,
+                  const FollowOptions& options) {
+  const Video& video = *outcome.video;
+  if (options.output == "-")
+    return save_content(ctx, client, video.id, Variant::video, "-", options.force, false);
+  if (outcome.saved) {
+    ctx.note("Saved " + options.output + " (" + human_bytes(outcome.saved->bytes) +
+             (outcome.saved->resumed_from
+                  ? ", resumed from " + human_bytes(outcome.saved->resumed_from)
+                  : "") +
+             ")");
+    print_line(ctx.options.json ? video.raw_json : options.output);
+    return k_exit_ok;
+  }
+  print_line(ctx.options.json ? video.raw_json : video.id);
+  return k_exit_ok;
+}
+
+// A failure: after the job exists, with its id and the command that finishes it; before, with
+// what may have happened to a create whose answer never came.
+int report_failure(AppContext& ctx, const JobOutcome& outcome, const JobSpec& spec) {
+  Error error = *outcome.error;
+  std::string output = spec.output ? spec.output->string() : std::string();
+  if (!outcome.video_id.empty()) {
+    std::string finish = finishing_command(outcome, output);
+    if (!finish.empty() && error.message.find(outcome.video_id) == std::string::npos)
+      error.message += " (video " + outcome.video_id + ")";
+    return ctx.fail(error, finish);
+  }
+  bool maybe_created = error.request_sent &&
+                       (error.code == ErrorCode::interrupted || error.code == ErrorCode::network ||
+                        error.code == ErrorCode::timeout || error.code == ErrorCode::server);
+  if (maybe_created && !ctx.options.no_journal)
+    error.hint = "The job may have been created before the answer was lost; it is recorded as "
+                 "an intent: sora history shows it, and sora status @last (or running the same "
+                 "command again) finds it before anything is paid for twice.";
+  return ctx.fail(error);
+}
+
+} // namespace
+
+int run_and_report(AppContext& ctx, Client& client, JobSpec spec, const FollowOptions& options,
+                   const std::string& command) {
+  spec.wait = options.wait || !options.output.empty();
+  if (!options.output.empty() && options.output != "-") spec.output = options.output;
+  spec.overwrite = options.force;
+  spec.wait_timeout =
+      std::chrono::milliseconds(static_cast<std::int64_t>(options.wait_timeout * 1000));
+  if (auto print = fingerprint(spec); print) {
+    EarlierAttempt earlier = resolve_earlier_attempt(ctx, client, *print);
+    if (earlier.video) return follow_job(ctx, client, *earlier.video, options);
+    spec.idempotency_key = earlier.idempotency_key;
+  }
+  CliJobObserver observer(ctx, client, command);
+  JobOutcome outcome = run_job(client, spec, observer);
+  observer.finish();
+  if (outcome.error) return report_failure(ctx, outcome, spec);
+  return print_outcome(ctx, client, outcome, options);
 }
 
 } // namespace sora::cli

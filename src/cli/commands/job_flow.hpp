@@ -4,6 +4,7 @@
 #include "app_context.hpp"
 
 #include <sora/client.hpp>
+#include <sora/job.hpp>
 #include <sora/prompt.hpp>
 
 #include <filesystem>
@@ -59,6 +60,13 @@ Result<void> check_output(const std::string& output, bool force);
 
 /// After a create or remix: prints the id, or waits (and downloads) as the options ask.
 int follow_job(AppContext& ctx, Client& client, const Video& video, const FollowOptions& options);
+
+/// Runs a job through the pipeline (run_job) with the CLI's observer, as `options` ask (wait,
+/// download), after resolving an interrupted earlier run of the same request; prints the result,
+/// or the failure with the job's id and the command that finishes it. `command` names the job in
+/// the journal ("create", "remix", …).
+int run_and_report(AppContext& ctx, Client& client, JobSpec spec, const FollowOptions& options,
+                   const std::string& command);
 
 /// Waits for one job with progress; the error names how to resume.
 Result<Video> wait_for(AppContext& ctx, Client& client, const std::string& id, double timeout_s);

@@ -1,10 +1,12 @@
 // `sora status`: show where one or more jobs are.
 #include "commands/commands.hpp"
 #include "commands/job_flow.hpp"
+#include "job_observer.hpp"
 #include "output.hpp"
 
 #include <CLI/CLI.hpp>
 
+#include <algorithm>
 #include <memory>
 
 namespace sora::cli {
@@ -14,8 +16,20 @@ Command register_status(CLI::App& app, AppContext& ctx) {
   auto* sub = app.add_subcommand("status", "Show the status of videos");
   sub->add_option("ids", *ids, "Video ids (or @last, @N)")->required()->type_name("ID...");
   sub->footer("One line per video: id, status, progress, model, size, duration, creation time.\n"
-              "With several ids, every one is shown; the exit code is that of the first failure.");
+              "With several ids, every one is shown; the exit code is that of the first failure.\n"
+              "With @last or @N, a create that was interrupted before its id was recorded is\n"
+              "looked up in the server's list first (see sora history).");
   return {sub, [ids, &ctx] {
+            // An interrupted create may have started a job the journal never heard of: find it
+            // first, so @last names it.
+            bool by_reference = std::any_of(ids->begin(), ids->end(), [](const std::string& id) {
+              return id.starts_with("@");
+            });
+            if (by_reference) {
+              auto client = ctx.client();
+              if (!client) return ctx.fail(client.error());
+              resolve_pending_intents(ctx, **client);
+            }
             return for_each_id(ctx, *ids,
                                [&](Client& client, const std::string& id) -> Result<std::string> {
                                  auto video = client.retrieve(id);

@@ -1,4 +1,6 @@
-// Batch runs: manifest loading and validation, the state file, and the worker pool.
+// Batch runs: manifest loading and validation, and the state file (the worker pool is in
+// batch_run.cpp).
+#include "common/atomic_file.hpp"
 #include "api/portable_options.hpp"
 
 #include <sora/batch.hpp>
@@ -17,6 +19,7 @@
 #include <cstring>
 #include <deque>
 #include <fstream>
+#include <functional>
 #include <mutex>
 #include <set>
 #include <thread>
@@ -161,21 +164,109 @@ fs::path resolve(const fs::path& base, const std::string& path) {
   return p.is_absolute() ? p : base / p;
 }
 
-Result<void> write_atomically(const fs::path& path, const std::string& text, bool durable) {
-  fs::path temp = path;
-  temp += ".tmp";
-  int fd = ::open(temp.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-  if (fd < 0)
-    return unexpected(ErrorCode::io,
-                      "Cannot write " + temp.string() + ": " + std::strerror(errno) + ".");
-  bool ok = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size()) &&
-            (!durable || ::fsync(fd) == 0);
-  ::close(fd);
-  if (!ok || ::rename(temp.c_str(), path.c_str()) != 0) {
-    ::unlink(temp.c_str());
-    return unexpected(ErrorCode::io, "Cannot write " + path.string() + ".");
+using Problem = std::function<void(const std::string&)>;
+
+// The line's prompt: prompt or prompt_file (with sections), then the part fields over them.
+std::string manifest_prompt(const Row& row, const fs::path& base, const Problem& problem) {
+  PromptParts parts, fields;
+  parts.free = field(row, "prompt");
+  std::string prompt_file = field(row, "prompt_file");
+  if (!parts.free.empty() && !prompt_file.empty()) problem("give prompt or prompt_file, not both");
+  if (!prompt_file.empty()) {
+    std::ifstream in(resolve(base, prompt_file), std::ios::binary);
+    if (!in) problem("cannot read prompt_file " + resolve(base, prompt_file).string());
+    std::string text(std::istreambuf_iterator<char>(in), {});
+    // Sections as in `sora create --prompt-file`; the part fields win over them.
+    if (auto read = parse_prompt_file(text, prompt_file); read)
+      parts = std::move(*read);
+    else
+      problem(read.error().message + " " + read.error().hint);
   }
-  return {};
+  for (const auto& section : prompt_sections())
+    fields.*section.member = field(row, std::string(section.name).c_str());
+  return compose(merge_prompt_parts(std::move(parts), fields));
+}
+
+// The line's fit and pad_color (nullopt without fit).
+std::optional<FitOptions> manifest_fit(const Row& row, const Problem& problem) {
+  std::optional<FitOptions> fit_options;
+  std::string fit = field(row, "fit"), pad_color = field(row, "pad_color");
+  if (!fit.empty()) {
+    fit_options.emplace();
+    if (auto mode = parse_fit_mode(fit); !mode)
+      problem("fit: " + mode.error().message + " " + mode.error().hint);
+    else
+      fit_options->mode = *mode;
+    if (!pad_color.empty()) {
+      if (auto color = parse_color(pad_color); !color)
+        problem("pad_color: " + color.error().message + " " + color.error().hint);
+      else
+        fit_options->pad = *color;
+    }
+  } else if (!pad_color.empty()) {
+    problem("pad_color needs fit (e.g. \"fit\": \"contain\")");
+  }
+  return fit_options;
+}
+
+// The image (measured, not decoded), then the request checked as `sora create` checks it.
+void check_request(BatchJob& job, const Row& row, const fs::path& base, bool openai_checks,
+                   const Problem& problem) {
+  std::optional<ImageInfo> image;
+  if (auto i = field(row, "image"); !i.empty()) {
+    job.request.image = resolve(base, i);
+    // A fitted image is measured as displayed (EXIF orientation applied).
+    auto info =
+        job.fit ? probe_displayed_image(*job.request.image) : probe_image(*job.request.image);
+    if (!info)
+      problem(info.error().message);
+    else
+      image = *info;
+  }
+  auto full = [](const Error& e) { return e.message + (e.hint.empty() ? "" : " " + e.hint); };
+  // HEIC and AVIF without fit are converted (not resized), as `sora create` does.
+  if (!job.fit && !job.remix_of && image && needs_conversion(image->type)) {
+    auto shown = probe_displayed_image(*job.request.image);
+    if (!shown) return problem(shown.error().message);
+    job.fit = conversion_fit(*shown);
+    image = ImageInfo{ImageType::jpeg, shown->width, shown->height};
+    if (auto ok = validate_create(job.request, image, openai_checks, nullptr); !ok)
+      problem(full(ok.error()));
+    return;
+  }
+  if (job.remix_of) {
+    if (job.request.image || job.request.model || job.request.size || job.request.seconds ||
+        job.fit)
+      problem("a remix takes only a prompt; model, size, seconds and image come from the "
+              "original");
+    if (auto ok = validate_prompt(job.request.prompt); !ok) problem(ok.error().message);
+  } else if (job.fit && !job.request.image) {
+    problem("fit resizes the image, but the line has no image");
+  } else if (job.fit) {
+    if (image)
+      if (auto ok = plan_fit(job.request, *image, *job.fit); !ok) problem(full(ok.error()));
+  } else if (auto ok = validate_create(job.request, image, openai_checks, nullptr); !ok) {
+    problem(full(ok.error()));
+  }
+}
+
+// remix_of may name another job of the manifest; it must not loop.
+void check_remix_loops(const std::vector<BatchJob>& jobs,
+                       const std::map<std::string, std::size_t>& labels,
+                       std::vector<std::string>& problems) {
+  // remix_of may name another job of the manifest; it must not loop.
+  for (const auto& job : jobs) {
+    std::set<std::string> seen{job.label};
+    const BatchJob* at = &job;
+    while (at->remix_of && labels.contains(*at->remix_of)) {
+      if (!seen.insert(*at->remix_of).second) {
+        problems.push_back("line " + std::to_string(job.line) + ": remix_of forms a loop");
+        break;
+      }
+      at = &*std::find_if(jobs.begin(), jobs.end(),
+                          [&](const BatchJob& j) { return j.label == *at->remix_of; });
+    }
+  }
 }
 
 } // namespace
@@ -242,24 +333,7 @@ Result<std::vector<BatchJob>> load_manifest(const fs::path& manifest, const fs::
     if (auto [it, fresh] = labels.emplace(job.label, raw.line); !fresh)
       problem("id '" + job.label + "' is also used on line " + std::to_string(it->second));
 
-    PromptParts parts, fields;
-    parts.free = field(raw.row, "prompt");
-    std::string prompt_file = field(raw.row, "prompt_file");
-    if (!parts.free.empty() && !prompt_file.empty())
-      problem("give prompt or prompt_file, not both");
-    if (!prompt_file.empty()) {
-      std::ifstream in(resolve(base, prompt_file), std::ios::binary);
-      if (!in) problem("cannot read prompt_file " + resolve(base, prompt_file).string());
-      std::string text(std::istreambuf_iterator<char>(in), {});
-      // Sections as in `sora create --prompt-file`; the part fields win over them.
-      if (auto read = parse_prompt_file(text, prompt_file); read)
-        parts = std::move(*read);
-      else
-        problem(read.error().message + " " + read.error().hint);
-    }
-    for (const auto& section : prompt_sections())
-      fields.*section.member = field(raw.row, std::string(section.name).c_str());
-    job.request.prompt = compose(merge_prompt_parts(std::move(parts), fields));
+    job.request.prompt = manifest_prompt(raw.row, base, problem);
     if (auto m = field(raw.row, "model"); !m.empty()) job.request.model = m;
     if (auto s = field(raw.row, "seconds"); !s.empty()) job.request.seconds = s;
     if (auto s = field(raw.row, "size"); !s.empty()) job.request.size = s;
@@ -268,48 +342,8 @@ Result<std::vector<BatchJob>> load_manifest(const fs::path& manifest, const fs::
     detail::read_portable_fields(raw.row, base, job.request, portable_problems);
     for (const auto& p : portable_problems)
       problem(p);
-    std::string fit = field(raw.row, "fit"), pad_color = field(raw.row, "pad_color");
-    if (!fit.empty()) {
-      job.fit.emplace();
-      if (auto mode = parse_fit_mode(fit); !mode)
-        problem("fit: " + mode.error().message + " " + mode.error().hint);
-      else
-        job.fit->mode = *mode;
-      if (!pad_color.empty()) {
-        if (auto color = parse_color(pad_color); !color)
-          problem("pad_color: " + color.error().message + " " + color.error().hint);
-        else
-          job.fit->pad = *color;
-      }
-    } else if (!pad_color.empty()) {
-      problem("pad_color needs fit (e.g. \"fit\": \"contain\")");
-    }
-    std::optional<ImageInfo> image;
-    if (auto i = field(raw.row, "image"); !i.empty()) {
-      job.request.image = resolve(base, i);
-      // A fitted image is measured as displayed (EXIF orientation applied).
-      auto info =
-          job.fit ? probe_displayed_image(*job.request.image) : probe_image(*job.request.image);
-      if (!info)
-        problem(info.error().message);
-      else
-        image = *info;
-    }
-    auto full = [](const Error& e) { return e.message + (e.hint.empty() ? "" : " " + e.hint); };
-    if (job.remix_of) {
-      if (job.request.image || job.request.model || job.request.size || job.request.seconds ||
-          job.fit)
-        problem("a remix takes only a prompt; model, size, seconds and image come from the "
-                "original");
-      if (auto ok = validate_prompt(job.request.prompt); !ok) problem(ok.error().message);
-    } else if (job.fit && !job.request.image) {
-      problem("fit resizes the image, but the line has no image");
-    } else if (job.fit) {
-      if (image)
-        if (auto ok = plan_fit(job.request, *image, *job.fit); !ok) problem(full(ok.error()));
-    } else if (auto ok = validate_create(job.request, image, openai_checks, nullptr); !ok) {
-      problem(full(ok.error()));
-    }
+    job.fit = manifest_fit(raw.row, problem);
+    check_request(job, raw.row, base, openai_checks, problem);
     std::string output = field(raw.row, "output");
     job.output =
         fs::weakly_canonical(resolve(out_dir, output.empty() ? job.label + ".mp4" : output));
@@ -318,19 +352,7 @@ Result<std::vector<BatchJob>> load_manifest(const fs::path& manifest, const fs::
               std::to_string(it->second));
     jobs.push_back(std::move(job));
   }
-  // remix_of may name another job of the manifest; it must not loop.
-  for (const auto& job : jobs) {
-    std::set<std::string> seen{job.label};
-    const BatchJob* at = &job;
-    while (at->remix_of && labels.contains(*at->remix_of)) {
-      if (!seen.insert(*at->remix_of).second) {
-        problems.push_back("line " + std::to_string(job.line) + ": remix_of forms a loop");
-        break;
-      }
-      at = &*std::find_if(jobs.begin(), jobs.end(),
-                          [&](const BatchJob& j) { return j.label == *at->remix_of; });
-    }
-  }
+  check_remix_loops(jobs, labels, problems);
   if (jobs.empty() && problems.empty()) problems.push_back("the manifest has no jobs");
   if (!problems.empty()) {
     std::string message = "The manifest " + manifest.string() + " has " +
@@ -369,7 +391,11 @@ Result<void> BatchState::load() {
     s.status = parse_batch_status(item.value("status", "pending")).value_or(BatchStatus::pending);
     s.output = item.value("output", "");
     s.error = item.value("error", "");
-    s.exit_code = item.value("exit_code", 0);
+    s.exit_code = item.value("exit_code", 0); // older files: the CLI's exit code
+    s.error_kind = item.value("error_kind", "");
+    s.idempotency_key = item.value("idempotency_key", "");
+    s.fingerprint = item.value("fingerprint", "");
+    s.intent_time = item.value("intent_time", std::int64_t{0});
     m_jobs[label] = s;
   }
   return {};
@@ -385,207 +411,17 @@ Result<void> BatchState::save(bool durable) const {
     if (!s.video_id.empty()) item["video_id"] = s.video_id;
     if (!s.output.empty()) item["output"] = s.output;
     if (!s.error.empty()) item["error"] = s.error;
-    if (s.exit_code) item["exit_code"] = s.exit_code;
+    if (!s.error_kind.empty()) item["error_kind"] = s.error_kind;
+    if (s.exit_code) item["exit_code"] = s.exit_code; // carried over from an older file
+    if (!s.idempotency_key.empty()) item["idempotency_key"] = s.idempotency_key;
+    if (!s.fingerprint.empty()) item["fingerprint"] = s.fingerprint;
+    if (s.intent_time) item["intent_time"] = s.intent_time;
     jobs[label] = item;
   }
   std::error_code ec;
   if (m_path.has_parent_path()) fs::create_directories(m_path.parent_path(), ec);
-  return write_atomically(m_path, j.dump(2, ' ', false, json::error_handler_t::replace) + "\n",
-                          durable);
-}
-
-Result<BatchReport> run_batch(const ClientConfig& config, const std::vector<BatchJob>& jobs,
-                              BatchState& state, const BatchOptions& options,
-                              const ExitCodeFor& exit_code_for) {
-  ClientConfig shared = config;
-  if (!shared.throttle) shared.throttle = std::make_shared<Throttle>();
-  std::mutex mutex; // guards `state`, its file and on_change
-  std::map<std::string, const BatchJob*> by_label;
-  for (const auto& job : jobs)
-    by_label[job.label] = &job;
-
-  auto update = [&](const BatchJobState& s) {
-    std::lock_guard lock(mutex);
-    state.jobs()[s.label] = s;
-    // Atomic but not fsynced on every transition: ids are durable in the journal already, and
-    // one fsync per step would serialise the workers on the disk.
-    auto saved = state.save(false);
-    if (options.on_change) options.on_change(s);
-    return saved;
-  };
-  auto snapshot = [&](const std::string& label) {
-    std::lock_guard lock(mutex);
-    return state.jobs()[label];
-  };
-
-  // Prepare each job's starting point from earlier runs.
-  std::vector<bool> todo(jobs.size(), true);
-  for (std::size_t i = 0; i < jobs.size(); ++i) {
-    BatchJobState s = snapshot(jobs[i].label);
-    s.label = jobs[i].label;
-    s.output = jobs[i].output.string();
-    std::error_code ec;
-    bool done = s.status == BatchStatus::downloaded && fs::exists(jobs[i].output, ec);
-    bool settled = s.status == BatchStatus::failed || s.status == BatchStatus::refused;
-    if (done || (settled && !options.retry_failed)) {
-      todo[i] = false;
-      std::lock_guard lock(mutex);
-      state.jobs()[s.label].from_earlier_run = true;
-      continue;
-    }
-    if (settled) { // --retry-failed: a new job; the failed one stays failed on the server
-      s.video_id.clear();
-      s.status = BatchStatus::pending;
-      s.error.clear();
-      s.exit_code = 0;
-    }
-    std::lock_guard lock(mutex);
-    state.jobs()[s.label] = s;
-  }
-  {
-    std::lock_guard lock(mutex);
-    if (auto ok = state.save(); !ok) return unexpected(ok.error());
-  }
-
-  auto fail = [&](BatchJobState s, const Error& e) {
-    s.exit_code = exit_code_for(e);
-    s.error = e.message;
-    s.status = e.code == ErrorCode::job_failed || e.code == ErrorCode::cancelled
-                   ? BatchStatus::failed
-               : e.code == ErrorCode::moderation ? BatchStatus::refused
-                                                 : BatchStatus::error;
-    (void)update(s);
-  };
-
-  auto process = [&](Client& client, const BatchJob& job) {
-    BatchJobState s = snapshot(job.label);
-    if (s.video_id.empty()) {
-      Result<Video> video = unexpected(ErrorCode::internal, "not started");
-      if (job.remix_of) {
-        std::string source = *job.remix_of;
-        if (by_label.contains(source)) {
-          BatchJobState original = snapshot(source);
-          if (original.status != BatchStatus::completed &&
-              original.status != BatchStatus::downloaded) {
-            Error e;
-            e.code = ErrorCode::job_failed;
-            e.message = "Not remixed: job " + source + " did not complete.";
-            return fail(s, e);
-          }
-          source = original.video_id;
-        }
-        video = client.remix(source, job.request.prompt);
-      } else if (job.fit) {
-        // The fitted copy exists only while this create is sent.
-        FitOptions fit = *job.fit;
-        if (fit.temp_dir.empty()) fit.temp_dir = options.temp_dir;
-        auto fitted = fit_image(*job.request.image, fit);
-        if (!fitted) return fail(s, fitted.error());
-        CreateRequest request = job.request;
-        request.image = fitted->file.path();
-        video = client.create(request);
-      } else {
-        video = client.create(job.request);
-      }
-      if (!video) return fail(s, video.error());
-      s.video_id = video->id;
-      s.status = BatchStatus::created;
-      s.error.clear();
-      (void)update(s); // the id is on disk before anything else happens
-    }
-    if (s.status == BatchStatus::created || s.status == BatchStatus::pending ||
-        s.status == BatchStatus::error) {
-      WaitOptions wait;
-      wait.timeout = options.wait_timeout;
-      auto done = client.wait(s.video_id, wait);
-      if (!done) return fail(s, done.error());
-      s.status = BatchStatus::completed;
-      s.error.clear();
-      s.exit_code = 0;
-      (void)update(s);
-    }
-    DownloadRequest download;
-    download.output = job.output;
-    download.overwrite = options.overwrite;
-    std::error_code ec;
-    fs::create_directories(job.output.parent_path(), ec);
-    auto saved = client.download(s.video_id, download);
-    if (!saved) {
-      Error e = saved.error();
-      BatchJobState kept = s; // the job completed; only the download needs another go
-      kept.exit_code = exit_code_for(e);
-      kept.error = e.message;
-      return (void)update(kept);
-    }
-    s.status = BatchStatus::downloaded;
-    s.error.clear();
-    s.exit_code = 0;
-    (void)update(s);
-  };
-
-  // Jobs that remix another job of the manifest run in a later round than that job.
-  std::map<std::string, int> depth;
-  std::function<int(const BatchJob&)> depth_of = [&](const BatchJob& job) -> int {
-    if (!job.remix_of || !by_label.contains(*job.remix_of)) return 0;
-    if (auto it = depth.find(job.label); it != depth.end()) return it->second;
-    return depth[job.label] = 1 + depth_of(*by_label[*job.remix_of]);
-  };
-  int rounds = 0;
-  for (const auto& job : jobs)
-    rounds = std::max(rounds, depth_of(job) + 1);
-
-  for (int round = 0; round < rounds; ++round) {
-    std::deque<const BatchJob*> queue;
-    for (std::size_t i = 0; i < jobs.size(); ++i)
-      if (todo[i] && depth_of(jobs[i]) == round) queue.push_back(&jobs[i]);
-    std::mutex queue_mutex;
-    int workers = std::max(1, std::min<int>(options.concurrency, static_cast<int>(queue.size())));
-    std::vector<std::thread> threads;
-    for (int w = 0; w < workers; ++w)
-      threads.emplace_back([&] {
-        Client client(shared);
-        while (true) {
-          if (config.cancel && config.cancel->load()) return;
-          const BatchJob* job = nullptr;
-          {
-            std::lock_guard lock(queue_mutex);
-            if (queue.empty()) return;
-            job = queue.front();
-            queue.pop_front();
-          }
-          process(client, *job);
-        }
-      });
-    for (auto& t : threads)
-      t.join();
-    if (config.cancel && config.cancel->load()) break;
-  }
-
-  BatchReport report;
-  report.requests = shared.throttle->requests.load();
-  std::lock_guard lock(mutex);
-  if (auto ok = state.save(true); !ok) return unexpected(ok.error());
-  for (const auto& job : jobs) {
-    const BatchJobState& s = state.jobs()[job.label];
-    report.jobs.push_back(s);
-    switch (s.status) {
-    case BatchStatus::downloaded:
-      ++report.completed;
-      break;
-    case BatchStatus::failed:
-      ++report.failed;
-      break;
-    case BatchStatus::refused:
-      ++report.refused;
-      break;
-    default:
-      ++report.errors;
-      break;
-    }
-  }
-  if (config.cancel && config.cancel->load())
-    return unexpected(ErrorCode::interrupted, "Interrupted; the batch resumes where it stopped.");
-  return report;
+  return write_file_atomically(m_path, j.dump(2, ' ', false, json::error_handler_t::replace) + "\n",
+                               durable);
 }
 
 } // namespace sora

@@ -1,0 +1,345 @@
+// The batch worker pool: every job of a manifest through run_job (job.hpp), with an observer
+// that keeps the state file; intents are saved before a create is sent and resolved on a rerun.
+#include <sora/batch.hpp>
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+#include <mutex>
+#include <set>
+#include <thread>
+
+namespace sora {
+namespace {
+
+namespace fs = std::filesystem;
+
+std::int64_t now_seconds() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+bool settled(const BatchJobState& s) {
+  return s.status == BatchStatus::failed || s.status == BatchStatus::refused;
+}
+
+BatchStatus status_for(const Error& e) {
+  if (e.code == ErrorCode::job_failed || e.code == ErrorCode::cancelled) return BatchStatus::failed;
+  if (e.code == ErrorCode::moderation) return BatchStatus::refused;
+  return BatchStatus::error;
+}
+
+Error error_of(ErrorCode code, std::string message) {
+  Error e;
+  e.code = code;
+  e.message = std::move(message);
+  return e;
+}
+
+class BatchRun;
+
+// Keeps one job's state in step with its pipeline and forwards every event to the caller.
+class StateObserver final : public JobObserver {
+public:
+  StateObserver(BatchRun& run, const BatchJob& job, std::string fingerprint)
+      : m_run(run), m_job(job), m_fingerprint(std::move(fingerprint)) {}
+  Result<void> on_event(const JobEvent& event) override;
+
+private:
+  BatchRun& m_run;
+  const BatchJob& m_job;
+  std::string m_fingerprint;
+};
+
+class BatchRun {
+public:
+  BatchRun(const ClientConfig& config, const std::vector<BatchJob>& jobs, BatchState& state,
+           const BatchOptions& options)
+      : m_config(config), m_jobs(jobs), m_state(state), m_options(options) {
+    if (!m_config.throttle) m_config.throttle = std::make_shared<Throttle>();
+    for (const auto& job : jobs)
+      m_by_label[job.label] = &job;
+  }
+
+  Result<BatchReport> run() {
+    if (auto ok = plan(); !ok) return unexpected(ok.error());
+    for (int round = 0; round < rounds(); ++round) {
+      run_round(round);
+      if (cancelled()) break;
+    }
+    return report();
+  }
+
+  // Saves a job's state (fsynced when `durable`) and tells the caller.
+  Result<void> update(const BatchJobState& s, bool durable = false) {
+    std::lock_guard lock(m_mutex);
+    m_state.jobs()[s.label] = s;
+    auto saved = m_state.save(durable);
+    if (m_options.on_change) m_options.on_change(s);
+    return saved;
+  }
+  BatchJobState snapshot(const std::string& label) {
+    std::lock_guard lock(m_mutex);
+    return m_state.jobs()[label];
+  }
+  Result<void> forward(const JobEvent& event) {
+    if (!m_options.on_event) return {};
+    std::lock_guard lock(m_event_mutex);
+    return m_options.on_event(event);
+  }
+
+private:
+  ClientConfig m_config;
+  const std::vector<BatchJob>& m_jobs;
+  BatchState& m_state;
+  const BatchOptions& m_options;
+  std::map<std::string, const BatchJob*> m_by_label;
+  std::map<std::string, int> m_depth;
+  std::vector<bool> m_todo;
+  std::vector<std::string> m_changed;
+  std::set<std::string> m_redo;
+  std::mutex m_mutex;       // guards the state, its file and on_change
+  std::mutex m_event_mutex; // serialises on_event
+
+  bool cancelled() const { return m_config.cancel && m_config.cancel->load(); }
+
+  // Each job's starting point from earlier runs: done, settled, changed, or to run.
+  Result<void> plan() {
+    std::set<std::string> changed;
+    for (const auto& label : changed_jobs(m_jobs, m_state))
+      changed.insert(label);
+    m_todo.assign(m_jobs.size(), true);
+    std::lock_guard lock(m_mutex);
+    for (std::size_t i = 0; i < m_jobs.size(); ++i) {
+      const BatchJob& job = m_jobs[i];
+      BatchJobState s = m_state.jobs()[job.label];
+      s.label = job.label;
+      s.output = job.output.string();
+      std::error_code ec;
+      bool done = s.status == BatchStatus::downloaded && fs::exists(job.output, ec);
+      bool redo = changed.contains(job.label) && m_options.rerun_changed;
+      if (changed.contains(job.label) && !redo) m_changed.push_back(job.label);
+      if (!redo && (done || (settled(s) && !m_options.retry_failed))) {
+        m_todo[i] = false;
+        m_state.jobs()[job.label].from_earlier_run = true;
+        continue;
+      }
+      if (redo) m_redo.insert(job.label);   // its earlier output (this batch's) is replaced
+      if (redo || settled(s)) s = fresh(s); // a new job; the old one stays as it is on the server
+      m_state.jobs()[job.label] = s;
+    }
+    return m_state.save();
+  }
+
+  static BatchJobState fresh(const BatchJobState& old) {
+    BatchJobState s;
+    s.label = old.label;
+    s.output = old.output;
+    return s;
+  }
+
+  int depth_of(const BatchJob& job) {
+    if (!job.remix_of || !m_by_label.contains(*job.remix_of)) return 0;
+    if (auto it = m_depth.find(job.label); it != m_depth.end()) return it->second;
+    return m_depth[job.label] = 1 + depth_of(*m_by_label[*job.remix_of]);
+  }
+  // Jobs that remix another job of the manifest run in a later round than that job.
+  int rounds() {
+    int n = 0;
+    for (const auto& job : m_jobs)
+      n = std::max(n, depth_of(job) + 1);
+    return n;
+  }
+
+  void run_round(int round) {
+    std::deque<const BatchJob*> queue;
+    for (std::size_t i = 0; i < m_jobs.size(); ++i)
+      if (m_todo[i] && depth_of(m_jobs[i]) == round) queue.push_back(&m_jobs[i]);
+    std::mutex queue_mutex;
+    int workers = std::max(1, std::min<int>(m_options.concurrency, static_cast<int>(queue.size())));
+    std::vector<std::thread> threads;
+    for (int w = 0; w < workers; ++w)
+      threads.emplace_back([&] {
+        Client client(m_config);
+        while (!cancelled()) {
+          const BatchJob* job = nullptr;
+          {
+            std::lock_guard lock(queue_mutex);
+            if (queue.empty()) return;
+            job = queue.front();
+            queue.pop_front();
+          }
+          process(client, *job);
+        }
+      });
+    for (auto& t : threads)
+      t.join();
+  }
+
+  void fail(BatchJobState s, const Error& e) {
+    s.error = e.message;
+    s.error_kind = std::string(to_string(e.code));
+    s.exit_code = 0;
+    // A job that completed keeps its status: only the download needs another go.
+    if (s.status != BatchStatus::completed || s.video_id.empty()) s.status = status_for(e);
+    (void)update(s);
+  }
+
+  // A create an earlier run may have sent (a key, no id): find it before sending anything.
+  // False when the job must not be sent again; `s` then holds the found job or the failure.
+  bool resolve_intent(Client& client, const BatchJob& job, BatchJobState& s) {
+    auto found = find_created_job(client, job.request.prompt, s.intent_time);
+    if (found && *found) {
+      s.video_id = (*found)->id;
+      s.status = BatchStatus::created;
+      s.error.clear();
+      s.error_kind.clear();
+      (void)update(s, true);
+      return true;
+    }
+    if (found || m_options.retry_failed) return true; // not there: resent with the same key
+    fail(s, error_of(ErrorCode::unsupported,
+                     "An earlier run may have created this job (Idempotency-Key " +
+                         s.idempotency_key + ") and the server cannot list jobs to check (" +
+                         found.error().message + "); it is not sent again."));
+    return false;
+  }
+
+  // What to run: the manifest line as a job, or the job an earlier run created.
+  Result<JobSpec> spec_for(const BatchJob& job, const BatchJobState& s) {
+    JobSpec spec;
+    spec.label = job.label;
+    spec.output = job.output;
+    spec.overwrite = m_options.overwrite || m_redo.contains(job.label);
+    spec.wait = true;
+    spec.wait_timeout = m_options.wait_timeout;
+    spec.video_id = s.video_id;
+    spec.idempotency_key = s.idempotency_key;
+    if (!job.remix_of) {
+      spec.create = job.request;
+      spec.fit = job.fit;
+      if (spec.fit && spec.fit->temp_dir.empty()) spec.fit->temp_dir = m_options.temp_dir;
+      return spec;
+    }
+    spec.kind = JobKind::remix;
+    spec.prompt = job.request.prompt;
+    spec.source_id = *job.remix_of;
+    if (m_by_label.contains(*job.remix_of)) {
+      BatchJobState source = snapshot(*job.remix_of);
+      if (source.status != BatchStatus::completed && source.status != BatchStatus::downloaded)
+        return unexpected(ErrorCode::job_failed,
+                          "Not remixed: job " + *job.remix_of + " did not complete.");
+      spec.source_id = source.video_id;
+    }
+    return spec;
+  }
+
+  void process(Client& client, const BatchJob& job) {
+    BatchJobState s = snapshot(job.label);
+    bool resumed_intent = s.video_id.empty() && !s.idempotency_key.empty();
+    if (resumed_intent && !resolve_intent(client, job, s)) return;
+    auto spec = spec_for(job, s);
+    if (!spec) return fail(s, spec.error());
+    std::error_code ec;
+    fs::create_directories(job.output.parent_path(), ec);
+    auto print = batch_fingerprint(job);
+    StateObserver observer(*this, job, print ? *print : std::string());
+    JobOutcome outcome = run_job(client, *spec, observer);
+    if (outcome.error) fail(snapshot(job.label), *outcome.error);
+  }
+
+  Result<BatchReport> report() {
+    BatchReport report;
+    report.requests = m_config.throttle->requests.load();
+    report.changed = m_changed;
+    std::lock_guard lock(m_mutex);
+    if (auto ok = m_state.save(true); !ok) return unexpected(ok.error());
+    for (const auto& job : m_jobs) {
+      const BatchJobState& s = m_state.jobs()[job.label];
+      report.jobs.push_back(s);
+      if (s.status == BatchStatus::downloaded)
+        ++report.completed;
+      else if (s.status == BatchStatus::failed)
+        ++report.failed;
+      else if (s.status == BatchStatus::refused)
+        ++report.refused;
+      else
+        ++report.errors;
+    }
+    if (cancelled())
+      return unexpected(ErrorCode::interrupted, "Interrupted; the batch resumes where it stopped.");
+    return report;
+  }
+};
+
+Result<void> StateObserver::on_event(const JobEvent& e) {
+  BatchJobState s = m_run.snapshot(m_job.label);
+  switch (e.stage) {
+  case JobStage::intent: // durable before the create is sent, or it is not sent
+    s.idempotency_key = e.idempotency_key;
+    s.fingerprint = m_fingerprint;
+    s.intent_time = now_seconds();
+    if (auto ok = m_run.update(s, true); !ok) return ok;
+    return m_run.forward(e);
+  case JobStage::submitted:
+    s.video_id = e.video_id;
+    s.status = BatchStatus::created;
+    s.fingerprint = m_fingerprint;
+    s.error.clear();
+    s.error_kind.clear();
+    (void)m_run.update(s); // the id is on disk before anything else happens
+    break;
+  case JobStage::completed:
+    s.status = BatchStatus::completed;
+    s.error.clear();
+    s.error_kind.clear();
+    (void)m_run.update(s);
+    break;
+  case JobStage::saved:
+    s.status = BatchStatus::downloaded;
+    s.error.clear();
+    s.error_kind.clear();
+    s.exit_code = 0;
+    (void)m_run.update(s);
+    break;
+  default:
+    break;
+  }
+  (void)m_run.forward(e);
+  return {};
+}
+
+} // namespace
+
+Result<std::string> batch_fingerprint(const BatchJob& job) {
+  JobSpec spec;
+  if (job.remix_of) {
+    spec.kind = JobKind::remix;
+    spec.source_id = *job.remix_of;
+    spec.prompt = job.request.prompt;
+  } else {
+    spec.create = job.request;
+    spec.fit = job.fit;
+  }
+  return fingerprint(spec);
+}
+
+std::vector<std::string> changed_jobs(const std::vector<BatchJob>& jobs, const BatchState& state) {
+  std::vector<std::string> changed;
+  for (const auto& job : jobs) {
+    auto it = state.jobs().find(job.label);
+    if (it == state.jobs().end() || it->second.fingerprint.empty()) continue;
+    auto now = batch_fingerprint(job);
+    if (now && *now != it->second.fingerprint) changed.push_back(job.label);
+  }
+  return changed;
+}
+
+Result<BatchReport> run_batch(const ClientConfig& config, const std::vector<BatchJob>& jobs,
+                              BatchState& state, const BatchOptions& options,
+                              const ExitCodeFor& /*exit_code_for: states record error kinds*/) {
+  return BatchRun(config, jobs, state, options).run();
+}
+
+} // namespace sora
