@@ -1,6 +1,7 @@
 // `sora storyboard`: a multi-shot film from one TOML file: checked first, planned (--dry-run),
 // shown (--status), run through the job pipeline, joined by stream copy.
 #include "commands/commands.hpp"
+#include "job_observer.hpp"
 #include "commands/cost_guard.hpp"
 #include "commands/job_flow.hpp"
 #include "exit_codes.hpp"
@@ -8,16 +9,13 @@
 
 #include <sora/storyboard.hpp>
 
+#include <sora/job.hpp>
+
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
 #include <memory>
-
-namespace sora {
-// The job pipeline (include/sora/job.hpp) is built by its own change to the core. Declared weak
-// so that this command links without it and says so when run; with it, this is the pipeline.
-JobOutcome run_job(Client& client, const JobSpec& job, JobObserver& observer) __attribute__((weak));
-} // namespace sora
+#include <mutex>
 
 namespace sora::cli {
 namespace {
@@ -118,18 +116,19 @@ void print_plan(AppContext& ctx, const Film& film, const std::vector<PlannedShot
   }
 }
 
-/// Progress for people, and the journal entry of each job the moment its id is known.
+/// Progress for people, and the write-ahead journal of every shot's job: the intent (fsynced)
+/// before it is sent, the job record the moment its id is known, as for any other command.
 class ProgressObserver : public JobObserver {
 public:
-  explicit ProgressObserver(AppContext& ctx) : m_ctx(ctx) {}
+  ProgressObserver(AppContext& ctx, std::string host) : m_ctx(ctx), m_host(std::move(host)) {}
   Result<void> on_event(const JobEvent& event) override {
     const auto& label = event.spec->label;
+    {
+      std::lock_guard lock(m_journal_mutex); // shots run on several threads
+      if (auto ok = journal_event(m_ctx, m_host, "storyboard", event); !ok) return ok;
+    }
     switch (event.stage) {
     case JobStage::submitted:
-      if (event.video) {
-        m_ctx.record_job("storyboard", *event.video, event.spec->create.prompt,
-                         event.spec->output ? event.spec->output->string() : "");
-      }
       m_ctx.note("shot " + label + ": started " + event.video_id);
       break;
     case JobStage::completed:
@@ -150,6 +149,8 @@ public:
 
 private:
   AppContext& m_ctx;
+  std::string m_host;
+  std::mutex m_journal_mutex;
 };
 
 int write_sheet(AppContext& ctx, const Film& film, const std::string& path) {
@@ -163,22 +164,18 @@ int write_sheet(AppContext& ctx, const Film& film, const std::string& path) {
 int run_shots(AppContext& ctx, const StoryboardCommandOptions& o, const Film& film) {
   auto client = ctx.client();
   if (!client) return ctx.fail(client.error());
-  const ClientConfig config = (*client)->config();
+  ClientConfig config = (*client)->config();
+  // One throttle for every shot's client: a rate limit slows them all, and the jobs they create
+  // are known to each other when a lost answer is reconciled.
+  if (!config.throttle) config.throttle = std::make_shared<Throttle>();
   const ShotRunner runner = [config](const JobSpec& job, JobObserver& observer) {
-    if (!&sora::run_job) { // reused shots still join into the film without it
-      JobOutcome outcome;
-      outcome.error = make_error(ErrorCode::unsupported,
-                                 "this build of sora has no job pipeline to run shots with.",
-                                 "Use a build that includes it; --dry-run and --status work.");
-      return outcome;
-    }
     Client worker(config);
     return sora::run_job(worker, job, observer);
   };
   StoryboardOptions options;
   options.concurrency = o.concurrency;
   options.temp_dir = temp_folder();
-  ProgressObserver observer(ctx);
+  ProgressObserver observer(ctx, journal_host(config.base_url));
   auto report = run_storyboard(film, options, runner, observer);
   if (!report) {
     Error error = report.error();
