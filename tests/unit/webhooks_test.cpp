@@ -154,8 +154,8 @@ TEST(WebhookEventTest, OtherEventsAreNotErrors) {
 
 TEST(WebhookEventTest, RefusesMalformedBodies) {
   for (std::string_view body :
-       {"", "[]", "{", R"({"data":{"id":"v"}})", R"({"type":1})",
-        R"({"type":"video.completed"})", R"({"type":"video.completed","data":{"id":""}})",
+       {"", "[]", "{", R"({"data":{"id":"v"}})", R"({"type":1})", R"({"type":"video.completed"})",
+        R"({"type":"video.completed","data":{"id":""}})",
         R"({"type":"video.completed","data":{"id":7}})", R"({"type":"video.failed","data":[]})"})
     EXPECT_FALSE(parse_webhook_event(body)) << body;
 }

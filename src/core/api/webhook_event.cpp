@@ -59,7 +59,8 @@ Result<WebhookEvent> parse_webhook_event(std::string_view body) {
     return unexpected(ErrorCode::protocol, "The delivery's body has no event type.");
   WebhookEvent event;
   event.type = type->get<std::string>();
-  if (auto id = j.find("id"); id != j.end() && id->is_string()) event.event_id = id->get<std::string>();
+  if (auto id = j.find("id"); id != j.end() && id->is_string())
+    event.event_id = id->get<std::string>();
   auto outcome = outcome_of(event.type);
   if (!outcome) return event; // another kind of event: nothing to do, but not an error
   auto data = j.find("data");
@@ -67,7 +68,8 @@ Result<WebhookEvent> parse_webhook_event(std::string_view body) {
     return unexpected(ErrorCode::protocol, "The " + event.type + " event has no data object.");
   auto video = data->find("id");
   if (video == data->end() || !video->is_string() || video->get_ref<const std::string&>().empty())
-    return unexpected(ErrorCode::protocol, "The " + event.type + " event names no video (data.id).");
+    return unexpected(ErrorCode::protocol,
+                      "The " + event.type + " event names no video (data.id).");
   event.outcome = *outcome;
   event.video_id = video->get<std::string>();
   event.error_message = error_text(*data);

@@ -4,12 +4,11 @@
 
 #include <sora/webhooks.hpp>
 
+#include <charconv>
+#include <cstdlib>
 #include <openssl/crypto.h>
 #include <openssl/evp.h>
 #include <openssl/hmac.h>
-
-#include <charconv>
-#include <cstdlib>
 #include <optional>
 #include <vector>
 
