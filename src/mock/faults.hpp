@@ -26,9 +26,10 @@ enum class Fault {
   expired,
   content_redirect,
   content_stall,
+  webhook_duplicate,
 };
 
-inline constexpr std::size_t k_fault_count = 14;
+inline constexpr std::size_t k_fault_count = 15;
 
 /// The fault called `name` (e.g. "create-429"), or nullopt if there is none.
 std::optional<Fault> parse_fault(std::string_view name);

@@ -252,7 +252,7 @@ void ListenWorker::run_exec(const std::string& video_id, const std::string& stat
     env.emplace_back(entry);
   }
   env.push_back("SORA_VIDEO_ID=" + video_id);
-  env.push_back("SORA_STATUS=" + status);
+  env.push_back("SORA_STATUS=" + (status == "downloaded" ? std::string("completed") : status));
   env.push_back("SORA_FILE=" + file);
   env.push_back("SORA_ERROR=" + error);
   std::vector<char*> envp;
