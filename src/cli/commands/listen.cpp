@@ -179,6 +179,9 @@ int run_listen(const ListenOptions& o, AppContext& ctx) {
   print_banner(ctx, o, port);
   worker.start();
   std::thread serving([&] { server.listen_after_bind(); });
+  // stop() does nothing before listening has begun, so wait for it (bounded) before any stop.
+  for (int i = 0; i < 500 && !server.is_running(); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
   while (!g_interrupted.load() && !(!o.once.empty() && worker.once_done()))
     std::this_thread::sleep_for(std::chrono::milliseconds(50));
   server.stop();
