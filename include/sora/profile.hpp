@@ -24,6 +24,9 @@ struct Profile {
   std::optional<std::string> model; ///< default model for create
   std::optional<std::string> size;
   std::optional<std::string> seconds;
+  /// The create request member that carries a per-job callback URL (OpenRouter: `callback_url`);
+  /// empty when the provider takes none (OpenAI's webhooks are set up in its dashboard).
+  std::string callback_field;
 };
 
 /// The name of the profile used when none is selected.

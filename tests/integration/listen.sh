@@ -39,7 +39,7 @@ wait_listen() {
   wait "$LISTEN_PID" || RC=$?
 }
 
-# deliver ID VIDEO TYPE [SECRET] [AGE]: posts a Standard Webhooks delivery signed here (Python's
+# deliver ID VIDEO TYPE|MALFORMED [SECRET] [AGE]: posts a Standard Webhooks delivery signed here
 # hmac, not sora's code) to the listener; prints the HTTP status.
 deliver() {
   python3 - "$LISTEN_URL" "$1" "$2" "$3" "${4:-$SECRET}" "${5:-0}" <<'PY'
@@ -49,6 +49,8 @@ key = base64.b64decode(secret[len("whsec_"):])
 ts = str(int(time.time()) - int(age))
 body = json.dumps({"id": "evt_1", "object": "event", "created_at": int(ts), "type": kind,
                    "data": {"id": video}}).encode()
+if kind == "MALFORMED":  # signed, but a video event without data.id
+    body = b'{"type":"video.completed","data":{}}'
 sig = base64.b64encode(hmac.new(key, f"{delivery}.{ts}.".encode() + body, hashlib.sha256).digest())
 req = urllib.request.Request(url, data=body, headers={"webhook-id": delivery,
       "webhook-timestamp": ts, "webhook-signature": "v1," + sig.decode(),
@@ -111,6 +113,7 @@ start_listen --reconcile-every 3600 --download-dir "$T/videos" --max-body 4096
 assert_eq "$(deliver msg_w "$ID" video.completed "whsec_$(head -c 32 /dev/urandom | base64 | tr -d '\n')")" 401 "wrong secret"
 assert_eq "$(deliver msg_s "$ID" video.completed "$SECRET" 400)" 401 "stale timestamp"
 assert_eq "$(curl -s -o /dev/null -w '%{http_code}' -X POST -d '{}' "$LISTEN_URL")" 401 "unsigned"
+assert_eq "$(deliver msg_m "$ID" MALFORMED)" 400 "malformed payload"
 assert_eq "$(curl -s -o /dev/null -w '%{http_code}' -X POST --data-binary "@$DATA/sample-clip.mp4" "$LISTEN_URL")" 413 "oversized"
 kill -INT "$LISTEN_PID"
 wait_listen
@@ -118,6 +121,7 @@ assert_contains "$LISTEN_LOG" "the signature does not match"
 assert_contains "$LISTEN_LOG" "too old"
 assert_contains "$LISTEN_LOG" "is not signed"
 assert_contains "$LISTEN_LOG" "larger than --max-body"
+assert_contains "$LISTEN_LOG" "names no video (data.id)"
 stop_mock
 
 case_ "a failed job: --exec sees failed; the duplicate delivery is ignored; --once exits 6"
@@ -152,4 +156,37 @@ wait_listen
 [[ "$RC" == 0 ]] || { _show "listen log" "$LISTEN_LOG"; fail "listen --once exited $RC"; }
 assert_file "$T/videos/$QUIET.mp4"
 assert_contains "$LISTEN_LOG" "no delivery was received for it"
+stop_mock
+
+case_ "create --callback-url: OpenRouter's per-job callback, signed its way, downloaded by listen"
+start_mock --dialect openrouter --finish-after-ms 200 --webhook-secret or-secret
+OR_URL="$MOCK_URL/api/v1"
+export SORA_WEBHOOK_SECRET=or-secret
+start_listen --profile openrouter --base-url "$OR_URL" --reconcile-every 3600 --download-dir "$T/videos"
+expect_exit 0 -- sora --profile openrouter --base-url "$OR_URL" create -m google/veo-3.1 \
+  -p "a kite, static shot" --callback-url "$LISTEN_URL"
+OR_ID="$(single_line "$OUT")"
+assert_req "param(reqs('POST', r'/videos$')[-1], 'callback_url') == '$LISTEN_URL'" "callback_url sent"
+for ((i = 0; i < 200; i++)); do
+  [[ -f "$T/videos/$OR_ID.mp4" ]] && break
+  sleep 0.05
+done
+kill -INT "$LISTEN_PID"
+wait_listen
+assert_file "$T/videos/$OR_ID.mp4"
+assert_contains "$LISTEN_LOG" "delivery openrouter:$OR_ID-completed"
+export SORA_WEBHOOK_SECRET="$SECRET"
+stop_mock
+
+case_ "--callback-url and callback_url need a profile that takes them, and https"
+start_mock
+expect_exit 2 -- sora create -p "a cat" --callback-url https://hooks.example.com/sora
+assert_contains "$ERR" "The profile 'openai' takes no per-job callback URL"
+expect_exit 2 -- sora --profile openrouter --base-url "$MOCK_URL/api/v1" create -m m -p "a cat" \
+  --callback-url http://hooks.example.com/sora
+assert_contains "$ERR" "is not an https:// URL"
+printf 'prompt,callback_url\n"a cat, static shot",https://hooks.example.com/sora\n' >"$T/manifest.csv"
+expect_exit 2 -- sora batch "$T/manifest.csv" --out-dir "$T/batch"
+assert_contains "$ERR" "callback_url: the openai profile takes no per-job callback"
+assert_no_requests
 stop_mock

@@ -22,9 +22,16 @@ struct ProviderOptions {
   std::vector<std::string> fields;      ///< NAME=VALUE, sent as text
   std::vector<std::string> json_fields; ///< NAME=JSON
   std::string image_url;
+  std::string callback_url; ///< --callback-url: the profile's per-job callback field
 };
 
-/// Adds --field, --field-json and --image-url (which excludes `image`, the --image option).
+/// Checks a per-job callback URL for the active profile: the profile must take one (else a usage
+/// error naming it), and the URL must be https (http only to a loopback address, for tests).
+/// Returns the request member that carries it.
+Result<ExtraField> callback_field(AppContext& ctx, const std::string& url);
+
+/// Adds --field, --field-json, --callback-url and --image-url (which excludes `image`, the --image
+/// option).
 void add_provider_options(CLI::App& sub, ProviderOptions& options, CLI::Option* image);
 
 /// Completes a create request from the options and the active profile: the profile's default

@@ -65,6 +65,7 @@ std::vector<Profile> make_builtin_profiles() {
   openrouter.style.duration_field = "duration";
   openrouter.style.duration_type = DurationType::integer;
   openrouter.style.openai_enums = false;
+  openrouter.callback_field = "callback_url";
   all.push_back(openrouter);
 
   Profile together;

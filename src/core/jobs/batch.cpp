@@ -27,9 +27,9 @@ using json = nlohmann::ordered_json;
 
 using Row = std::map<std::string, std::string>; // field -> value, as written in the manifest
 
-const std::set<std::string> k_fields{"prompt",   "prompt_file", "image",    "model",
-                                     "seconds",  "size",        "output",   "id",
-                                     "remix_of", "fit",         "pad_color"};
+const std::set<std::string> k_fields{"prompt",   "prompt_file", "image",     "model",
+                                     "seconds",  "size",        "output",    "id",
+                                     "remix_of", "fit",         "pad_color", "callback_url"};
 
 // One CSV record (RFC 4180: quotes, doubled quotes, commas and newlines inside quotes).
 bool read_csv_record(std::istream& in, std::vector<std::string>& cells, std::size_t& line) {
@@ -221,7 +221,7 @@ Result<std::vector<BatchJob>> load_manifest(const fs::path& manifest, const fs::
       if (!k_fields.contains(key) && !is_prompt_section(key))
         problem("unknown field '" + key +
                 "' (known: prompt, prompt_file, shot, action, timing, lighting, audio, keep, "
-                "image, model, seconds, size, fit, pad_color, output, id, remix_of)");
+                "image, model, seconds, size, fit, pad_color, output, id, remix_of, callback_url)");
     BatchJob job;
     job.line = raw.line;
     job.label = field(raw.row, "id");
@@ -294,6 +294,16 @@ Result<std::vector<BatchJob>> load_manifest(const fs::path& manifest, const fs::
         if (auto ok = plan_fit(job.request, *image, *job.fit); !ok) problem(full(ok.error()));
     } else if (auto ok = validate_create(job.request, image, openai_checks, nullptr); !ok) {
       problem(full(ok.error()));
+    }
+    // A per-job callback (OpenRouter's callback_url); the openai profile has none.
+    if (auto url = field(raw.row, "callback_url"); !url.empty()) {
+      if (openai_checks || job.remix_of)
+        problem("callback_url: " + std::string(job.remix_of ? "a remix" : "the openai profile") +
+                " takes no per-job callback (see docs/webhooks.md)");
+      else if (!is_http_url(url) || (is_plain_http_url(url) && !is_loopback_url(url)))
+        problem("callback_url '" + url.substr(0, 80) + "' is not an https:// URL");
+      else
+        job.request.fields.push_back({"callback_url", url, false});
     }
     std::string output = field(raw.row, "output");
     job.output =
