@@ -40,7 +40,7 @@ wait_listen() {
 }
 
 # deliver ID VIDEO TYPE|MALFORMED [SECRET] [AGE]: posts a Standard Webhooks delivery signed here
-# hmac, not sora's code) to the listener; prints the HTTP status.
+# (Python's hmac, not sora's code) to the listener; prints the HTTP status.
 deliver() {
   python3 - "$LISTEN_URL" "$1" "$2" "$3" "${4:-$SECRET}" "${5:-0}" <<'PY'
 import base64, hashlib, hmac, json, sys, time, urllib.request, urllib.error
