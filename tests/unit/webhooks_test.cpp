@@ -1,6 +1,8 @@
 // Webhook signatures (Standard Webhooks, OpenRouter), event parsing and the delivery ledger.
 #include "support/temp_dir.hpp"
 
+#include <sora/batch.hpp>
+#include <sora/profile.hpp>
 #include <sora/webhooks.hpp>
 
 #include <gtest/gtest.h>
@@ -185,6 +187,37 @@ TEST(DeliveryLedgerTest, RefusesADamagedFile) {
   test::write_file(dir / "listen.json", "{not json");
   DeliveryLedger ledger(dir / "listen.json");
   EXPECT_FALSE(ledger.load());
+}
+
+TEST(CallbackTest, OnlyOpenRouterTakesAPerJobCallback) {
+  for (const auto& profile : builtin_profiles())
+    EXPECT_EQ(profile.callback_field, profile.name == "openrouter" ? "callback_url" : "")
+        << profile.name;
+}
+
+TEST(CallbackTest, ManifestCallbackUrlIsSentOnlyWhereItCanBe) {
+  test::TempDir dir;
+  test::write_file(dir / "jobs.jsonl",
+                   R"({"prompt":"a","callback_url":"https://hooks.example.com/sora"})"
+                   "\n");
+  auto jobs = load_manifest(dir / "jobs.jsonl", dir.path(), false);
+  ASSERT_TRUE(jobs) << jobs.error().message;
+  ASSERT_EQ((*jobs)[0].request.fields.size(), 1u);
+  EXPECT_EQ((*jobs)[0].request.fields[0].name, "callback_url");
+  EXPECT_EQ((*jobs)[0].request.fields[0].value, "https://hooks.example.com/sora");
+  auto openai = load_manifest(dir / "jobs.jsonl", dir.path(), true);
+  ASSERT_FALSE(openai);
+  EXPECT_NE(openai.error().message.find("the openai profile takes no per-job callback"),
+            std::string::npos);
+  test::write_file(dir / "plain.jsonl",
+                   R"({"prompt":"a","callback_url":"http://hooks.example.com/sora"})"
+                   "\n"
+                   R"({"prompt":"b","callback_url":"http://127.0.0.1:8787/hook"})"
+                   "\n");
+  auto plain = load_manifest(dir / "plain.jsonl", dir.path(), false);
+  ASSERT_FALSE(plain);
+  EXPECT_NE(plain.error().message.find("line 1: callback_url"), std::string::npos);
+  EXPECT_EQ(plain.error().message.find("line 2"), std::string::npos);
 }
 
 } // namespace
