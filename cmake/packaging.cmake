@@ -131,7 +131,7 @@ set(CPACK_DEBIAN_PACKAGE_SECTION "video")
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
     "${PROJECT_DESCRIPTION}\n sora: a command-line client for the OpenAI Videos (Sora) API;\n sora-mock: a local stand-in server for tests;\n libsora_core, its headers, CMake package and pkg-config file.")
 # The floor of what is tested; dpkg-shlibdeps (when present) adds the exact libraries.
-set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.88)")
+set(CPACK_DEBIAN_PACKAGE_DEPENDS "libcurl4 (>= 7.88), libssl3")
 find_program(SORA_DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(SORA_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
@@ -139,15 +139,13 @@ else()
   string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS
          ", libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1, libspdlog1.10-fmt9, libfmt9,"
          " libjpeg62-turbo, libpng16-16, libwebp7, libheif1, liblcms2-2, libtomlplusplus3,"
-         " libavformat59, libavcodec59, libavutil57, libswscale6")
-  if(TARGET sora-mock)
-    string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS ", libcpp-httplib0.11")
-  endif()
+         " libavformat59, libavcodec59, libavutil57, libswscale6, libssl3,"
+         " libcpp-httplib0.11") # sora listen and sora-mock both serve HTTP with cpp-httplib
 endif()
 # To build against the library: its headers name no dependency, but linking the static library
-# needs the development files of libcurl and the image libraries.
+# needs the development files of libcurl, libcrypto, the image and FFmpeg libraries, and toml++.
 string(CONCAT CPACK_DEBIAN_PACKAGE_SUGGESTS
-       "libcurl4-openssl-dev | libcurl-dev, libjpeg-dev, libpng-dev, libwebp-dev, libheif-dev,"
-       " liblcms2-dev, libavformat-dev, libavcodec-dev, libavutil-dev, libswscale-dev,"
+       "libcurl4-openssl-dev | libcurl-dev, libssl-dev, libjpeg-dev, libpng-dev, libwebp-dev,"
+       " libheif-dev, liblcms2-dev, libavformat-dev, libavcodec-dev, libavutil-dev, libswscale-dev,"
        " libtomlplusplus-dev, pkg-config, cmake")
 include(CPack)

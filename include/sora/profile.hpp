@@ -30,6 +30,9 @@ struct Profile {
   std::vector<VideoModelInfo> known_models;
   /// True when the server lists its models at `GET /videos/models` (OpenRouter).
   bool lists_models = false;
+  /// The create request member that carries a per-job callback URL (OpenRouter: `callback_url`);
+  /// empty when the provider takes none (OpenAI's webhooks are set up in its dashboard).
+  std::string callback_field;
 };
 
 /// The name of the profile used when none is selected.

@@ -98,7 +98,8 @@ struct CommandTree {
     app.require_subcommand(1);
     app.footer(std::string("Environment: SORA_API_KEY (or the profile's key variable, e.g. "
                            "OPENAI_API_KEY), SORA_BASE_URL,\nSORA_PROFILE, SORA_CONFIG (default "
-                           "~/.config/sora/config.toml), SORA_PRICES (a price file).\n"
+                           "~/.config/sora/config.toml), SORA_PRICES (a price file),\n"
+                           "SORA_WEBHOOK_SECRET (sora listen).\n"
                            "Providers: docs/providers.md.\n\n") +
                k_exit_code_help + "\nDocs: docs/cli.md. Run 'sora COMMAND --help' for a command.");
     if (hooks.transport) ctx.use_transport(hooks.transport, hooks.clock);

@@ -7,7 +7,8 @@ namespace {
 constexpr std::array<std::string_view, k_fault_count> k_names = {
     "create-429",   "quota",      "status-500",       "status-html-502", "content-drop",
     "content-slow", "job-failed", "moderation",       "never-complete",  "create-delay",
-    "unauthorized", "expired",    "content-redirect", "content-stall",   "shape-mismatch",
+    "unauthorized", "expired",    "content-redirect", "content-stall",   "webhook-duplicate",
+    "shape-mismatch",
 };
 
 } // namespace

@@ -26,12 +26,13 @@ enum class Fault {
   expired,
   content_redirect,
   content_stall,
+  webhook_duplicate,
   /// Hidden (not in fault_names): one field of the dialect's job object gets the wrong type, so
   /// the SDK conformance suites can show they catch a shape mismatch (a test of the test).
   shape_mismatch,
 };
 
-inline constexpr std::size_t k_fault_count = 15;
+inline constexpr std::size_t k_fault_count = static_cast<std::size_t>(Fault::shape_mismatch) + 1;
 
 /// The fault called `name` (e.g. "create-429"), or nullopt if there is none.
 std::optional<Fault> parse_fault(std::string_view name);

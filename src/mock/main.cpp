@@ -116,6 +116,26 @@ int main(int argc, char** argv) {
                      " (see docs/mock-server.md)")
       ->type_name("NAME")
       ->capture_default_str();
+  app.add_option("--webhook-url", options.webhooks.url,
+                 "POST a signed video.completed / video.failed event here when a job ends "
+                 "(openrouter dialect: a job's callback_url wins)")
+      ->type_name("URL");
+  app.add_option("--webhook-url-file", options.webhooks.url_file,
+                 "Read the webhook URL from FILE each time an event is sent (a receiver that "
+                 "starts after the mock)")
+      ->type_name("FILE");
+  app.add_option("--webhook-secret", options.webhooks.secret,
+                 "Signing secret: whsec_BASE64 (Standard Webhooks, as OpenAI) or any text "
+                 "(openrouter dialect)")
+      ->type_name("SECRET");
+  app.add_option("--finish-after-ms", options.webhooks.finish_after_ms,
+                 "Jobs also finish this long after creation, without being polled (0: off)")
+      ->check(CLI::NonNegativeNumber)
+      ->capture_default_str();
+  app.add_option("--webhook-attempts", options.webhooks.attempts,
+                 "Deliveries tried per event when the receiver answers non-2xx")
+      ->check(CLI::Range(1, 20))
+      ->capture_default_str();
   app.add_flag("--quiet", options.quiet, "Do not log one line per request");
   app.add_flag("--render", options.render,
                "Render each job as its own H.264 MP4 (size, seconds, input reference, prompt)");
@@ -150,6 +170,17 @@ int main(int argc, char** argv) {
     std::cerr << "sora-mock: unknown dialect '" << dialect_arg
               << "'; valid dialects: " << sora_mock::dialect_names() << "\n"
               << "Run with --help for more information.\n";
+    return k_exit_usage;
+  }
+
+  if ((!options.webhooks.url.empty() || !options.webhooks.url_file.empty()) &&
+      options.webhooks.secret.empty()) {
+    std::cerr << "sora-mock: --webhook-url needs --webhook-secret (e.g. whsec_ and base64)\n";
+    return k_exit_usage;
+  }
+  if (!options.webhooks.secret.empty() &&
+      !sora_mock::standard_webhook_key(options.webhooks.secret)) {
+    std::cerr << "sora-mock: --webhook-secret starts with whsec_ but is not base64 after it\n";
     return k_exit_usage;
   }
 

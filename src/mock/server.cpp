@@ -152,6 +152,14 @@ std::string default_message(int status) {
   }
 }
 
+// OpenRouter's per-job callback_url (JSON bodies only), empty when absent.
+std::string callback_url(const std::string& body) {
+  const Json json = Json::parse(body, nullptr, false);
+  if (!json.is_object()) return {};
+  const auto it = json.find("callback_url");
+  return it != json.end() && it->is_string() ? it->get<std::string>() : std::string();
+}
+
 MediaSource make_source(std::string content_type, std::string extension,
                         std::span<const unsigned char> embedded, const std::string& path) {
   return MediaSource{std::move(content_type), std::move(extension), embedded, path};
@@ -167,6 +175,14 @@ MockServer::MockServer(Options options)
           make_source("video/mp4", "mp4", assets::sample_clip(), m_options.video),
           make_source("image/webp", "webp", assets::sample_thumbnail(), m_options.thumbnail),
           make_source("image/jpeg", "jpg", assets::sample_spritesheet(), m_options.spritesheet)} {
+  m_options.webhooks.dialect = m_options.dialect;
+  m_options.webhooks.quiet = m_options.quiet;
+  m_options.webhooks.duplicate_all = m_faults.enabled(Fault::webhook_duplicate);
+  m_webhooks = std::make_unique<WebhookSender>(m_options.webhooks, m_store);
+  if (m_webhooks->active()) {
+    m_store.on_created([this](const Job& job) { m_webhooks->created(job); });
+    m_store.on_finished([this](const Job& job) { m_webhooks->finished(job); });
+  }
   m_http.new_task_queue = [] { return new httplib::ThreadPool(k_worker_threads); };
   m_http.set_payload_max_length(k_payload_max);
   // Responses go out as two writes (headers, body); with Nagle the body would wait for the
@@ -519,6 +535,7 @@ void MockServer::create(const httplib::Request& req, httplib::Response& res) {
   spec.size = std::move(params.size);
   spec.seconds = std::move(params.seconds);
   spec.reference_image = std::move(params.reference_image);
+  if (m_options.dialect == Dialect::openrouter) spec.callback_url = callback_url(req.body);
   const auto job = m_store.create(std::move(spec));
   if (m_faults.enabled(Fault::create_delay)) {
     m_shutdown.wait_for(std::chrono::milliseconds(m_options.delay_ms));

@@ -8,10 +8,12 @@
 #include "request_log.hpp"
 #include "shutdown.hpp"
 #include "store.hpp"
+#include "webhooks.hpp"
 
 #include <httplib.h>
 
 #include <array>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -36,6 +38,7 @@ struct Options {
   bool quiet = false;
   bool render = false; ///< --render: each job's video is rendered (render.hpp), not the sample
   Dialect dialect = Dialect::openai; ///< --dialect: which server to impersonate
+  WebhookOptions webhooks;           ///< --webhook-url, --webhook-secret, --finish-after-ms
 };
 
 /// A stateful mock of the Videos API. Construct, `bind`, then `listen` (blocks until `stop`).
@@ -92,6 +95,7 @@ private:
   std::set<std::string> m_cancelling; ///< vllm-omni: deletes of running jobs under way
   Store m_store;
   Faults m_faults;
+  std::unique_ptr<WebhookSender> m_webhooks; ///< after m_store: stopped before it goes
   RequestLog m_log;
   Shutdown m_shutdown;
   std::array<MediaSource, 3> m_media; // video, thumbnail, spritesheet

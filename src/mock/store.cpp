@@ -17,6 +17,11 @@ std::int64_t unix_now() {
       .count();
 }
 
+bool is_final(VideoStatus status) {
+  return status == VideoStatus::completed || status == VideoStatus::failed ||
+         status == VideoStatus::cancelled;
+}
+
 bool created_before(const Job& a, const Job& b) {
   if (a.created_at != b.created_at) return a.created_at < b.created_at;
   return a.sequence < b.sequence;
@@ -25,15 +30,18 @@ bool created_before(const Job& a, const Job& b) {
 } // namespace
 
 Job Store::create(JobSpec spec) {
-  std::lock_guard lock(m_mutex);
   Job job;
-  do {
-    job.id = m_make_id ? m_make_id() : new_video_id();
-  } while (m_jobs.count(job.id) != 0);
-  job.sequence = m_next_sequence++;
-  job.spec = std::move(spec);
-  job.created_at = unix_now();
-  m_jobs.emplace(job.id, job);
+  {
+    std::lock_guard lock(m_mutex);
+    do {
+      job.id = m_make_id ? m_make_id() : new_video_id();
+    } while (m_jobs.count(job.id) != 0);
+    job.sequence = m_next_sequence++;
+    job.spec = std::move(spec);
+    job.created_at = unix_now();
+    m_jobs.emplace(job.id, job);
+  }
+  if (m_on_created) m_on_created(job);
   return job;
 }
 
@@ -45,17 +53,33 @@ std::optional<Job> Store::find(const std::string& id) const {
 }
 
 std::optional<Job> Store::poll(const std::string& id) {
-  std::lock_guard lock(m_mutex);
-  const auto it = m_jobs.find(id);
-  if (it == m_jobs.end()) return std::nullopt;
-  advance(it->second);
-  return it->second;
+  return step(id, false);
+}
+
+std::optional<Job> Store::finish(const std::string& id) {
+  return step(id, true);
+}
+
+std::optional<Job> Store::step(const std::string& id, bool to_the_end) {
+  std::optional<Job> job;
+  bool finished = false;
+  {
+    std::lock_guard lock(m_mutex);
+    const auto it = m_jobs.find(id);
+    if (it == m_jobs.end()) return std::nullopt;
+    const bool was_final = is_final(it->second.status);
+    if (to_the_end && !was_final)
+      it->second.polls = std::max(it->second.polls, m_polls_to_finish - 1);
+    advance(it->second);
+    finished = !was_final && is_final(it->second.status);
+    job = it->second;
+  }
+  if (finished && m_on_finished) m_on_finished(*job);
+  return job;
 }
 
 void Store::advance(Job& job) const {
-  if (job.status == VideoStatus::completed || job.status == VideoStatus::failed ||
-      job.status == VideoStatus::cancelled)
-    return;
+  if (is_final(job.status)) return;
   const int k = ++job.polls;
   const int n = m_polls_to_finish;
   if (k < n) {

@@ -27,6 +27,7 @@ struct JobSpec {
   std::optional<std::string> remixed_from;
   std::string reference_image; ///< what --render starts the video from (bytes of an image)
   Outcome outcome = Outcome::complete;
+  std::string callback_url; ///< openrouter dialect: the create request's callback_url
 };
 
 /// One video job as the API reports it.
@@ -65,6 +66,15 @@ public:
   std::optional<Job> find(const std::string& id) const;
   /// Counts one status GET against the job with `id` and returns its new state, or nullopt.
   std::optional<Job> poll(const std::string& id);
+  /// Moves the job straight to its outcome, as if polled enough (--finish-after-ms). Returns it,
+  /// or nullopt when there is none.
+  std::optional<Job> finish(const std::string& id);
+  /// Called (outside the lock) after each create.
+  void on_created(std::function<void(const Job&)> callback) { m_on_created = std::move(callback); }
+  /// Called (outside the lock) each time a job reaches completed, failed or cancelled.
+  void on_finished(std::function<void(const Job&)> callback) {
+    m_on_finished = std::move(callback);
+  }
   /// Removes the job; false if there was none.
   bool remove(const std::string& id);
   /// Up to `limit` jobs in `order`, starting after the job `after` (empty: from the start).
@@ -73,12 +83,15 @@ public:
 
 private:
   void advance(Job& job) const;
+  std::optional<Job> step(const std::string& id, bool to_the_end);
 
   mutable std::mutex m_mutex;
   std::map<std::string, Job> m_jobs;
   std::uint64_t m_next_sequence = 1;
   int m_polls_to_finish;
   std::function<std::string()> m_make_id;
+  std::function<void(const Job&)> m_on_created;
+  std::function<void(const Job&)> m_on_finished;
 };
 
 } // namespace sora_mock

@@ -37,6 +37,8 @@ Command register_storyboard(CLI::App& app, AppContext& ctx);
 Command register_models(CLI::App& app, AppContext& ctx);
 /// `sora cost`: spend from the journal, estimate against actual.
 Command register_cost(CLI::App& app, AppContext& ctx);
+/// `sora listen`: finishes jobs from signed webhook deliveries.
+Command register_listen(CLI::App& app, AppContext& ctx);
 /// `sora prompt`: the composed prompt and its lint warnings; sends nothing.
 Command register_prompt(CLI::App& app, AppContext& ctx);
 /// `sora profiles`: the provider profiles, built-in and from the config file.
@@ -48,9 +50,10 @@ Command register_completion(CLI::App& app, AppContext& ctx);
 
 /// In the order `--help` lists them.
 inline constexpr Command (*k_commands[])(CLI::App&, AppContext&) = {
-    register_create,     register_remix,    register_extend,  register_edit,    register_status,
-    register_wait,       register_download, register_list,    register_delete,  register_batch,
-    register_storyboard, register_frames,   register_inspect, register_history, register_cost,
-    register_models,     register_prompt,   register_profiles, register_config, register_completion};
+    register_create,     register_remix,    register_extend,   register_edit,    register_status,
+    register_wait,       register_download, register_list,     register_delete,  register_batch,
+    register_storyboard, register_frames,   register_inspect,  register_listen,  register_history,
+    register_cost,       register_models,   register_prompt,   register_profiles, register_config,
+    register_completion};
 
 } // namespace sora::cli

@@ -74,12 +74,35 @@ void apply_portable_options(const ProviderOptions& options, CreateRequest& reque
 
 } // namespace
 
+Result<ExtraField> callback_field(AppContext& ctx, const std::string& url) {
+  auto settings = ctx.settings();
+  if (!settings) return unexpected(settings.error());
+  const std::string& field = (*settings)->effective.callback_field;
+  if (field.empty())
+    return unexpected(ErrorCode::invalid_argument,
+                      "The profile '" + (*settings)->profile +
+                          "' takes no per-job callback URL (--callback-url, callback_url).",
+                      "OpenAI's webhooks are set up once in its dashboard (docs/webhooks.md); "
+                      "per-job callbacks need a profile that takes them, e.g. --profile "
+                      "openrouter.");
+  if (!is_http_url(url) || (is_plain_http_url(url) && !is_loopback_url(url)))
+    return unexpected(ErrorCode::invalid_argument,
+                      "The callback URL '" + url.substr(0, 80) + "' is not an https:// URL.",
+                      "Give the public https address of 'sora listen' (behind a reverse proxy or "
+                      "a tunnel); plain http is taken only for a loopback address.");
+  return ExtraField{field, url, false};
+}
+
 void add_provider_options(CLI::App& sub, ProviderOptions& options, CLI::Option* image) {
   auto* url = sub.add_option("--image-url", options.image_url,
                              "First frame by reference: an http(s) URL or a data: URL, sent in "
                              "the profile's image shape (not with --image)")
                   ->type_name("URL");
   if (image) url->excludes(image);
+  sub.add_option("--callback-url", options.callback_url,
+                 "Ask the server to call this https URL when the job ends (profiles with per-job "
+                 "callbacks: openrouter); see sora listen")
+      ->type_name("URL");
   sub.add_option("--field", options.fields,
                  "Extra request field NAME=VALUE, sent as text (repeatable); replaces a built-in "
                  "field of the same name")
@@ -107,6 +130,11 @@ Result<void> apply_provider_options(AppContext& ctx, const ProviderOptions& opti
   if (!request.size && profile.size) request.size = profile.size;
   if (!request.seconds && profile.seconds) request.seconds = profile.seconds;
   if (!options.image_url.empty()) request.image_url = options.image_url;
+  if (!options.callback_url.empty()) {
+    auto field = callback_field(ctx, options.callback_url);
+    if (!field) return unexpected(field.error());
+    request.fields.push_back(std::move(*field));
+  }
   for (const auto& text : options.fields) {
     auto field = split_field(text, false);
     if (!field) return unexpected(field.error());

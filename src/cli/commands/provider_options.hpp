@@ -30,9 +30,16 @@ struct ProviderOptions {
   std::optional<bool> audio; ///< --generate-audio / --no-audio
   std::optional<long long> seed;
   std::string negative_prompt;
+  std::string callback_url; ///< --callback-url: the profile's per-job callback field
 };
 
-/// Adds --field, --field-json and --image-url (which excludes `image`, the --image option), and
+/// Checks a per-job callback URL for the active profile: the profile must take one (else a usage
+/// error naming it), and the URL must be https (http only to a loopback address, for tests).
+/// Returns the request member that carries it.
+Result<ExtraField> callback_field(AppContext& ctx, const std::string& url);
+
+/// Adds --field, --field-json, --callback-url and --image-url (which excludes `image`, the --image
+/// option), and
 /// the portable options (--aspect-ratio, --resolution, --last-frame, --reference,
 /// --generate-audio/--no-audio, --seed, --negative-prompt).
 void add_provider_options(CLI::App& sub, ProviderOptions& options, CLI::Option* image);

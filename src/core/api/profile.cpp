@@ -93,6 +93,7 @@ std::vector<Profile> make_builtin_profiles() {
   openrouter.style.portable.references = "input_references";
   openrouter.style.portable.last_frame = true;
   openrouter.lists_models = true;
+  openrouter.callback_field = "callback_url";
   all.push_back(openrouter);
 
   Profile together;

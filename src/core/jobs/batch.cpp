@@ -32,9 +32,9 @@ using json = nlohmann::ordered_json;
 
 using Row = std::map<std::string, std::string>; // field -> value, as written in the manifest
 
-const std::set<std::string> k_fields{"prompt",   "prompt_file", "image",    "model",
-                                     "seconds",  "size",        "output",   "id",
-                                     "remix_of", "fit",         "pad_color"};
+const std::set<std::string> k_fields{"prompt",   "prompt_file", "image",     "model",
+                                     "seconds",  "size",        "output",    "id",
+                                     "remix_of", "fit",         "pad_color", "callback_url"};
 
 bool is_portable_field(const std::string& key) {
   const auto& names = detail::portable_manifest_fields();
@@ -323,7 +323,7 @@ Result<std::vector<BatchJob>> load_manifest(const fs::path& manifest, const fs::
                 "' (known: prompt, prompt_file, shot, action, timing, lighting, audio, keep, "
                 "image, model, seconds, size, fit, pad_color, output, id, remix_of, "
                 "aspect_ratio, resolution, last_frame, reference, generate_audio, seed, "
-                "negative_prompt)");
+                "negative_prompt, callback_url)");
     BatchJob job;
     job.line = raw.line;
     job.label = field(raw.row, "id");
@@ -344,6 +344,16 @@ Result<std::vector<BatchJob>> load_manifest(const fs::path& manifest, const fs::
       problem(p);
     job.fit = manifest_fit(raw.row, problem);
     check_request(job, raw.row, base, openai_checks, problem);
+    // A per-job callback (OpenRouter's callback_url); the openai profile has none.
+    if (auto url = field(raw.row, "callback_url"); !url.empty()) {
+      if (openai_checks || job.remix_of)
+        problem("callback_url: " + std::string(job.remix_of ? "a remix" : "the openai profile") +
+                " takes no per-job callback (see docs/webhooks.md)");
+      else if (!is_http_url(url) || (is_plain_http_url(url) && !is_loopback_url(url)))
+        problem("callback_url '" + url.substr(0, 80) + "' is not an https:// URL");
+      else
+        job.request.fields.push_back({"callback_url", url, false});
+    }
     std::string output = field(raw.row, "output");
     job.output =
         fs::weakly_canonical(resolve(out_dir, output.empty() ? job.label + ".mp4" : output));
