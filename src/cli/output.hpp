@@ -1,6 +1,7 @@
 // What goes to stdout: result rows, JSON documents, and file names made from server data.
 #pragma once
 
+#include <sora/redact.hpp>
 #include <sora/video.hpp>
 
 #include <cstdint>
@@ -14,9 +15,18 @@ namespace sora::cli {
 std::string video_row(const Video& video);
 /// The rows of several videos with their columns aligned.
 std::vector<std::string> video_table(const std::vector<Video>& videos);
-/// Writes one line (adds the newline) to stdout and flushes it.
+/// The secrets every printed line is cleaned of (set once the settings are known).
+void set_output_redactor(Redactor redactor);
+const Redactor& output_redactor();
+/// Text from a server or a file as it may be shown: secrets masked, control characters and
+/// invalid UTF-8 made visible (terminal_safe). Valid JSON stays valid JSON with the same meaning.
+std::string shown(std::string_view text);
+/// The same for several lines: line feeds are kept.
+std::string shown_lines(std::string_view text);
+/// Writes one line (adds the newline) to stdout and flushes it, as shown().
 void print_line(std::string_view line);
-/// A file name made from a server-provided id: no path separators, no leading dots, no controls.
+/// A file name made from a server-provided id: letters, digits, - _ . + = (others become
+/// '_'), no leading dots, secrets redacted, at most 120 bytes.
 std::string safe_file_name(std::string_view id);
 /// "1.4 MB", "512 B".
 std::string human_bytes(std::uint64_t bytes);

@@ -26,9 +26,14 @@ enum class Fault {
   expired,
   content_redirect,
   content_stall,
+  hostile_echo_key, ///< the request's own key in ids, messages and headers
+  hostile_escapes,  ///< terminal escapes (OSC title, clear screen, CSI, bidi) in the same
+  hostile_ids,      ///< `../` and `/..` around ids, path steps in messages
+  hostile_long,     ///< 200 kB messages, 1 kB longer ids
+  hostile_utf8,     ///< invalid UTF-8 bytes in ids and messages
 };
 
-inline constexpr std::size_t k_fault_count = 14;
+inline constexpr std::size_t k_fault_count = 19;
 
 /// The fault called `name` (e.g. "create-429"), or nullopt if there is none.
 std::optional<Fault> parse_fault(std::string_view name);

@@ -125,22 +125,13 @@ bool mentions_missing_model(const Error& e) {
 
 struct Client::Impl {
   ClientConfig config;
+  Redactor redactor; // masks secrets in every answer (see redacting_transport) and in the log
   std::shared_ptr<Transport> transport;
   std::shared_ptr<Clock> clock;
   std::mt19937 rng{std::random_device{}()};
 
   void log(LogLevel level, const std::string& line) const {
-    if (!config.log) return;
-    std::string text = detail::redact(line, config.api_key);
-    // Extra headers that look like credentials (X-Acme-Token: …) are masked too.
-    for (const auto& h : config.style.headers) {
-      auto name = detail::ascii_lower(h.name);
-      if (detail::is_secret_header(h.name) || name.find("key") != std::string::npos ||
-          name.find("token") != std::string::npos || name.find("secret") != std::string::npos ||
-          name.find("auth") != std::string::npos)
-        text = detail::redact(std::move(text), h.value);
-    }
-    config.log(level, text);
+    if (config.log) config.log(level, redactor.apply(line)); // key, credential-like headers
   }
 
   // Every request's URL carries the profile's extra query parameters (tolerance rule 3).
@@ -525,8 +516,9 @@ struct Client::Impl {
     if (error.retry_after) {
       if (*error.retry_after > detail::k_max_server_delay) {
         final_error.hint = "The server asked to wait " +
-                           std::to_string(error.retry_after->count() / 1000) +
-                           " s before trying again; run the command again after that.";
+                           detail::describe_server_wait(*error.retry_after, clock->unix_seconds()) +
+                           " before trying again, longer than sora waits (2 min); run the "
+                           "command again after that.";
         return std::nullopt;
       }
       return *error.retry_after;
@@ -752,7 +744,8 @@ Client::Client(ClientConfig config, std::shared_ptr<Transport> transport,
     options.insecure = m_impl->config.insecure;
     transport = detail::make_curl_transport(options);
   }
-  m_impl->transport = std::move(transport);
+  m_impl->redactor = Redactor::for_config(m_impl->config);
+  m_impl->transport = detail::redacting_transport(std::move(transport), m_impl->redactor);
   m_impl->clock = clock ? std::move(clock) : make_system_clock(m_impl->config.cancel);
 }
 

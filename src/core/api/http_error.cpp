@@ -45,7 +45,7 @@ Error error_from_response(const HttpResponse& response, std::int64_t now_unix) {
   int s = response.status;
   if (s == 401) {
     e.code = ErrorCode::unauthorized;
-    e.hint = "Check the API key in SORA_API_KEY (or OPENAI_API_KEY, or --api-key-file).";
+    e.hint = "The server refused the credentials sent (or wants some): check the API key.";
   } else if (s == 403) {
     e.code = ErrorCode::forbidden;
     e.hint = "The key is valid but not allowed to do this: check its project and permissions.";

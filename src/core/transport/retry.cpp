@@ -10,8 +10,8 @@ namespace sora::detail {
 
 namespace {
 
-// Any delay past a day is as good as "too long"; capping first keeps the conversion defined.
-constexpr double k_cap_ms = 86'400'000;
+// Capping keeps the conversion defined; 1000 years is far past any date worth reporting.
+constexpr double k_cap_ms = 1000.0 * 366 * 86'400'000;
 
 std::chrono::milliseconds capped(double ms) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(std::min(ms, k_cap_ms)));
@@ -36,6 +36,21 @@ std::optional<std::chrono::milliseconds> server_retry_delay(const Headers& heade
   if (strptime(after->c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm) == nullptr) return std::nullopt;
   std::int64_t when = timegm(&tm);
   return capped(static_cast<double>(std::max<std::int64_t>(0, when - now_unix)) * 1000);
+}
+
+std::string describe_server_wait(std::chrono::milliseconds delay, std::int64_t now_unix) {
+  std::int64_t seconds = (delay.count() + 999) / 1000;
+  if (seconds < 3600) return std::to_string(seconds) + " s";
+  std::time_t until = static_cast<std::time_t>(now_unix + seconds);
+  std::tm tm{};
+  gmtime_r(&until, &tm);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  std::int64_t hours = seconds / 3600;
+  std::string span = hours < 48         ? std::to_string(hours) + " hours"
+                     : hours < 24 * 730 ? std::to_string(hours / 24) + " days"
+                                        : std::to_string(hours / (24 * 365)) + " years";
+  return "until " + std::string(date) + " (" + span + " from now)";
 }
 
 std::chrono::milliseconds backoff_delay(int attempt, double jitter) {
