@@ -76,6 +76,39 @@ for fault in hostile-echo-key hostile-escapes hostile-ids hostile-long hostile-u
   run_all "$fault"
 done
 
+case_ "ids that are path steps or hold controls are refused before sending (exit 2)"
+start_mock --api-key "$TEST_KEY"
+for id in . .. "" $'video_1\e[2J' $'a\nb'; do
+  expect_exit 2 -- sora delete "$id"
+  check_clean "$ERR"
+done
+expect_exit 2 -- sora status ..
+assert_req "len(api) == 0" "a refused id was sent"
+expect_exit 5 -- sora status "abc/def+g=" # base64-style ids are fine: '/' is percent-encoded
+assert_req "any(r['path'].endswith('abc/def+g=') or 'abc%2Fdef' in r['path'] for r in api)" \
+  "the id was not sent as one segment"
+
+case_ "--stall-timeout 2 gives up within a second of 2 s"
+stop_mock
+start_mock --fault content-stall
+expect_exit 0 -- sora create --prompt "a stall, static shot" --wait --no-progress
+started=$(date +%s%N)
+expect_exit 9 -- sora --stall-timeout 2 --max-retries 0 download @last -o "$T/stall.mp4"
+elapsed_ms=$((($(date +%s%N) - started) / 1000000))
+((elapsed_ms < 3000)) || fail "gave up after $elapsed_ms ms"
+assert_contains "$ERR" "stalled"
+
+case_ "an unreadable default config folder is a clear usage error, not an internal one"
+if [[ "$(id -u)" != 0 ]]; then # root reads any folder
+  mkdir -p "$HOME/.config/sora" && chmod 000 "$HOME/.config"
+  expect_exit 2 -- sora list
+  assert_contains "$ERR" "Cannot look for the config file"
+  assert_not_contains "$ERR" "bug"
+  chmod 755 "$HOME/.config"
+else
+  echo "  (skipped as root)"
+fi
+
 case_ "the test sees what it looks for (a raw escape and the key are caught)"
 printf 'id \033]0;x\007 %s\n' "$TEST_KEY" >"$T/planted"
 ! (check_clean "$T/planted") >/dev/null 2>&1 || fail "check_clean missed a planted escape and key"
