@@ -91,7 +91,9 @@ std::string format_headers(const Headers& headers) {
 
 std::string redact(std::string text, std::string_view secret) {
   if (secret.size() < 4) return text;
-  for (auto at = text.find(secret); at != std::string::npos; at = text.find(secret, at))
+  // Searching on after the mask: a secret inside "[redacted]" (say "acted") must not loop.
+  for (auto at = text.find(secret); at != std::string::npos;
+       at = text.find(secret, at + k_redacted.size()))
     text.replace(at, secret.size(), k_redacted);
   return text;
 }
@@ -147,10 +149,8 @@ std::string redact_body(const Redactor& redactor, std::string body) {
     auto first = body.find_first_not_of(" \t\r\n");
     if (first != std::string::npos && (body[first] == '{' || body[first] == '[')) {
       auto json = nlohmann::json::parse(body, nullptr, false);
-      if (!json.is_discarded()) {
-        if (!redact_json(redactor, json)) return body;
-        return json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
-      }
+      if (!json.is_discarded() && redact_json(redactor, json))
+        body = json.dump(-1, ' ', false, nlohmann::json::error_handler_t::replace);
     }
   }
   return redactor.finds_secret(body) ? redactor.apply(std::move(body)) : body;
