@@ -49,6 +49,9 @@ struct Error {
   std::string video_id;   ///< the job this error belongs to, when known
   std::optional<std::chrono::milliseconds> retry_after; ///< server-requested delay
   bool request_sent = true; ///< false when nothing left this machine (refused, DNS): safe to resend
+  /// Set on a 404 that looks like a wrong base URL (the route is missing altogether and the base
+  /// URL has no version segment): the base URL that likely works, e.g. "https://host/v1".
+  std::string suggested_base_url = {}; // "= {}": aggregate initialisers may leave it out
 };
 
 /// True for failures worth sending the same request again (network, 408/409/429, 5xx but 501).

@@ -321,6 +321,8 @@ int AppContext::fail(const Error& raw, std::string_view resume) const {
   Error error = output_redactor().apply(raw);
   if (error.code == ErrorCode::unauthorized && error.http_status == 401)
     if (auto hint = auth_hint(); !hint.empty()) error.hint = hint;
+  if (!error.suggested_base_url.empty())
+    error.hint = "Try --base-url " + error.suggested_base_url + " (or set SORA_BASE_URL).";
   std::string text = "sora: error: " + shown(error.message) + "\n";
   if (error.http_status != 0) {
     text += "  HTTP " + std::to_string(error.http_status);

@@ -33,6 +33,9 @@ Client make_client(std::shared_ptr<FakeTransport> transport, std::vector<std::st
 TEST(RedactorTest, MasksEverySecretAndIgnoresShortOnes) {
   Redactor r({"abc", "sk-long-secret", "sk-long"});
   EXPECT_EQ(r.apply("key sk-long-secret and sk-long, abc"), "key [redacted] and [redacted], abc");
+  // A secret inside the mask itself does not loop forever (found by the wire fuzz target's
+  // design review: "acted" is in "[redacted]").
+  EXPECT_EQ(Redactor({"acted"}).apply("acted acted"), "[redacted] [redacted]");
   Error e;
   e.message = "Incorrect API key provided: sk-long-secret";
   e.api_code = "sk-long";
@@ -153,4 +156,32 @@ TEST(RetryAfterTest, AFarDateIsReportedAsItsDateNotADay) {
   EXPECT_EQ(detail::describe_server_wait(*delay, 1'800'000'000),
             "until 2099-01-01T00:00:00Z (72 years from now)");
   EXPECT_EQ(detail::describe_server_wait(milliseconds(30'000), 0), "30 s");
+}
+
+TEST(WrongPrefixTest, A404OnABaseUrlWithoutVersionSuggestsV1) {
+  auto transport = std::make_shared<FakeTransport>();
+  ClientConfig config;
+  config.base_url = "https://gateway.example.com";
+  config.max_retries = 0;
+  Client client(config, transport, std::make_shared<FakeClock>());
+  transport->push(reply(404, "<html><body><h1>404 Not Found</h1></body></html>",
+                        {{"content-type", "text/html"}}));
+  auto list = client.list({});
+  ASSERT_FALSE(list);
+  EXPECT_EQ(list.error().code, ErrorCode::not_found); // not "does not support list"
+  EXPECT_EQ(list.error().suggested_base_url, "https://gateway.example.com/v1");
+  EXPECT_NE(list.error().message.find("version prefix"), std::string::npos);
+
+  transport->push(reply(404, R"({"detail":"Not Found"})", {{"content-type", "application/json"}}));
+  auto status = client.retrieve("video_1");
+  ASSERT_FALSE(status);
+  EXPECT_EQ(status.error().suggested_base_url, "https://gateway.example.com/v1");
+
+  // With a versioned base URL, a 404 is about the video.
+  config.base_url = "https://gateway.example.com/v1";
+  Client versioned(config, transport, std::make_shared<FakeClock>());
+  transport->push(reply(404, R"({"error":{"message":"No video found with id 'video_1'."}})"));
+  auto missing = versioned.retrieve("video_1");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().suggested_base_url, "");
 }

@@ -235,6 +235,7 @@ struct Client::Impl {
   // A 404/405/501 from an optional operation's route is "not supported by this server", unless
   // the 404 is about the video itself (it does not exist): tolerance rule 25.
   Error unsupported_or(Error e, std::string_view operation, std::string_view id) {
+    if (!e.suggested_base_url.empty()) return e; // the whole API is missing, not one route
     int s = e.http_status;
     bool missing_route = s == 405 || s == 501;
     if (s == 404) missing_route = id.empty() || retrieve(id, nullptr).has_value();
@@ -556,6 +557,7 @@ struct Client::Impl {
         if (is_success(response->status)) return response;
         if (accept_job_body && detail::looks_like_video(response->body)) return response;
         error = detail::error_from_response(*response, clock->unix_seconds());
+        detail::explain_wrong_prefix(error, config.base_url);
         add_shutdown_hint(error, "");
         headers = &response->headers;
         log(LogLevel::trace, "response body: " + response->body.substr(0, 2000));
