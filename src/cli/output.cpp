@@ -86,6 +86,13 @@ void print_line(std::string_view text) {
   std::fflush(stdout);
 }
 
+void print_text(std::string_view text) {
+  std::string lines = shown_lines(text);
+  std::fwrite(lines.data(), 1, lines.size(), stdout);
+  std::fputc('\n', stdout);
+  std::fflush(stdout);
+}
+
 std::string safe_file_name(std::string_view id) {
   // Only letters, digits and - _ . + = (base64 ids): nothing a terminal or a path acts on,
   // and never a secret (the id is redacted first).

@@ -25,6 +25,8 @@ std::string shown(std::string_view text);
 std::string shown_lines(std::string_view text);
 /// Writes one line (adds the newline) to stdout and flushes it, as shown().
 void print_line(std::string_view line);
+/// Writes text that may span lines (a composed prompt), as shown_lines(), then a newline.
+void print_text(std::string_view text);
 /// A file name made from a server-provided id: letters, digits, - _ . + = (others become
 /// '_'), no leading dots, secrets redacted, at most 120 bytes.
 std::string safe_file_name(std::string_view id);
