@@ -89,6 +89,9 @@ struct Error {
   std::string setting;
   HintKind hint_kind = HintKind::none;  ///< the remedy `hint` describes, for front ends
   std::vector<std::string> hint_values; ///< the values the remedy offers (e.g. supported sizes)
+  /// Set on a 404 that looks like a wrong base URL (the route is missing altogether and the base
+  /// URL has no version segment): the base URL that likely works, e.g. "https://host/v1".
+  std::string suggested_base_url = {}; // "= {}": aggregate initialisers may leave it out
 };
 
 struct Video;

@@ -3,6 +3,9 @@
 
 #include "exit_codes.hpp"
 #include "hints.hpp"
+#include "output.hpp"
+
+#include <sora/terminal_text.hpp>
 
 #include <CLI/CLI.hpp>
 #include <spdlog/sinks/stdout_color_sinks.h>
@@ -35,26 +38,80 @@ std::string trim(std::string text) {
   return begin == std::string::npos ? std::string() : text.substr(begin);
 }
 
+// The first line of a key file: password managers (`pass show`) print the secret first and
+// notes after it, which must never become request headers.
 Result<std::string> read_key_file(const std::string& path) {
   std::string text;
   if (path == "-") {
-    text.assign(std::istreambuf_iterator<char>(std::cin), {});
+    std::getline(std::cin, text);
   } else {
     std::ifstream in(path, std::ios::binary);
     if (!in)
       return unexpected(ErrorCode::invalid_argument, "Cannot read the API key file " + path + ".",
                         "Check the path given to --api-key-file (or api_key_file in the config "
                         "file).");
-    text.assign(std::istreambuf_iterator<char>(in), {});
+    std::getline(in, text);
   }
   text = trim(std::move(text));
   if (text.empty())
-    return unexpected(ErrorCode::invalid_argument, "The API key file " + path + " is empty.",
+    return unexpected(ErrorCode::invalid_argument,
+                      "The first line of the API key file " + (path == "-" ? "(stdin)" : path) +
+                          " is empty.",
                       "Put the key on the file's first line.");
   return text;
 }
 
+bool holds_line_break(std::string_view text) {
+  return text.find_first_of(std::string_view("\r\n\0", 3)) != std::string_view::npos;
+}
+
+// Keys, header names and header values go into HTTP headers: a CR, LF or NUL in one would end
+// the header and start another (header injection), so none is sent.
+Result<void> check_header_text(std::string_view text, const std::string& what,
+                               const std::string& source) {
+  if (!holds_line_break(text)) return {};
+  return unexpected(ErrorCode::invalid_argument,
+                    what + " from " + source + " holds a line break (CR or LF) or a NUL byte.",
+                    "HTTP headers are one line: fix " + source +
+                        " (a key file's first line is "
+                        "its key; nothing else is read).");
+}
+
+std::string row_source(const Settings& s, std::string_view key) {
+  for (const auto& row : s.rows)
+    if (row.key == key) return row.source.empty() ? std::string("the settings") : row.source;
+  return "the settings";
+}
+
+Result<void> check_headers(const Settings& s) {
+  const Profile& p = s.effective;
+  for (const auto& h : p.style.headers) {
+    std::string from = row_source(s, "headers");
+    bool bad_name = h.name.empty() || h.name.find_first_of(" \t:") != std::string::npos;
+    if (bad_name || holds_line_break(h.name))
+      return unexpected(ErrorCode::invalid_argument,
+                        "The header name '" + h.name + "' from " + from + " is not a valid name.",
+                        "A header name is one word without spaces, colons or line breaks.");
+    if (auto ok = check_header_text(h.value, "The value of header " + h.name, from); !ok) return ok;
+  }
+  if (auto ok = check_header_text(p.auth_header, "The auth header name", row_source(s, "auth"));
+      !ok)
+    return ok;
+  return check_header_text(p.base_url, "The base URL", row_source(s, "base_url"));
+}
+
 } // namespace
+
+Result<void> check_video_id(std::string_view id) {
+  std::string problem = id.empty()                ? "is empty"
+                        : id == "." || id == ".." ? "is a path step, not an id"
+                        : !is_terminal_safe(id)   ? "holds control characters"
+                                                  : "";
+  if (problem.empty()) return {};
+  return unexpected(ErrorCode::invalid_argument,
+                    "The video id '" + terminal_safe(id) + "' " + problem + ".",
+                    "Give an id as 'sora list' shows it (video_...), or @last for the newest job.");
+}
 
 std::string positive_seconds(const std::string& value) {
   char* end = nullptr;
@@ -116,7 +173,8 @@ Result<const ConfigFile*> AppContext::config_file() {
                                  std::getenv("HOME"), explicit_path);
   auto loaded = load_config(path, explicit_path);
   if (!loaded) return unexpected(loaded.error());
-  if (!std::filesystem::exists(path)) loaded->path.clear(); // no file: nothing came from it
+  std::error_code ec;
+  if (!std::filesystem::exists(path, ec)) loaded->path.clear(); // no file: nothing came from it
   m_config = std::move(*loaded);
   return &*m_config;
 }
@@ -156,6 +214,7 @@ Result<Client*> AppContext::client() {
   config.style = profile.style;
   if (m_force_model) config.style.send_model = true;
 
+  if (auto ok = check_headers(s); !ok) return unexpected(ok.error());
   if (s.api_key) {
     config.api_key = trim(*s.api_key);
   } else if (!s.api_key_file.empty()) {
@@ -163,8 +222,10 @@ Result<Client*> AppContext::client() {
     if (!key) return unexpected(key.error());
     config.api_key = std::move(*key);
   }
+  if (auto ok = check_header_text(config.api_key, "The API key", s.api_key_source); !ok)
+    return unexpected(ok.error());
   bool sends_key = config.auth != AuthScheme::none;
-  if (config.api_key.empty() && !loopback && sends_key)
+  if (config.api_key.empty() && !loopback && sends_key && !s.key_optional)
     return unexpected(
         ErrorCode::unauthorized, "No API key.",
         "Set SORA_API_KEY" +
@@ -182,6 +243,7 @@ Result<Client*> AppContext::client() {
   config.stall_timeout =
       std::chrono::milliseconds(static_cast<std::int64_t>(options.stall_timeout_seconds * 1000));
   config.max_retries = options.max_retries;
+  set_output_redactor(Redactor::for_config(config)); // nothing printed shows a secret
   config.cancel = &g_interrupted;
   config.insecure = options.insecure;
   if (options.insecure) warn("TLS certificate verification is off (--insecure).");
@@ -194,7 +256,7 @@ Result<Client*> AppContext::client() {
     logger->set_level(options.verbose > 1 ? spdlog::level::trace : spdlog::level::debug);
     config.log = [logger](LogLevel level, std::string_view line) {
       logger->log(level == LogLevel::trace ? spdlog::level::trace : spdlog::level::debug, "{}",
-                  line);
+                  shown_lines(line)); // headers and bodies from the server, escaped
     };
   }
   m_client.emplace(std::move(config), m_transport, m_clock);
@@ -217,6 +279,7 @@ Result<std::string> AppContext::resolve_id(const std::string& reference) const {
     warn("The job journal's line " + std::to_string(named->skipped_lines.back()) +
          " is unreadable (a torn write?); " + reference + " names the newest readable job, " +
          named->id + ". See sora history.");
+  if (auto ok = check_video_id(named->id); !ok) return unexpected(ok.error());
   return named->id;
 }
 
@@ -241,31 +304,57 @@ void AppContext::record_job(const std::string& command, const Video& video,
     warn(ok.error().message + " (the video id is " + video.id + ")");
 }
 
-int AppContext::fail(const Error& error, std::string_view resume) const {
-  std::string text = "sora: error: " + message_for(error) + "\n";
+std::string AppContext::auth_hint() const {
+  if (!m_settings) return {};
+  const Settings& s = *m_settings;
+  const Profile& p = s.effective;
+  std::string profile = "profile " + s.profile;
+  if (s.api_key_source.empty()) {
+    if (p.auth == AuthScheme::none) return "No key was sent: the " + profile + " sends none.";
+    return "No key was sent: none is set. Set SORA_API_KEY" +
+           (p.api_key_env.empty() ? std::string() : " (or " + p.api_key_env + ")") +
+           ", or pass --api-key-file PATH.";
+  }
+  if (p.auth == AuthScheme::none)
+    return "No key was sent: the " + profile + " has auth = \"none\" (" + row_source(s, "auth") +
+           "), so the key from " + s.api_key_source + " was not used.";
+  std::string how = p.auth == AuthScheme::header ? p.auth_header + ": KEY"
+                    : p.auth == AuthScheme::raw  ? "Authorization: KEY"
+                    : p.auth == AuthScheme::key  ? "Authorization: Key KEY"
+                                                 : "Authorization: Bearer KEY";
+  return "The key from " + s.api_key_source + " was sent as " + how + " (" + profile +
+         ") and refused: check it is the key for this server.";
+}
+
+int AppContext::fail(const Error& raw, std::string_view resume) const {
+  Error error = output_redactor().apply(raw);
+  std::string hint = hint_for(error);
+  if (error.code == ErrorCode::unauthorized && error.http_status == 401)
+    if (auto auth = auth_hint(); !auth.empty()) hint = auth;
+  if (!error.suggested_base_url.empty())
+    hint = "Try --base-url " + error.suggested_base_url + " (or set SORA_BASE_URL).";
+  std::string text = "sora: error: " + shown(message_for(error)) + "\n";
   if (error.http_status != 0) {
     text += "  HTTP " + std::to_string(error.http_status);
-    if (!error.api_type.empty()) text += ", type " + error.api_type;
-    if (!error.api_code.empty()) text += ", code " + error.api_code;
-    if (!error.api_param.empty()) text += ", param " + error.api_param;
-    if (!error.request_id.empty()) text += ", request id " + error.request_id;
+    if (!error.api_type.empty()) text += ", type " + shown(error.api_type);
+    if (!error.api_code.empty()) text += ", code " + shown(error.api_code);
+    if (!error.api_param.empty()) text += ", param " + shown(error.api_param);
+    if (!error.request_id.empty()) text += ", request id " + shown(error.request_id);
     text += "\n";
   }
-  if (auto hint = hint_for(error); !hint.empty()) text += "  hint: " + hint + "\n";
-  if (!resume.empty()) text += "  resume: " + std::string(resume) + "\n";
+  if (!hint.empty()) text += "  hint: " + shown(hint) + "\n";
+  if (!resume.empty()) text += "  resume: " + shown(resume) + "\n";
   std::fputs(text.c_str(), stderr);
   return exit_code_for(error);
 }
 
 void AppContext::note(std::string_view line) const {
   if (options.quiet) return;
-  auto words = cli_words(line);
-  std::fprintf(stderr, "%.*s\n", static_cast<int>(words.size()), words.data());
+  std::fprintf(stderr, "%s\n", shown_lines(cli_words(line)).c_str());
 }
 
 void AppContext::warn(std::string_view line) const {
-  auto words = cli_words(line);
-  std::fprintf(stderr, "sora: warning: %.*s\n", static_cast<int>(words.size()), words.data());
+  std::fprintf(stderr, "sora: warning: %s\n", shown_lines(cli_words(line)).c_str());
 }
 
 } // namespace sora::cli

@@ -39,6 +39,10 @@ struct GlobalOptions {
   bool insecure = false;
 };
 
+/// A usable video id: not empty, not "." or "..", no control characters or invalid UTF-8 (a "/"
+/// is fine: it is percent-encoded in the path). Fails with invalid_argument (exit 2).
+Result<void> check_video_id(std::string_view id);
+
 /// A CLI11 check for durations: a positive number of seconds ("" when fine, else the problem).
 std::string positive_seconds(const std::string& value);
 
@@ -85,6 +89,8 @@ public:
   void note(std::string_view line) const;
   /// A warning on stderr, shown even with --quiet.
   void warn(std::string_view line) const;
+  /// For a 401: what was (or was not) sent, where it came from and why; "" before settings().
+  std::string auth_hint() const;
 
 private:
   std::optional<Client> m_client;

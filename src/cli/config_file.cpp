@@ -223,7 +223,13 @@ Result<ConfigFile> load_config(const std::string& path, bool must_exist) {
   ConfigFile empty;
   if (path.empty()) return empty;
   std::error_code ec;
-  if (!std::filesystem::exists(path, ec)) {
+  bool exists = std::filesystem::exists(path, ec);
+  if (ec) // e.g. a $HOME or config folder this user may not enter
+    return unexpected(ErrorCode::invalid_argument,
+                      "Cannot look for the config file " + path + ": " + ec.message() + ".",
+                      "Check the folder's permissions (is HOME or XDG_CONFIG_HOME another "
+                      "user's?), or point SORA_CONFIG at a readable file.");
+  if (!exists) {
     if (!must_exist) return empty;
     return unexpected(ErrorCode::invalid_argument, "The config file " + path + " does not exist.",
                       "Fix SORA_CONFIG, or unset it to use ~/.config/sora/config.toml.");

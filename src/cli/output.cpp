@@ -1,12 +1,16 @@
 // Result formatting. Rows start with the id so `awk '{print $1}'` works; JSON is passed through.
 #include "output.hpp"
 
+#include <sora/terminal_text.hpp>
+
 #include <nlohmann/json.hpp>
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 #include <ctime>
+#include <utility>
 
 namespace sora::cli {
 
@@ -213,20 +217,56 @@ std::vector<std::string> video_table(const std::vector<Video>& videos) {
   return lines;
 }
 
-void print_line(std::string_view line) {
+namespace {
+Redactor& redactor_slot() {
+  static Redactor redactor;
+  return redactor;
+}
+} // namespace
+
+void set_output_redactor(Redactor redactor) {
+  redactor_slot() = std::move(redactor);
+}
+
+const Redactor& output_redactor() {
+  return redactor_slot();
+}
+
+std::string shown(std::string_view text) {
+  return terminal_safe(redactor_slot().apply(std::string(text)));
+}
+
+std::string shown_lines(std::string_view text) {
+  return terminal_safe_lines(redactor_slot().apply(std::string(text)));
+}
+
+void print_line(std::string_view text) {
+  std::string line = shown(text);
   std::fwrite(line.data(), 1, line.size(), stdout);
   std::fputc('\n', stdout);
   std::fflush(stdout);
 }
 
+void print_text(std::string_view text) {
+  std::string lines = shown_lines(text);
+  std::fwrite(lines.data(), 1, lines.size(), stdout);
+  std::fputc('\n', stdout);
+  std::fflush(stdout);
+}
+
 std::string safe_file_name(std::string_view id) {
+  // Only letters, digits and - _ . + = (base64 ids): nothing a terminal or a path acts on,
+  // and never a secret (the id is redacted first).
   std::string name;
-  for (char c : id) {
+  for (char c : redactor_slot().apply(std::string(id))) {
     auto u = static_cast<unsigned char>(c);
-    name += (c == '/' || c == '\\' || u < 0x20 || u == 0x7F) ? '_' : c;
+    bool keep = (std::isalnum(u) && u < 0x80) ||
+                std::string_view("-_.+=").find(c) != std::string_view::npos;
+    name += keep ? c : '_';
   }
   while (!name.empty() && name.front() == '.')
-    name.erase(0, 1); // no "..", no hidden files
+    name.erase(0, 1);                      // no "..", no hidden files
+  if (name.size() > 120) name.resize(120); // within any file system's limit, with an extension
   if (name.empty()) name = "video";
   return name;
 }

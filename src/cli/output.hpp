@@ -3,6 +3,7 @@
 
 #include <sora/batch.hpp>
 #include <sora/error.hpp>
+#include <sora/redact.hpp>
 #include <sora/video.hpp>
 
 #include <cstdint>
@@ -52,9 +53,20 @@ std::string_view json_status(VideoStatus status) noexcept;
 std::string video_row(const Video& video);
 /// The rows of several videos with their columns aligned.
 std::vector<std::string> video_table(const std::vector<Video>& videos);
-/// Writes one line (adds the newline) to stdout and flushes it.
+/// The secrets every printed line is cleaned of (set once the settings are known).
+void set_output_redactor(Redactor redactor);
+const Redactor& output_redactor();
+/// Text from a server or a file as it may be shown: secrets masked, control characters and
+/// invalid UTF-8 made visible (terminal_safe). Valid JSON stays valid JSON with the same meaning.
+std::string shown(std::string_view text);
+/// The same for several lines: line feeds are kept.
+std::string shown_lines(std::string_view text);
+/// Writes one line (adds the newline) to stdout and flushes it, as shown().
 void print_line(std::string_view line);
-/// A file name made from a server-provided id: no path separators, no leading dots, no controls.
+/// Writes text that may span lines (a composed prompt), as shown_lines(), then a newline.
+void print_text(std::string_view text);
+/// A file name made from a server-provided id: letters, digits, - _ . + = (others become
+/// '_'), no leading dots, secrets redacted, at most 120 bytes.
 std::string safe_file_name(std::string_view id);
 /// "1.4 MB", "512 B".
 std::string human_bytes(std::uint64_t bytes);

@@ -6,6 +6,7 @@
 #include <sys/ioctl.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cstdio>
 
 namespace sora::cli {
@@ -41,7 +42,12 @@ void Progress::live(const std::string& text, bool force) {
   auto now = std::chrono::steady_clock::now();
   if (!force && m_line_open && now - m_last_draw < std::chrono::milliseconds(100)) return;
   m_last_draw = now;
-  std::string line = text.substr(0, terminal_width() - 1);
+  std::string line = shown(text);
+  // Cut to the width, never inside a UTF-8 sequence.
+  std::size_t cut = std::min(line.size(), terminal_width() - 1);
+  while (cut < line.size() && cut > 0 && (static_cast<unsigned char>(line[cut]) & 0xC0) == 0x80)
+    --cut;
+  line.resize(cut);
   std::fprintf(stderr, "\r\033[K%s", line.c_str());
   std::fflush(stderr);
   m_line_open = true;
@@ -50,7 +56,7 @@ void Progress::live(const std::string& text, bool force) {
 void Progress::plain(const std::string& text) {
   if (!m_enabled) return;
   finish();
-  std::fprintf(stderr, "%s\n", text.c_str());
+  std::fprintf(stderr, "%s\n", shown(text).c_str());
 }
 
 void Progress::finish() {

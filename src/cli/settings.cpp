@@ -177,6 +177,17 @@ Result<Settings> resolve_settings(const ConfigFile& file, const SettingFlags& fl
   }
   if (!s.api_key_env.empty()) s.api_key_source = "env " + s.api_key_env;
 
+  // A built-in profile without auth (a self-hosted server) still sends a key the user gave, as
+  // Bearer: only a configured auth = "none" keeps it back.
+  bool auth_configured = cp && cp->auth;
+  if (builtin && builtin->auth == AuthScheme::none && !auth_configured) {
+    s.key_optional = true;
+    if (!s.api_key_source.empty()) {
+      p.auth = AuthScheme::bearer;
+      source["auth"] = "built-in profile " + s.profile + " (none needed; the key given is sent)";
+    }
+  }
+
   auto row = [&](std::string key, std::string value, std::string from) {
     s.rows.push_back({std::move(key), std::move(value), std::move(from)});
   };

@@ -39,7 +39,9 @@ struct Settings {
   std::string api_key_file;           ///< which file the key comes from (flag or config), if any
   std::string api_key_source;         ///< "" when there is no key
   std::optional<std::string> api_key; ///< set when read (env keys always; files on demand)
-  std::vector<SettingRow> rows;       ///< every setting, in display order
+  /// The profile needs no key (a self-hosted server without auth) but sends one when given.
+  bool key_optional = false;
+  std::vector<SettingRow> rows; ///< every setting, in display order
 };
 
 /// Every profile name: the built-in ones, then config-only ones, sorted.

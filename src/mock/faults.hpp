@@ -27,6 +27,11 @@ enum class Fault {
   content_redirect,
   content_stall,
   webhook_duplicate,
+  hostile_echo_key, ///< the request's own key in ids, messages and headers
+  hostile_escapes,  ///< terminal escapes (OSC title, clear screen, CSI, bidi) in the same
+  hostile_ids,      ///< `../` and `/..` around ids, path steps in messages
+  hostile_long,     ///< 200 kB messages, 1 kB longer ids
+  hostile_utf8,     ///< invalid UTF-8 bytes in ids and messages
   /// Hidden (not in fault_names): one field of the dialect's job object gets the wrong type, so
   /// the SDK conformance suites can show they catch a shape mismatch (a test of the test).
   shape_mismatch,

@@ -36,6 +36,10 @@ std::shared_ptr<RequestLog::Entry> RequestLog::begin(const httplib::Request& req
     if (!parsed.is_discarded()) body = std::move(parsed);
   }
 
+  Json header_names = Json::array(); // names only: values may hold the key
+  for (const auto& [name, value] : req.headers)
+    header_names.push_back(name);
+
   auto entry = std::make_shared<Entry>();
   entry->record = Json{
       {"method", req.method},
@@ -46,6 +50,7 @@ std::shared_ptr<RequestLog::Entry> RequestLog::begin(const httplib::Request& req
       {"status", 0},
       {"fields", std::move(fields)},
       {"json", std::move(body)},
+      {"header_names", std::move(header_names)},
   };
   std::lock_guard lock(m_mutex);
   m_entries.push_back(entry);

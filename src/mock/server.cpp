@@ -2,6 +2,7 @@
 #include "server.hpp"
 
 #include "assets.hpp"
+#include "hostile.hpp"
 #include "params.hpp"
 
 #include <sys/socket.h>
@@ -350,12 +351,14 @@ void MockServer::handle(const httplib::Request& req, httplib::Response& res) {
     handle_mock(req, res, mock_route);
     return;
   }
-  const auto route = strip_prefix(raw_path(req), prefix);
+  auto route = strip_prefix(raw_path(req), prefix);
+  if (hostile(m_faults)) route = undecorate_route(route);
   // --latency-ms: every API answer waits as if the server were far away (cut short on stop).
   if (m_options.latency_ms > 0)
     m_shutdown.wait_for(std::chrono::milliseconds(m_options.latency_ms));
   const auto entry = m_log.begin(req);
   const bool authorized = handle_api(req, res, route, range_header);
+  if (hostile(m_faults)) make_hostile(req, res, m_faults);
   m_log.finish(entry, authorized, res.status);
 }
 

@@ -35,7 +35,7 @@ if [ ! -f /usr/include/nlohmann/json.hpp ] && ! echo '#include <nlohmann/json.hp
   exit 2
 fi
 
-all_targets=(video list error image retry url webhook)
+all_targets=(video list error image retry url webhook wire)
 read -r -a targets <<<"${FUZZ_TARGETS:-${all_targets[*]}}"
 jobs="${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 [ "$jobs" -gt 4 ] && jobs=4
@@ -43,7 +43,8 @@ jobs="${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 
 # The library sources the parsers need; everything else (libcurl, the client) stays out.
 lib_sources=(api/json_codec api/video common/error media/image transport/retry transport/url
-             transport/transport api/webhook_signature api/webhook_event common/base64)
+             transport/transport transport/redact common/terminal_text api/webhook_signature
+             api/webhook_event common/base64)
 
 # shellcheck disable=SC2054 # commas inside -fsanitize= are not array separators
 flags=(-std=c++20 -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined
@@ -101,7 +102,7 @@ run_target() {
   cp "$here/corpus/$t/"* "$work/"
   local dict=()
   case "$t" in
-  video | list | error | webhook) dict=(-dict="$here/json.dict") ;;
+  video | list | error | webhook | wire) dict=(-dict="$here/json.dict") ;;
   retry | image) dict=(-dict="$here/$t.dict") ;;
   esac
   local rc=0

@@ -54,3 +54,60 @@ assert_not_contains "$ERR" "$wrong_key"
 case_ "the key appears nowhere"
 assert_not_contains "$T/all-output" "$TEST_KEY"
 assert_not_contains "$T/all-output" "${TEST_KEY#sk-test-}"
+
+case_ "a key echoed back by the server is redacted everywhere (message, id, headers, -vv)"
+stop_mock
+start_mock --api-key "$TEST_KEY" --fault hostile-echo-key
+expect_exit 5 -- sora -vv status video_00000000000000000000000000000000
+assert_contains "$ERR" "Incorrect API key provided: [redacted]"
+assert_not_contains "$ERR" "$TEST_KEY"
+expect_exit 0 -- sora -vv create --prompt "an echo, static shot"
+assert_contains "$OUT" "[redacted]"
+assert_not_contains "$OUT" "$TEST_KEY"
+assert_not_contains "$ERR" "$TEST_KEY"
+expect_exit 0 -- sora --json status @last
+assert_not_contains "$OUT" "$TEST_KEY"
+assert_not_contains "$HOME/.local/state/sora/jobs.jsonl" "$TEST_KEY"
+stop_mock
+start_mock --api-key "$TEST_KEY"
+
+case_ "a multi-line key file: only its first line is the key, nothing else is sent"
+printf '%s\nlogin: a@b\nurl: https://example.com\n' "$TEST_KEY" >"$T/pass-show"
+expect_exit 0 -- env -u SORA_API_KEY "$SORA_BIN" --api-key-file "$T/pass-show" list
+assert_req "all('login' not in [h.lower() for h in r['header_names']] for r in api)" \
+  "a second line of the key file became a header"
+expect_exit 0 -- env -u SORA_API_KEY "$SORA_BIN" --api-key-file - list <"$T/pass-show"
+
+case_ "a key, header name or value holding CR, LF or NUL is refused before sending (exit 2)"
+clear_requests
+expect_exit 2 -- env SORA_API_KEY="$TEST_KEY"$'\r\nX-Injected: 1' "$SORA_BIN" list
+assert_contains "$ERR" "env SORA_API_KEY"
+assert_contains "$ERR" "line break"
+assert_not_contains "$ERR" "$TEST_KEY"
+printf '%s\r\n' "$TEST_KEY" >"$T/crlf-key" # a CRLF file is fine: the line ends there
+expect_exit 0 -- env -u SORA_API_KEY "$SORA_BIN" --api-key-file "$T/crlf-key" list
+clear_requests
+mkdir -p "$T/cfg"
+cat >"$T/cfg/config.toml" <<'TOML'
+[profiles.local]
+base_url = "http://127.0.0.1:9/v1"
+headers = { "X-Team" = "blue\r\nX-Injected: 1" }
+TOML
+expect_exit 2 -- env SORA_CONFIG="$T/cfg/config.toml" "$SORA_BIN" --profile local list
+assert_contains "$ERR" "X-Team"
+assert_contains "$ERR" "$T/cfg/config.toml"
+expect_exit 2 -- sora create --prompt "x" --field $'bad\r\nname=1' --dry-run
+assert_req "len(api) == 0" "something was sent"
+
+case_ "with SORA_API_KEY set, --profile vllm-omni sends it (Bearer); auth = \"none\" keeps it back"
+expect_exit 0 -- sora --profile vllm-omni --base-url "$SORA_BASE_URL" list
+cat >"$T/cfg/none.toml" <<'TOML'
+[profiles.vllm-omni]
+auth = "none"
+TOML
+expect_exit 4 -- env SORA_CONFIG="$T/cfg/none.toml" "$SORA_BIN" --profile vllm-omni \
+  --base-url "$SORA_BASE_URL" list
+assert_contains "$ERR" 'No key was sent: the profile vllm-omni has auth = "none"'
+assert_contains "$ERR" "env SORA_API_KEY"
+expect_exit 4 -- env SORA_API_KEY=sk-wrong-key-1234 "$SORA_BIN" list
+assert_contains "$ERR" "The key from env SORA_API_KEY was sent as Authorization: Bearer KEY"

@@ -38,7 +38,7 @@ int run_prompt(const PromptCommandOptions& o, AppContext& ctx) {
     print_line(nlohmann::ordered_json{{"prompt", prompt}, {"warnings", list}}.dump(
         -1, ' ', false, nlohmann::ordered_json::error_handler_t::replace));
   } else {
-    print_line(prompt);
+    print_text(prompt); // the user's own lines, kept
   }
   if (o.strict && !warnings.empty()) {
     Error error;

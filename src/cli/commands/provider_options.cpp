@@ -20,6 +20,12 @@ Result<ExtraField> split_field(const std::string& text, bool json) {
                       json ? "Write --field-json 'NAME=JSON', e.g. --field-json 'seed=42'."
                            : "Write --field NAME=VALUE, e.g. --field resolution=720p.");
   ExtraField field{text.substr(0, eq), text.substr(eq + 1), json};
+  // A name becomes a multipart part header (Content-Disposition): one line, no quotes. Values may
+  // hold line breaks (they are part bodies or JSON strings).
+  if (field.name.find_first_of(std::string_view("\r\n\0\"", 4)) != std::string::npos)
+    return unexpected(ErrorCode::invalid_argument,
+                      flag + ": the field name holds a line break, NUL or quote.",
+                      "Field names are single words, e.g. --field resolution=720p.");
   if (json && !nlohmann::json::accept(field.value))
     return unexpected(
         ErrorCode::invalid_argument,

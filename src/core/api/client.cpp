@@ -8,6 +8,7 @@
 #include "api/sender.hpp"
 #include "api/submitter.hpp"
 #include "transport/curl/curl_transport.hpp"
+#include "transport/redact.hpp"
 #include "transport/url.hpp"
 
 #include <sora/client.hpp>
@@ -42,6 +43,7 @@ struct Client::Impl {
   // A 404/405/501 from an optional operation's route is "not supported by this server", unless
   // the 404 is about the video itself (it does not exist): tolerance rule 25.
   Error unsupported_or(Error e, std::string_view operation, std::string_view id) {
+    if (!e.suggested_base_url.empty()) return e; // the whole API is missing, not one route
     int s = e.http_status;
     bool missing_route = s == 405 || s == 501;
     if (s == 404) missing_route = id.empty() || poller.retrieve(id, nullptr).has_value();
@@ -86,6 +88,8 @@ std::shared_ptr<Transport> default_transport(const ClientConfig& config) {
 Client::Client(ClientConfig config, std::shared_ptr<Transport> transport,
                std::shared_ptr<Clock> clock) {
   if (!transport) transport = default_transport(config);
+  // Secrets the server echoes back are masked in every answer before anything reads it.
+  transport = detail::redacting_transport(std::move(transport), Redactor::for_config(config));
   if (!clock) clock = make_system_clock(config.cancel);
   m_impl = std::make_unique<Impl>(std::move(config), std::move(transport), std::move(clock));
 }

@@ -83,6 +83,31 @@ Error error_from_response(const HttpResponse& response, std::int64_t now_unix) {
   return e;
 }
 
+void explain_wrong_prefix(Error& error, std::string_view base_url) {
+  if (error.http_status != 404) return;
+  auto scheme = base_url.find("://");
+  auto slash = base_url.find('/', scheme == std::string_view::npos ? 0 : scheme + 3);
+  std::string path = slash == std::string_view::npos ? "" : std::string(base_url.substr(slash));
+  for (std::size_t at = path.find("/v"); at != std::string::npos; at = path.find("/v", at + 1))
+    if (at + 2 < path.size() && std::isdigit(static_cast<unsigned char>(path[at + 2])))
+      return; // a versioned prefix: the route is missing for another reason
+  std::string said = ascii_lower(error.message);
+  bool route_missing = said.find("html page") != std::string::npos ||
+                       said.find("not found") != std::string::npos ||
+                       said.find("invalid url") != std::string::npos ||
+                       said.find("the server answered http 404") != std::string::npos;
+  if (!route_missing) return;
+  std::string base(base_url);
+  while (!base.empty() && base.back() == '/')
+    base.pop_back();
+  error.suggested_base_url = base + "/v1";
+  error.message = "The server has no such route below " + base +
+                  " (HTTP 404): the base URL probably lacks its version prefix.";
+  error.hint = "Use the base URL " + error.suggested_base_url +
+               " (most servers serve the API "
+               "below /v1).";
+}
+
 Error error_from_job(const Video& video) {
   Error e;
   e.video_id = video.id;

@@ -31,17 +31,7 @@ bool mentions_missing_model(const Error& e) {
 } // namespace
 
 void Sender::log(LogLevel level, const std::string& line) const {
-  if (!m_config.log) return;
-  std::string text = redact(line, m_config.api_key);
-  // Extra headers that look like credentials (X-Acme-Token: …) are masked too.
-  for (const auto& h : m_config.style.headers) {
-    auto name = ascii_lower(h.name);
-    if (is_secret_header(h.name) || name.find("key") != std::string::npos ||
-        name.find("token") != std::string::npos || name.find("secret") != std::string::npos ||
-        name.find("auth") != std::string::npos)
-      text = redact(std::move(text), h.value);
-  }
-  m_config.log(level, text);
+  if (m_config.log) m_config.log(level, m_redactor.apply(line)); // key, credential-like headers
 }
 
 bool Sender::is_extra_header(std::string_view name) const {
@@ -86,6 +76,7 @@ Sender::Attempt Sender::judge(Result<HttpResponse> response, std::chrono::millis
     return attempt;
   }
   attempt.error = error_from_response(*response, m_clock.unix_seconds());
+  explain_wrong_prefix(attempt.error, m_config.base_url);
   add_shutdown_hint(attempt.error, "");
   attempt.headers = response->headers;
   log(LogLevel::trace, "response body: " + response->body.substr(0, 2000));
@@ -106,7 +97,8 @@ Result<HttpResponse> Sender::execute(HttpRequest request, bool idempotent, bool 
     if (attempt.response) return std::move(*attempt.response);
     if (attempt.final_answer) return unexpected(std::move(attempt.error));
     const Headers* headers = attempt.headers ? &*attempt.headers : nullptr;
-    auto decision = m_policy.after_failure(attempt.error, headers, n, idempotent);
+    auto decision =
+        m_policy.after_failure(attempt.error, headers, n, idempotent, m_clock.unix_seconds());
     if (!decision.delay) {
       if (!decision.hint.empty()) attempt.error.hint = decision.hint;
       return unexpected(std::move(attempt.error));

@@ -5,6 +5,7 @@
 #include "transport/retry.hpp"
 
 #include <sora/client.hpp>
+#include <sora/redact.hpp>
 
 #include <optional>
 #include <string>
@@ -15,7 +16,8 @@ namespace sora::detail {
 class Sender {
 public:
   Sender(const ClientConfig& config, Transport& transport, Clock& clock)
-      : m_config(config), m_transport(transport), m_clock(clock), m_policy(config.max_retries) {}
+      : m_config(config), m_transport(transport), m_clock(clock), m_policy(config.max_retries),
+        m_redactor(Redactor::for_config(config)) {}
 
   const ClientConfig& config() const { return m_config; }
   Transport& transport() { return m_transport; }
@@ -63,6 +65,7 @@ private:
   Transport& m_transport;
   Clock& m_clock;
   RetryPolicy m_policy;
+  Redactor m_redactor; // the key and credential-like headers, masked in every log line
 };
 
 } // namespace sora::detail

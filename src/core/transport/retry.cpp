@@ -10,8 +10,8 @@ namespace sora::detail {
 
 namespace {
 
-// Any delay past a day is as good as "too long"; capping first keeps the conversion defined.
-constexpr double k_cap_ms = 86'400'000;
+// Capping keeps the conversion defined; 1000 years is far past any date worth reporting.
+constexpr double k_cap_ms = 1000.0 * 366 * 86'400'000;
 
 std::chrono::milliseconds capped(double ms) {
   return std::chrono::milliseconds(static_cast<std::int64_t>(std::min(ms, k_cap_ms)));
@@ -38,6 +38,21 @@ std::optional<std::chrono::milliseconds> server_retry_delay(const Headers& heade
   return capped(static_cast<double>(std::max<std::int64_t>(0, when - now_unix)) * 1000);
 }
 
+std::string describe_server_wait(std::chrono::milliseconds delay, std::int64_t now_unix) {
+  std::int64_t seconds = (delay.count() + 999) / 1000;
+  if (seconds < 3600) return std::to_string(seconds) + " s";
+  std::time_t until = static_cast<std::time_t>(now_unix + seconds);
+  std::tm tm{};
+  gmtime_r(&until, &tm);
+  char date[32];
+  std::strftime(date, sizeof date, "%Y-%m-%dT%H:%M:%SZ", &tm);
+  std::int64_t hours = seconds / 3600;
+  std::string span = hours < 48         ? std::to_string(hours) + " hours"
+                     : hours < 24 * 730 ? std::to_string(hours / 24) + " days"
+                                        : std::to_string(hours / (24 * 365)) + " years";
+  return "until " + std::string(date) + " (" + span + " from now)";
+}
+
 std::chrono::milliseconds backoff_delay(int attempt, double jitter) {
   double seconds = std::min(0.5 * std::pow(2.0, attempt), 8.0);
   seconds *= 1.0 - 0.25 * std::clamp(jitter, 0.0, 1.0);
@@ -53,7 +68,7 @@ std::optional<bool> server_should_retry(const Headers& headers) {
 }
 
 RetryDecision RetryPolicy::after_failure(const Error& error, const Headers* headers, int attempt,
-                                         bool idempotent) {
+                                         bool idempotent, std::int64_t now_unix) {
   if (attempt >= m_max_retries) return {};
   std::optional<bool> forced = headers ? server_should_retry(*headers) : std::nullopt;
   bool retry = forced.value_or(is_retryable(error));
@@ -65,8 +80,9 @@ RetryDecision RetryPolicy::after_failure(const Error& error, const Headers* head
     if (*error.retry_after > k_max_server_delay) {
       RetryDecision give_up;
       give_up.hint = "The server asked to wait " +
-                     std::to_string(error.retry_after->count() / 1000) +
-                     " s before trying again; run the command again after that.";
+                     describe_server_wait(*error.retry_after, now_unix) +
+                     " before trying again, longer than sora waits (2 min); run the command "
+                     "again after that.";
       return give_up;
     }
     return {*error.retry_after, {}};

@@ -16,6 +16,8 @@ inline constexpr std::chrono::milliseconds k_max_server_delay{120'000};
 /// measured against `now_unix` seconds). nullopt when absent or unparsable.
 std::optional<std::chrono::milliseconds> server_retry_delay(const Headers& headers,
                                                             std::int64_t now_unix);
+/// "30 s", or for an hour or more "until 2099-01-01T00:00:00Z (73 years from now)".
+std::string describe_server_wait(std::chrono::milliseconds delay, std::int64_t now_unix);
 /// Exponential backoff before retry number `attempt` (0 = first retry): 0.5 s doubling, capped at
 /// 8 s, times a jitter factor in [0.75, 1] taken from `jitter` in [0, 1).
 std::chrono::milliseconds backoff_delay(int attempt, double jitter);
@@ -37,8 +39,9 @@ public:
   explicit RetryPolicy(int max_retries) : m_max_retries(max_retries) {}
   int max_retries() const { return m_max_retries; }
   /// `headers`: the failed answer's headers, null when there was no answer.
+  /// `now_unix`: the clock's time, to describe a far-off Retry-After date.
   RetryDecision after_failure(const Error& error, const Headers* headers, int attempt,
-                              bool idempotent);
+                              bool idempotent, std::int64_t now_unix = 0);
   /// Jittered backoff before retry number `attempt`.
   std::chrono::milliseconds backoff(int attempt);
   /// A fresh random Idempotency-Key ("sora-" and 32 hex digits).

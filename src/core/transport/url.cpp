@@ -33,6 +33,8 @@ std::string percent_encode(std::string_view text) {
 } // namespace
 
 std::string encode_segment(std::string_view text) {
+  // "." and ".." would be read as path steps (and removed by the HTTP library): encode them.
+  if (text == "." || text == "..") return text == "." ? "%2E" : "%2E%2E";
   return percent_encode(text);
 }
 std::string encode_query(std::string_view text) {

@@ -2,8 +2,11 @@
 // No exception crosses a libcurl callback: callbacks record a failure and return the abort value.
 #include "transport/curl/curl_transport.hpp"
 
+#include "transport/redact.hpp"
+
 #include <curl/curl.h>
 
+#include <chrono>
 #include <cstring>
 #include <mutex>
 #include <optional>
@@ -34,6 +37,24 @@ struct Transfer {
   HttpResponse response;
   bool head_delivered = false;
   std::optional<Error> failure; // set by a callback that aborted the transfer
+  // Stall detection: libcurl's low-speed check averages over several seconds, so a 2 s stall
+  // limit took ~7 s to fire; bytes are watched here instead (the callback runs about every
+  // second, more often while data moves).
+  std::chrono::milliseconds stall_timeout{0};
+  std::chrono::steady_clock::time_point last_move = std::chrono::steady_clock::now();
+  curl_off_t last_bytes = 0;
+  bool stalled = false;
+
+  bool check_stall(curl_off_t bytes_moved) {
+    auto now = std::chrono::steady_clock::now();
+    if (bytes_moved != last_bytes) {
+      last_bytes = bytes_moved;
+      last_move = now;
+    } else if (stall_timeout.count() > 0 && now - last_move >= stall_timeout) {
+      stalled = true;
+    }
+    return stalled;
+  }
 
   Result<void> deliver_head() {
     if (head_delivered) return {};
@@ -135,6 +156,7 @@ int on_progress_impl(void* user, curl_off_t dl_total, curl_off_t dl_now, curl_of
                      curl_off_t ul_now) {
   auto* t = static_cast<Transfer*>(user);
   if (t->cancel && t->cancel->load()) return 1;
+  if (t->check_stall(dl_now + ul_now)) return 1;
   if (t->request->on_progress)
     t->request->on_progress(
         TransferProgress{static_cast<std::uint64_t>(ul_now), static_cast<std::uint64_t>(ul_total),
@@ -152,8 +174,8 @@ int on_progress(void* user, curl_off_t dl_total, curl_off_t dl_now, curl_off_t u
   }
 }
 
-Error transport_error(CURLcode code, const char* detail, const CurlOptions& options,
-                      bool streaming) {
+Error transport_error(CURLcode code, const char* detail, const CurlOptions& options, bool streaming,
+                      bool stalled) {
   Error e;
   std::string what = detail[0] ? detail : curl_easy_strerror(code);
   switch (code) {
@@ -163,7 +185,7 @@ Error transport_error(CURLcode code, const char* detail, const CurlOptions& opti
     break;
   case CURLE_OPERATION_TIMEDOUT:
     e.code = ErrorCode::timeout;
-    if (streaming || what.find("slower than") != std::string::npos) {
+    if (streaming || stalled || what.find("slower than") != std::string::npos) {
       e.message = "The transfer stalled: no data for " +
                   std::to_string(options.stall_timeout.count() / 1000) + " s (" + what + ").";
       e.hint = "Run the same command again to resume; check the network.";
@@ -227,6 +249,11 @@ private:
     t.request = &request;
     t.handler = handler;
     t.cancel = m_options.cancel;
+    t.stall_timeout = m_options.stall_timeout;
+    for (const auto& header : request.headers) // the last guard against header injection
+      if (auto problem = header_problem(header.name, header.value); !problem.empty())
+        return unexpected(ErrorCode::invalid_argument, problem,
+                          "Headers are one line: check the key and the configured headers.");
     char error_buffer[CURL_ERROR_SIZE] = {0};
 
     curl_easy_setopt(c, CURLOPT_URL, request.url.c_str());
@@ -293,8 +320,10 @@ private:
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, nullptr);
 
     if (t.failure) return unexpected(std::move(*t.failure));
+    if (t.stalled) code = CURLE_OPERATION_TIMEDOUT;
     if (code != CURLE_OK) {
-      Error e = transport_error(code, error_buffer, m_options, handler != nullptr);
+      Error e = transport_error(code, t.stalled ? "no data moved" : error_buffer, m_options,
+                                handler != nullptr, t.stalled);
       if (e.code == ErrorCode::interrupted && !(m_options.cancel && m_options.cancel->load()))
         e.code = ErrorCode::internal;
       return unexpected(std::move(e));
