@@ -21,9 +21,9 @@ struct JournalEntry {
   std::string model;
   std::string size;
   std::string seconds;
-  std::string prompt;          ///< the first 80 characters
-  std::string output;          ///< where the video is meant to go, if anywhere
-  std::string profile;         ///< the profile in effect ("openrouter" …), if known
+  std::string prompt;  ///< the first 80 characters
+  std::string output;  ///< where the video is meant to go, if anywhere
+  std::string profile; ///< the profile in effect ("openrouter" …), if known
   /// USD the server reported for the job. Written as a later line `{"command":"cost", "id", …}`
   /// when the job finishes; read() folds it into the job's entry.
   std::optional<double> cost_usd;

@@ -5,10 +5,11 @@ namespace sora_mock {
 namespace {
 
 constexpr std::array<std::string_view, k_fault_count> k_names = {
-    "create-429",      "quota",       "status-500",       "status-html-502", "content-drop",
-    "content-slow",    "job-failed",  "moderation",       "never-complete",  "create-delay",
-    "unauthorized",    "expired",     "content-redirect", "content-stall",   "webhook-duplicate",
-    "hostile-echo-key", "hostile-escapes", "hostile-ids", "hostile-long",    "hostile-utf8",
+    "create-429",       "quota",         "status-500",        "status-html-502",
+    "content-drop",     "content-slow",  "job-failed",        "moderation",
+    "never-complete",   "create-delay",  "unauthorized",      "expired",
+    "content-redirect", "content-stall", "webhook-duplicate", "hostile-echo-key",
+    "hostile-escapes",  "hostile-ids",   "hostile-long",      "hostile-utf8",
     "shape-mismatch",
 };
 

@@ -50,10 +50,10 @@ Command register_completion(CLI::App& app, AppContext& ctx);
 
 /// In the order `--help` lists them.
 inline constexpr Command (*k_commands[])(CLI::App&, AppContext&) = {
-    register_create,     register_remix,    register_extend,   register_edit,    register_status,
-    register_wait,       register_download, register_list,     register_delete,  register_batch,
-    register_storyboard, register_frames,   register_inspect,  register_listen,  register_history,
-    register_cost,       register_models,   register_prompt,   register_profiles, register_config,
+    register_create,     register_remix,    register_extend,  register_edit,     register_status,
+    register_wait,       register_download, register_list,    register_delete,   register_batch,
+    register_storyboard, register_frames,   register_inspect, register_listen,   register_history,
+    register_cost,       register_models,   register_prompt,  register_profiles, register_config,
     register_completion};
 
 } // namespace sora::cli

@@ -85,8 +85,8 @@ Result<std::optional<FitOptions>> plan_image(const CreateOptions& o, AppContext&
   }
   fit.temp_dir = temp_folder();
   if (auto ok = plan_fit(request, *image, fit); !ok) return unexpected(ok.error());
-  note = "Fitting " + name + " (" + size_string(*image) + ") to " + *request.size + " (" + o.fit +
-         ")";
+  note =
+      "Fitting " + name + " (" + size_string(*image) + ") to " + *request.size + " (" + o.fit + ")";
   return std::optional<FitOptions>(fit);
 }
 

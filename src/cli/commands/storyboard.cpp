@@ -1,15 +1,14 @@
 // `sora storyboard`: a multi-shot film from one TOML file: checked first, planned (--dry-run),
 // shown (--status), run through the job pipeline, joined by stream copy.
 #include "commands/commands.hpp"
-#include "job_observer.hpp"
 #include "commands/cost_guard.hpp"
 #include "commands/job_flow.hpp"
 #include "exit_codes.hpp"
+#include "job_observer.hpp"
 #include "output.hpp"
 
-#include <sora/storyboard.hpp>
-
 #include <sora/job.hpp>
+#include <sora/storyboard.hpp>
 
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>

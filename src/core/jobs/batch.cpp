@@ -1,7 +1,7 @@
 // Batch runs: manifest loading and validation, and the state file (the worker pool is in
 // batch_run.cpp).
-#include "common/atomic_file.hpp"
 #include "api/portable_options.hpp"
+#include "common/atomic_file.hpp"
 
 #include <sora/batch.hpp>
 #include <sora/fit.hpp>
