@@ -37,6 +37,8 @@ constexpr std::array k_settings{
     SettingWords{"lighting", "--lighting"},
     SettingWords{"audio", "--audio"},
     SettingWords{"video_id", "the video id"},
+    SettingWords{"output", "-o"},
+    SettingWords{"force", "--force"},
 };
 
 std::string join(const std::vector<std::string>& values) {

@@ -89,11 +89,21 @@ void record_job(const AppContext& ctx, const std::string& host, const std::strin
 
 } // namespace
 
+void record_reported_cost(const AppContext& ctx, const Video& video) {
+  if (!video.cost || ctx.options.no_journal) return;
+  JournalEntry cost; // the server's cost, next to the job (read() folds it into the job)
+  cost.id = video.id;
+  cost.command = "cost";
+  cost.cost_usd = video.cost;
+  if (auto ok = ctx.journal().append(cost); !ok) ctx.warn(ok.error().message);
+}
+
 Result<void> journal_event(const AppContext& ctx, const std::string& host,
                            const std::string& command, const JobEvent& event) {
   if (ctx.options.no_journal) return {};
   if (event.stage == JobStage::intent) return record_intent(ctx, host, command, event);
   if (event.stage == JobStage::submitted) record_job(ctx, host, command, event);
+  if (event.stage == JobStage::completed && event.video) record_reported_cost(ctx, *event.video);
   return {};
 }
 
@@ -123,7 +133,7 @@ Result<void> CliJobObserver::on_event(const JobEvent& e) {
   }
   case JobStage::completed:
     m_progress.finish();
-    return {};
+    return journal_event(m_ctx, m_host, m_command, e); // the cost the server reported, if any
   case JobStage::downloading:
     m_progress.download(*e.transfer, e.spec->output->filename().string());
     return {};

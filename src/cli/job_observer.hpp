@@ -19,6 +19,10 @@ std::string shell_quote(const std::string& word);
 /// The host of a base URL, as the journal records it.
 std::string journal_host(const std::string& base_url);
 
+/// Appends the cost the server reported for a finished job (OpenRouter usage.cost, Together
+/// outputs.cost, LiteLLM usage) to the journal, next to the job; nothing when none was reported.
+void record_reported_cost(const AppContext& ctx, const Video& video);
+
 /// Writes the journal for one pipeline event: the intent (fsynced; an error stops the create
 /// before it is sent) and the job record with the same Idempotency-Key. Other events: nothing.
 Result<void> journal_event(const AppContext& ctx, const std::string& host,

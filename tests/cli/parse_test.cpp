@@ -102,6 +102,18 @@ const std::vector<Invocation> k_invocations = {
     {"profiles", {"profiles", "--json"}, {}},
     {"config", {"config", "show"}, {}},
     {"completion", {"completion", "bash"}, {}},
+    {"storyboard",
+     {"storyboard", "film.toml", "-o", "film.mp4", "--dry-run", "--max-cost", "9", "--concurrency",
+      "2", "--contact-sheet", "sheet.png"},
+     {"--dry-run", "--max-cost", "--concurrency", "--contact-sheet"}},
+    {"frames", {"frames", "clip.mp4", "--last", "-o", "last.png"}, {"--last"}},
+    {"inspect", {"inspect", "clip.mp4", "--json"}, {}},
+    {"listen",
+     {"listen", "--port", "0", "--port-file", "p", "--secret-file", "s", "--download-dir", "d",
+      "--once", "video_1", "--max-body", "4096"},
+     {"--port", "--port-file", "--secret-file", "--download-dir", "--once", "--max-body"}},
+    {"models", {"models", "--refresh", "--json"}, {"--refresh"}},
+    {"cost", {"cost", "--since", "2026-11-01", "--by", "day"}, {"--since", "--by"}},
 };
 
 TEST_F(ParseTest, EveryCommandParsesItsDocumentedOptions) {

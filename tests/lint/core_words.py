@@ -10,8 +10,6 @@ import tempfile
 
 # Files that still speak the CLI's language, each with the reason. Keep this list short.
 ALLOWED = {
-    # Being split into files by noun (issue #12); converted to hint kinds after that merge.
-    "src/core/api/client.cpp": "being split; converted after the merge",
     # Built-in provider profiles: the providers' own variable names and server command lines are
     # data the CLI reads (api_key_env), not words the core says to users.
     "src/core/api/profile.cpp": "provider data: api_key_env names, server command lines",

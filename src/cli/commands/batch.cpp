@@ -162,10 +162,10 @@ Result<void> complete_jobs(AppContext& ctx, const BatchCommandOptions& o,
                            std::vector<BatchJob>& jobs) {
   for (auto& job : jobs) {
     if (job.remix_of) continue; // model, size and seconds are the source's
-    if (auto ok = apply_provider_options(ctx, o.provider, job.request); !ok) return ok;
-    // The same checks as create, before any job is sent: the profile's fields, the model's
-    // capabilities.
-    auto checked = check_portable_options(ctx, job.request);
+    // The same checks as create, before any job is sent: the profile's defaults and fields, the
+    // model's capabilities.
+    auto checked = apply_provider_options(ctx, o.provider, job.request);
+    if (checked) checked = check_portable_options(ctx, job.request);
     if (checked) checked = check_request_capabilities(ctx, job.request, o.dry_run);
     if (!checked) {
       Error e = checked.error();

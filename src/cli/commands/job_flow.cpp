@@ -187,13 +187,7 @@ Result<Video> wait_for(AppContext& ctx, Client& client, const std::string& id, d
   options.on_poll = [&](const JobProgress& p) { progress.job(p); };
   auto video = client.wait(id, options);
   progress.finish();
-  if (video && video->cost && !ctx.options.no_journal) { // the server's cost, next to the job
-    JournalEntry cost;
-    cost.id = video->id;
-    cost.command = "cost";
-    cost.cost_usd = video->cost;
-    if (auto ok = ctx.journal().append(cost); !ok) ctx.warn(ok.error().message);
-  }
+  if (video) record_reported_cost(ctx, *video);
   return video;
 }
 
@@ -291,10 +285,12 @@ int print_outcome(AppContext& ctx, Client& client, const JobOutcome& outcome,
                   ? ", resumed from " + human_bytes(outcome.saved->resumed_from)
                   : "") +
              ")");
-    print_line(ctx.options.json ? video.raw_json : options.output);
+    if (outcome.saved->restarted_reason.size())
+      ctx.note("Started " + options.output + ".part over: " + outcome.saved->restarted_reason);
+    print_line(ctx.options.json ? video_json(video, saved_file(options.output)) : options.output);
     return k_exit_ok;
   }
-  print_line(ctx.options.json ? video.raw_json : video.id);
+  print_line(ctx.options.json ? video_json(video) : video.id);
   return k_exit_ok;
 }
 

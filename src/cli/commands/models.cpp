@@ -48,7 +48,7 @@ int run_models(AppContext& ctx, bool refresh) {
   auto catalog = load_catalog(ctx, refresh);
   if (!catalog) return ctx.fail(catalog.error());
   if (ctx.options.json) {
-    print_line(catalog_to_json(*catalog));
+    print_text(catalog_to_json(*catalog));
     return static_cast<int>(k_exit_ok);
   }
   auto settings = ctx.settings();

@@ -73,8 +73,9 @@ void apply_portable_options(const ProviderOptions& options, CreateRequest& reque
   if (!options.last_frame.empty()) request.last_frame = options.last_frame;
   for (const auto& path : options.references)
     request.references.emplace_back(path);
-  request.audio = options.audio;
-  request.seed = options.seed;
+  // Set only when given: a batch manifest's own values stay when the command line has none.
+  if (options.audio) request.audio = options.audio;
+  if (options.seed) request.seed = options.seed;
   if (!options.negative_prompt.empty()) request.negative_prompt = options.negative_prompt;
 }
 

@@ -341,7 +341,10 @@ bool ContentFetcher::explain_missing_content(const Video& video, Error& error) {
     error.message = "Video " + id + " is not finished yet (" +
                     std::string(to_string(video.status)) + ", " + std::to_string(video.progress) +
                     "%); the server said: " + error.message;
-    error.hint = "Wait for it first: sora wait " + id;
+    error.hint = "Wait for it to finish first.";
+    error.setting.clear();
+    error.hint_kind = HintKind::wait_for_job;
+    error.hint_values = {id};
     return true;
   }
   if (!video.expires_at || *video.expires_at > m_sender.clock().unix_seconds()) return false;
@@ -353,7 +356,10 @@ bool ContentFetcher::explain_missing_content(const Video& video, Error& error) {
   error.code = ErrorCode::not_found;
   error.message = "The files of video " + id + " expired at " + when + ".";
   error.hint = "Servers keep the files for a limited time after a video is finished; create it "
-               "again (sora remix or sora create), and download right away.";
+               "again, and download right away.";
+  error.setting.clear();
+  error.hint_kind = HintKind::create_again;
+  error.hint_values.clear();
   return true;
 }
 

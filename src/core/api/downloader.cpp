@@ -12,7 +12,7 @@ Result<DownloadResult> download_to_path(ContentFetcher& fetcher, std::string_vie
   std::error_code ec;
   if (!request.overwrite && fs::exists(request.output, ec))
     return unexpected(ErrorCode::invalid_argument, request.output.string() + " already exists.",
-                      "Choose another path with -o, or pass --force to replace it.");
+                      "Choose another `output` path, or allow replacing it (`force`).");
   auto opened = PartFile::open(request.output, std::string(id), request.variant);
   if (!opened) return unexpected(std::move(opened).error());
   PartFile part = std::move(*opened);

@@ -41,8 +41,8 @@ Error variant_mismatch(std::string_view id, Variant variant, std::span<const cha
   e.message = "Asked for the " + std::string(to_string(variant)) + " of " + std::string(id) +
               " but the server sent " + describe_media(head) + ".";
   e.hint = variant == Variant::video
-               ? "Check that --base-url points at a Videos API server."
-               : "This server may not offer that variant; try --variant video.";
+               ? "Check that `base_url` points at a Videos API server."
+               : "This server may not offer that variant; try `variant` video.";
   return e;
 }
 

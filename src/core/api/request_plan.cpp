@@ -76,7 +76,7 @@ Result<std::string> duration_value(const RequestStyle& style, const std::string&
     return unexpected(ErrorCode::invalid_argument,
                       "The duration '" + seconds + "' is not a whole number of seconds.",
                       "This server takes " + style.duration_field +
-                          " as an integer: give --seconds N.");
+                          " as an integer: give `seconds` N.");
   return std::to_string(std::stoll(seconds)); // no leading zeros: valid JSON either way
 }
 
@@ -88,12 +88,12 @@ Result<void> check_image_choice(const CreateRequest& request) {
   if (request.image && request.image_url)
     return unexpected(ErrorCode::invalid_argument,
                       "Both an image file and an image URL were given.",
-                      "Give either --image FILE or --image-url URL.");
+                      "Give either `image` FILE or `image_url` URL.");
   if (request.image_url && !is_http_url(*request.image_url) && !is_data_url(*request.image_url))
     return unexpected(ErrorCode::invalid_argument,
                       "The image URL '" + request.image_url->substr(0, 80) +
                           "' is neither an http(s) URL nor a data: URL.",
-                      "Give --image-url https://… or data:image/png;base64,…, or use --image "
+                      "Give `image_url` https://… or data:image/png;base64,…, or use `image` "
                       "FILE for a local file.");
   return {};
 }
@@ -144,7 +144,7 @@ Result<void> add_extra_fields(RequestPlan& plan, const std::vector<ExtraField>& 
   for (const auto& extra : fields) {
     if (extra.name.empty())
       return unexpected(ErrorCode::invalid_argument, "An extra field has no name.",
-                        "Write --field NAME=VALUE.");
+                        "Write `field` NAME=VALUE.");
     PlannedField field;
     field.name = extra.name;
     if (extra.json) {
@@ -153,7 +153,7 @@ Result<void> add_extra_fields(RequestPlan& plan, const std::vector<ExtraField>& 
         return unexpected(ErrorCode::invalid_argument,
                           "The value of field '" + extra.name +
                               "' is not valid JSON: " + extra.value.substr(0, 80),
-                          "Quote strings (--field-json 'k=\"text\"'), or use --field k=text.");
+                          "Quote strings (`field_json` 'k=\"text\"'), or use `field` k=text.");
       field.value = std::move(*compact);
       // Multipart values are text: a JSON string is sent as its text, anything else as JSON.
       if (multipart)
@@ -298,9 +298,9 @@ Result<RequestPlan> plan_extend(const ClientConfig& config, const ExtendRequest&
   auto allowed = supported_seconds();
   if (std::find(allowed.begin(), allowed.end(), request.seconds) == allowed.end())
     return unexpected(ErrorCode::invalid_argument,
-                      "--seconds " + (request.seconds.empty() ? "''" : request.seconds) +
+                      "`seconds` " + (request.seconds.empty() ? "''" : request.seconds) +
                           " is not a length an extension can add.",
-                      "Use --seconds 4, 8, 12, 16 or 20 (the length of the new segment).");
+                      "Use `seconds` 4, 8, 12, 16 or 20 (the length of the new segment).");
   auto plan = plan_request(config, "POST", "/videos/extensions", Encoding::json);
   add_video_reference(plan, request.video_id);
   add_text(plan, "prompt", request.prompt);

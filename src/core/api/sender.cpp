@@ -16,7 +16,7 @@ namespace {
 
 constexpr std::string_view k_shutdown_hint =
     "OpenAI shut down its Videos API (Sora 2) on 2026-09-24; to use another server that speaks "
-    "the same API, see 'sora profiles'.";
+    "the same API, choose that server's provider profile.";
 
 bool is_success(int status) {
   return status >= 200 && status < 300;
@@ -141,7 +141,12 @@ void Sender::add_shutdown_hint(Error& e, std::string_view model) const {
   if (!gone || e.http_status == 0) return;
   UrlParts base;
   bool openai = parse_url(m_config.base_url, base) && base.host == "api.openai.com";
-  if (openai || ascii_lower(model).starts_with("sora-2")) e.hint = k_shutdown_hint;
+  if (openai || ascii_lower(model).starts_with("sora-2")) {
+    e.hint = k_shutdown_hint;
+    e.hint_kind = HintKind::choose_profile;
+    e.setting.clear();
+    e.hint_values.clear();
+  }
 }
 
 } // namespace sora::detail

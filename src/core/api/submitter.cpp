@@ -61,7 +61,12 @@ Result<Video> Submitter::submit(HttpRequest request, const SameJob& same_job,
                                       "; checking whether the server started the job anyway");
     auto found = find_recent(same_job, since);
     if (!found) {
-      error.hint = "The job may have been created: check 'sora list' before trying again.";
+      // The server cannot tell (no list route, or a list without prompts): never "check the list".
+      error.hint = "The job may have been created, and this server cannot say whether it was: look "
+                   "for it with the provider before trying again.";
+      error.setting.clear();
+      error.hint_kind = HintKind::none;
+      error.hint_values.clear();
       return unexpected(std::move(error));
     }
     if (*found) {
