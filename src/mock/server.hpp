@@ -7,6 +7,7 @@
 #include "request_log.hpp"
 #include "shutdown.hpp"
 #include "store.hpp"
+#include "upload.hpp"
 
 #include <httplib.h>
 
@@ -53,7 +54,9 @@ public:
   bool running() const { return m_http.is_running(); }
 
 private:
-  void handle(const httplib::Request& req, httplib::Response& res);
+  /// `upload_sizes`: the sizes of file parts streamed to disk (req.files holds their start).
+  void handle(const httplib::Request& req, httplib::Response& res,
+              const UploadSizes* upload_sizes = nullptr);
   void handle_mock(const httplib::Request& req, httplib::Response& res, const std::string& route);
   bool handle_api(const httplib::Request& req, httplib::Response& res, const std::string& route,
                   const std::string& range_header);
