@@ -5,7 +5,8 @@
 
 namespace sora_mock {
 
-std::shared_ptr<RequestLog::Entry> RequestLog::begin(const httplib::Request& req) {
+std::shared_ptr<RequestLog::Entry> RequestLog::begin(const httplib::Request& req,
+                                                     const UploadSizes* upload_sizes) {
   Json query = Json::object();
   for (const auto& [key, value] : req.params) {
     if (!query.contains(key)) query[key] = value;
@@ -14,9 +15,12 @@ std::shared_ptr<RequestLog::Entry> RequestLog::begin(const httplib::Request& req
   for (const auto& [name, part] : req.files) {
     if (fields.contains(name)) continue;
     if (!part.filename.empty() || name == "input_reference") {
-      fields[name] = Json{{"filename", part.filename},
-                          {"content_type", part.content_type},
-                          {"size", part.content.size()}};
+      std::uint64_t size = part.content.size();
+      if (upload_sizes) {
+        if (auto it = upload_sizes->find(name); it != upload_sizes->end()) size = it->second;
+      }
+      fields[name] =
+          Json{{"filename", part.filename}, {"content_type", part.content_type}, {"size", size}};
       // The pixel size of an uploaded image, so tests can check what a resize sent.
       if (auto format = detect_image_format(part.content)) {
         if (auto dims = probe_image_size(part.content, *format)) {

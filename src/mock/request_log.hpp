@@ -1,6 +1,7 @@
 // The log of API requests served at /_mock/requests, so tests can assert what was sent.
 #pragma once
 
+#include "upload.hpp"
 #include "wire.hpp"
 
 #include <httplib.h>
@@ -20,7 +21,9 @@ public:
   };
 
   /// Appends a record of `req` (method, path, query, content type, parts, JSON body).
-  std::shared_ptr<Entry> begin(const httplib::Request& req);
+  /// `upload_sizes` gives the whole size of file parts of which req.files holds only the start.
+  std::shared_ptr<Entry> begin(const httplib::Request& req,
+                               const UploadSizes* upload_sizes = nullptr);
   /// Stores the outcome of the request recorded as `entry`.
   void finish(const std::shared_ptr<Entry>& entry, bool authorized, int status);
   /// The whole log as a JSON array.

@@ -4,6 +4,7 @@
 #include "assets.hpp"
 #include "hostile.hpp"
 #include "params.hpp"
+#include "upload.hpp"
 
 #include <sys/socket.h>
 
@@ -20,7 +21,6 @@
 namespace sora_mock {
 namespace {
 
-constexpr std::size_t k_payload_max = 128 * 1024 * 1024;
 constexpr std::size_t k_worker_threads = 64; // >= clients' concurrency with --latency-ms
 
 constexpr std::string_view k_missing_key_message =
@@ -185,7 +185,8 @@ MockServer::MockServer(Options options)
     m_store.on_finished([this](const Job& job) { m_webhooks->finished(job); });
   }
   m_http.new_task_queue = [] { return new httplib::ThreadPool(k_worker_threads); };
-  m_http.set_payload_max_length(k_payload_max);
+  // Uploads stream to disk (upload.hpp), which enforces the in-memory limits itself.
+  m_http.set_payload_max_length(k_upload_max);
   // Responses go out as two writes (headers, body); with Nagle the body would wait for the
   // client's delayed ACK (40 ms on Linux). Accepted sockets inherit this from the listener.
   m_http.set_tcp_nodelay(true);
@@ -201,7 +202,21 @@ MockServer::MockServer(Options options)
     handle(req, res);
   };
   m_http.Get(".*", handler);
-  m_http.Post(".*", handler);
+  // POST bodies (create, remix, extend, edit) are read here rather than by httplib, which would
+  // hold a whole multipart upload in memory.
+  m_http.Post(".*", [this](const httplib::Request& req, httplib::Response& res,
+                           const httplib::ContentReader& reader) {
+    auto& request = const_cast<httplib::Request&>(req); // httplib's own object, not const
+    const ReceivedBody body = receive_body(request, reader);
+    if (body.status != 0) {
+      res.set_header("x-request-id", new_request_id());
+      ApiError error = invalid_request(body.problem);
+      error.status = body.status;
+      reply_error(res, error);
+      return;
+    }
+    handle(req, res, &body.sizes);
+  });
   m_http.Put(".*", handler);
   m_http.Patch(".*", handler);
   m_http.Delete(".*", handler);
@@ -339,7 +354,8 @@ void MockServer::log_line(const httplib::Request& req, const httplib::Response& 
   std::fflush(stderr);
 }
 
-void MockServer::handle(const httplib::Request& req, httplib::Response& res) {
+void MockServer::handle(const httplib::Request& req, httplib::Response& res,
+                        const UploadSizes* upload_sizes) {
   // httplib would cut every response body to the parsed Range; byte ranges of downloads are
   // computed in media.cpp from the raw header instead. The Request object itself is not const.
   const auto range_header = req.get_header_value("Range");
@@ -356,7 +372,7 @@ void MockServer::handle(const httplib::Request& req, httplib::Response& res) {
   // --latency-ms: every API answer waits as if the server were far away (cut short on stop).
   if (m_options.latency_ms > 0)
     m_shutdown.wait_for(std::chrono::milliseconds(m_options.latency_ms));
-  const auto entry = m_log.begin(req);
+  const auto entry = m_log.begin(req, upload_sizes);
   const bool authorized = handle_api(req, res, route, range_header);
   if (hostile(m_faults)) make_hostile(req, res, m_faults);
   m_log.finish(entry, authorized, res.status);

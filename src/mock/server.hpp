@@ -9,6 +9,7 @@
 #include "shutdown.hpp"
 #include "store.hpp"
 #include "webhooks.hpp"
+#include "upload.hpp"
 
 #include <httplib.h>
 
@@ -58,7 +59,9 @@ public:
   bool running() const { return m_http.is_running(); }
 
 private:
-  void handle(const httplib::Request& req, httplib::Response& res);
+  /// `upload_sizes`: the sizes of file parts streamed to disk (req.files holds their start).
+  void handle(const httplib::Request& req, httplib::Response& res,
+              const UploadSizes* upload_sizes = nullptr);
   void handle_mock(const httplib::Request& req, httplib::Response& res, const std::string& route);
   bool handle_api(const httplib::Request& req, httplib::Response& res, const std::string& route,
                   const std::string& range_header);

@@ -218,3 +218,34 @@ TEST(PartSource, RoundTripsAndRejectsWhatIsNotOne) {
   EXPECT_FALSE(detail::decode_part_source(R"({"video_id":"v","variant":"poster"})"));
   EXPECT_FALSE(detail::decode_part_source(R"({"variant":"video"})"));
 }
+
+// Bytes are written in blocks of up to 1 MiB, never held back once the connection pauses, and
+// never lost when the download stops.
+TEST(PartFileWrites, GathersFullPiecesIntoMebibyteWritesAndKeepsTheRestOnAbandon) {
+  TempDir dir;
+  auto opened = detail::PartFile::open(dir / "clip.mp4", "video_a", Variant::video);
+  ASSERT_TRUE(opened);
+  auto sink = opened->sink();
+  detail::ContentStart start;
+  ASSERT_TRUE(sink.begin(start));
+  const std::string piece(16 * 1024, 'x'); // what libcurl hands over from a busy connection
+  for (int i = 0; i < 63; ++i)
+    ASSERT_TRUE(sink.write(piece));
+  EXPECT_EQ(fs::file_size(dir / "clip.mp4.part"), 0u) << "63 full pieces stay in the buffer";
+  ASSERT_TRUE(sink.write(piece));
+  EXPECT_EQ(fs::file_size(dir / "clip.mp4.part"), 1u << 20) << "the 64th makes one 1 MiB write";
+  ASSERT_TRUE(sink.write(piece));
+  opened->abandon();
+  EXPECT_EQ(fs::file_size(dir / "clip.mp4.part"), (1u << 20) + piece.size());
+}
+
+TEST(PartFileWrites, AShortPieceIsWrittenAtOnce) {
+  TempDir dir;
+  auto opened = detail::PartFile::open(dir / "clip.mp4", "video_a", Variant::video);
+  ASSERT_TRUE(opened);
+  auto sink = opened->sink();
+  ASSERT_TRUE(sink.begin(detail::ContentStart{}));
+  ASSERT_TRUE(sink.write(std::string(16 * 1024, 'x')));
+  ASSERT_TRUE(sink.write(std::string(100, 'y'))); // the connection had no more for now
+  EXPECT_EQ(fs::file_size(dir / "clip.mp4.part"), 16u * 1024 + 100);
+}

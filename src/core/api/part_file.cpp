@@ -9,6 +9,7 @@
 #include <sys/file.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <fstream>
 #include <iterator>
@@ -96,12 +97,15 @@ PartFile::PartFile(PartFile&& other) noexcept
     : m_final(std::move(other.m_final)), m_part(std::move(other.m_part)),
       m_sidecar(std::move(other.m_sidecar)), m_fd(other.m_fd), m_source(std::move(other.m_source)),
       m_resume_from(other.m_resume_from), m_restarted_reason(std::move(other.m_restarted_reason)),
-      m_written_to(other.m_written_to), m_flushed_to(other.m_flushed_to) {
+      m_buffer(std::move(other.m_buffer)), m_written_to(other.m_written_to),
+      m_flushed_to(other.m_flushed_to) {
   other.m_fd = -1;
 }
 
 PartFile::~PartFile() {
-  if (m_fd >= 0) ::close(m_fd); // releases the lock
+  if (m_fd < 0) return;
+  (void)flush_buffer(); // never drop bytes that were handed over
+  ::close(m_fd);        // releases the lock
 }
 
 Result<PartFile> PartFile::open(const std::filesystem::path& final_path, std::string video_id,
@@ -154,7 +158,12 @@ Result<void> PartFile::save_source() {
 }
 
 Result<void> PartFile::begin(const ContentStart& start) {
-  if (start.restart && ::ftruncate(m_fd, 0) != 0) return io_error("Cannot truncate", m_part, errno);
+  if (start.restart) {
+    m_buffer.clear(); // bytes of the attempt that is started over
+    if (::ftruncate(m_fd, 0) != 0) return io_error("Cannot truncate", m_part, errno);
+  } else if (auto ok = flush_buffer(); !ok) {
+    return ok;
+  }
   m_written_to = m_flushed_to = static_cast<std::int64_t>(start.offset);
   if (::lseek(m_fd, static_cast<off_t>(start.offset), SEEK_SET) < 0)
     return io_error("Cannot seek", m_part, errno);
@@ -166,22 +175,60 @@ Result<void> PartFile::begin(const ContentStart& start) {
   return save_source();
 }
 
-Result<void> PartFile::write(std::span<const char> chunk) {
-  constexpr std::int64_t k_flush_every = 8 << 20;
-  const char* data = chunk.data();
-  std::size_t left = chunk.size();
-  while (left > 0) {
-    ssize_t n = ::write(m_fd, data, left);
+namespace {
+constexpr std::size_t k_write_block = 1 << 20;       // one write(2) per MiB
+constexpr std::int64_t k_flush_every = 8 << 20;      // write-behind: start writeback every 8 MiB
+constexpr std::chrono::milliseconds k_max_hold{200}; // the longest bytes wait in the buffer
+// libcurl hands a read of the socket over in pieces of CURL_MAX_WRITE_SIZE (16 KiB): a shorter
+// piece is the last of that read.
+constexpr std::size_t k_full_piece = 16 * 1024;
+} // namespace
+
+Result<void> PartFile::write_all(const char* data, std::size_t size) {
+  while (size > 0) {
+    ssize_t n = ::write(m_fd, data, size);
     if (n < 0 && errno == EINTR) continue;
     if (n < 0) return io_error("Cannot write", m_part, errno);
     data += n;
-    left -= static_cast<std::size_t>(n);
+    size -= static_cast<std::size_t>(n);
     m_written_to += n;
   }
   if (m_written_to - m_flushed_to >= k_flush_every) {
     ::sync_file_range(m_fd, m_flushed_to, m_written_to - m_flushed_to, SYNC_FILE_RANGE_WRITE);
     m_flushed_to = m_written_to;
   }
+  return {};
+}
+
+Result<void> PartFile::flush_buffer() {
+  if (m_buffer.empty()) return {};
+  auto ok = write_all(m_buffer.data(), m_buffer.size());
+  m_buffer.clear(); // on failure too: the download fails, and the .part is resumed from its size
+  return ok;
+}
+
+Result<void> PartFile::write(std::span<const char> chunk) {
+  const bool short_piece = chunk.size() < k_full_piece;
+  if (m_buffer.capacity() < k_write_block) m_buffer.reserve(k_write_block);
+  if (m_buffer.empty() && chunk.size() >= k_write_block) // big enough on its own
+    return write_all(chunk.data(), chunk.size());
+  auto now = std::chrono::steady_clock::now();
+  if (m_buffer.empty()) m_buffered_since = now;
+  while (!chunk.empty()) {
+    std::size_t take = std::min(chunk.size(), k_write_block - m_buffer.size());
+    m_buffer.insert(m_buffer.end(), chunk.begin(),
+                    chunk.begin() + static_cast<std::ptrdiff_t>(take));
+    chunk = chunk.subspan(take);
+    if (m_buffer.size() == k_write_block) {
+      if (auto ok = flush_buffer(); !ok) return ok;
+      m_buffered_since = now;
+    }
+  }
+  // Bytes do not wait in memory for more: a short piece is the end of what the connection had
+  // (a slow or stalled link), and nothing waits longer than k_max_hold. So the .part shows what
+  // arrived, and keeps it if the process is killed.
+  if (!m_buffer.empty() && (short_piece || now - m_buffered_since >= k_max_hold))
+    return flush_buffer();
   return {};
 }
 
@@ -193,6 +240,7 @@ ContentSink PartFile::sink() {
 }
 
 Result<void> PartFile::commit(std::uint64_t size, bool replace) {
+  if (auto ok = flush_buffer(); !ok) return ok;
   if (::ftruncate(m_fd, static_cast<off_t>(size)) != 0)
     return io_error("Cannot truncate", m_part, errno);
   if (::fsync(m_fd) != 0) return io_error("Cannot flush", m_part, errno);
@@ -213,6 +261,7 @@ Result<void> PartFile::commit(std::uint64_t size, bool replace) {
 
 void PartFile::abandon() {
   if (m_fd < 0) return;
+  (void)flush_buffer(); // what arrived is kept for the next run; a failed write is lost
   if (::lseek(m_fd, 0, SEEK_END) == 0) { // never leave an empty one
     ::unlink(m_part.c_str());
     ::unlink(m_sidecar.c_str());

@@ -8,8 +8,10 @@
 
 #include <sora/video.hpp>
 
+#include <chrono>
 #include <filesystem>
 #include <string>
+#include <vector>
 
 namespace sora::detail {
 
@@ -59,6 +61,9 @@ private:
   PartFile(std::filesystem::path final_path, int fd, PartSource source);
   Result<void> begin(const ContentStart& start);
   Result<void> write(std::span<const char> chunk);
+  /// Writes out what the buffer holds (a write(2) of up to 1 MiB).
+  Result<void> flush_buffer();
+  Result<void> write_all(const char* data, std::size_t size);
   Result<void> save_source();
 
   std::filesystem::path m_final;
@@ -68,7 +73,13 @@ private:
   PartSource m_source;
   std::uint64_t m_resume_from = 0;
   std::string m_restarted_reason;
-  // Write-behind: every 8 MiB, the previous 8 MiB start going to disk without waiting.
+  // Bytes received are gathered into writes of up to 1 MiB (libcurl hands over 16 KiB at a
+  // time): written when 1 MiB is there, when a read of the connection ends short (a slow or
+  // stalled link), or after 200 ms at most; every
+  // 8 MiB written, they start going to disk without waiting (write-behind), so the fsync at the
+  // end has little left to do.
+  std::vector<char> m_buffer;
+  std::chrono::steady_clock::time_point m_buffered_since; // when the oldest buffered byte came
   std::int64_t m_written_to = 0;
   std::int64_t m_flushed_to = 0;
 };
