@@ -8,8 +8,8 @@
 #include "request_log.hpp"
 #include "shutdown.hpp"
 #include "store.hpp"
-#include "webhooks.hpp"
 #include "upload.hpp"
+#include "webhooks.hpp"
 
 #include <httplib.h>
 
