@@ -188,5 +188,9 @@ assert_contains "$ERR" "is not an https:// URL"
 printf 'prompt,callback_url\n"a cat, static shot",https://hooks.example.com/sora\n' >"$T/manifest.csv"
 expect_exit 2 -- sora batch "$T/manifest.csv" --out-dir "$T/batch"
 assert_contains "$ERR" "callback_url: the openai profile takes no per-job callback"
+# Another profile without per-job callbacks refuses the manifest field too, naming itself.
+expect_exit 2 -- sora --profile litellm --base-url "$MOCK_URL/v1" batch "$T/manifest.csv" \
+  --out-dir "$T/batch"
+assert_contains "$ERR" "line 2: The profile 'litellm' takes no per-job callback URL"
 assert_no_requests
 stop_mock

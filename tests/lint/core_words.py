@@ -13,10 +13,6 @@ ALLOWED = {
     # Built-in provider profiles: the providers' own variable names and server command lines are
     # data the CLI reads (api_key_env), not words the core says to users.
     "src/core/api/profile.cpp": "provider data: api_key_env names, server command lines",
-    # The journal's @N hints name `sora history`; the jobs area is being rebuilt (write-ahead).
-    "src/core/jobs/journal.cpp": "to convert after the job pipeline lands: list_jobs",
-    # Transport hints (--timeout, --base-url): outside this change's files; to convert next.
-    "src/core/transport/curl/curl_transport.cpp": "to convert: raise_timeout, check_base_url",
 }
 
 COMMANDS = ("batch|completion|config|create|delete|download|edit|extend|history|list|profiles|"

@@ -165,6 +165,15 @@ Result<void> complete_jobs(AppContext& ctx, const BatchCommandOptions& o,
     // The same checks as create, before any job is sent: the profile's defaults and fields, the
     // model's capabilities.
     auto checked = apply_provider_options(ctx, o.provider, job.request);
+    // A manifest's callback_url goes only to a profile that takes per-job callbacks.
+    for (auto& field : job.request.fields)
+      if (checked && field.name == "callback_url") {
+        auto callback = callback_field(ctx, field.value);
+        if (callback)
+          field = *callback;
+        else
+          checked = unexpected(callback.error());
+      }
     if (checked) checked = check_portable_options(ctx, job.request);
     if (checked) checked = check_request_capabilities(ctx, job.request, o.dry_run);
     if (!checked) {

@@ -146,10 +146,14 @@ Result<std::size_t> parse_reference(std::string_view reference) {
   std::size_t back = 0;
   if (which == "last") return std::size_t{1};
   auto [end, ec] = std::from_chars(which.data(), which.data() + which.size(), back);
-  if (ec != std::errc{} || end != which.data() + which.size() || back == 0)
-    return unexpected(ErrorCode::invalid_argument,
-                      std::string(reference).append(" is not a job reference."),
-                      "Use @last (the newest job), @1, @2, … (see sora history), or a video id.");
+  if (ec != std::errc{} || end != which.data() + which.size() || back == 0) {
+    Error e;
+    e.code = ErrorCode::invalid_argument;
+    e.message = std::string(reference).append(" is not a job reference.");
+    e.hint = "Use @last (the newest job), @1, @2, … (the journal lists them), or a video id.";
+    e.hint_kind = HintKind::use_job_reference;
+    return unexpected(std::move(e));
+  }
   return back;
 }
 
@@ -233,13 +237,17 @@ Result<JournalReference> Journal::resolve_reference(std::string_view reference) 
   auto contents = load();
   if (!contents) return unexpected(contents.error());
   const auto& entries = contents->jobs;
-  if (*back > entries.size())
-    return unexpected(
-        ErrorCode::invalid_argument,
-        entries.empty()
-            ? "The job journal is empty, so " + std::string(reference) + " names no job."
-            : "The job journal holds only " + std::to_string(entries.size()) + " jobs.",
-        "See sora history for the jobs sora has started (" + m_path.string() + ").");
+  if (*back > entries.size()) {
+    Error e;
+    e.code = ErrorCode::invalid_argument;
+    e.message = entries.empty()
+                    ? "The job journal is empty, so " + std::string(reference) + " names no job."
+                    : "The job journal holds only " + std::to_string(entries.size()) + " jobs.";
+    e.hint = "The journal lists the jobs sora has started (" + m_path.string() + ").";
+    e.hint_kind = HintKind::show_history;
+    e.hint_values = {m_path.string()};
+    return unexpected(std::move(e));
+  }
   const JournalEntry& named = entries[entries.size() - *back];
   JournalReference out{named.id, {}};
   for (auto line : contents->damaged_lines)

@@ -191,7 +191,8 @@ Error transport_error(CURLcode code, const char* detail, const CurlOptions& opti
       e.hint = "Run the same command again to resume; check the network.";
     } else {
       e.message = "The request timed out (" + what + ").";
-      e.hint = "Raise --timeout, or try again later.";
+      e.hint = "Raise the request timeout, or try again later.";
+      e.hint_kind = HintKind::raise_timeout;
     }
     break;
   case CURLE_COULDNT_RESOLVE_HOST:
@@ -200,7 +201,8 @@ Error transport_error(CURLcode code, const char* detail, const CurlOptions& opti
     e.code = ErrorCode::network;
     e.request_sent = false;
     e.message = "Cannot connect to the server: " + what + ".";
-    e.hint = "Check --base-url and your network; is the server running?";
+    e.hint = "Check the base URL and your network; is the server running?";
+    e.hint_kind = HintKind::check_server_reachable;
     break;
   case CURLE_SSL_CONNECT_ERROR:
   case CURLE_PEER_FAILED_VERIFICATION:
