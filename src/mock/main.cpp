@@ -73,6 +73,8 @@ sigset_t blocked_signals() {
 
 } // namespace
 
+// Longer than 80 lines: it is the option table of sora-mock (one add_option per flag, as
+// docs/mock-server.md lists them), read top to bottom; the work is done in the server.
 int main(int argc, char** argv) {
   sora_mock::Options options;
   std::vector<std::string> fault_args;

@@ -1,4 +1,7 @@
 // Routing and handlers of sora-mock. Every API route is served under /v1 and at the root.
+// Past 500 lines: one handler per route of the API, each short, plus the hooks every feature of
+// the mock needs on them (dialects, faults, hostile mode, rendering, webhooks, streamed uploads);
+// the features themselves live in their own files. Splitting the routes by resource is next.
 #include "server.hpp"
 
 #include "assets.hpp"

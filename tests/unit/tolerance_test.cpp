@@ -2,6 +2,7 @@
 // rule number (rules 1-3, 5-10 are the request side: profiles and create encoding).
 #include "api/json_codec.hpp"
 #include "common/base64.hpp"
+#include "hints.hpp"
 #include "support/fake_clock.hpp"
 #include "support/fake_transport.hpp"
 #include "support/temp_dir.hpp"
@@ -457,7 +458,7 @@ TEST_F(Tolerance, Rule21_ContentBeforeCompletionSaysTheJobIsNotFinished) {
   auto got = client.download("task_1", to("a.mp4"));
   ASSERT_FALSE(got);
   EXPECT_NE(got.error().message.find("not finished yet"), std::string::npos);
-  EXPECT_NE(got.error().hint.find("sora wait"), std::string::npos);
+  EXPECT_NE(cli::hint_for(got.error()).find("sora wait"), std::string::npos);
 }
 
 // --- Rule 22: variant honesty ---
@@ -577,7 +578,7 @@ TEST_F(Tolerance, Rule30_A404OnOpenAIsBaseUrlPointsAtProfiles) {
   auto v = client.retrieve("video_1");
   ASSERT_FALSE(v);
   EXPECT_NE(v.error().hint.find("2026-09-24"), std::string::npos);
-  EXPECT_NE(v.error().hint.find("sora profiles"), std::string::npos);
+  EXPECT_NE(cli::hint_for(v.error()).find("sora profiles"), std::string::npos);
   EXPECT_EQ(v.error().hint.find('\n'), std::string::npos);
 }
 
@@ -592,11 +593,11 @@ TEST_F(Tolerance, Rule30_ModelNotFoundForASora2ModelAnywhereGetsTheHint) {
   r.model = "sora-2-pro";
   auto a = client.create(r);
   ASSERT_FALSE(a);
-  EXPECT_NE(a.error().hint.find("sora profiles"), std::string::npos);
+  EXPECT_NE(cli::hint_for(a.error()).find("sora profiles"), std::string::npos);
   auto b = client.create(r); // another rejection: no hint
   ASSERT_FALSE(b);
-  EXPECT_EQ(b.error().hint.find("sora profiles"), std::string::npos);
+  EXPECT_EQ(cli::hint_for(b.error()).find("sora profiles"), std::string::npos);
   auto c = client.retrieve("v"); // a 404 elsewhere, no sora-2 model: no hint
   ASSERT_FALSE(c);
-  EXPECT_EQ(c.error().hint.find("sora profiles"), std::string::npos);
+  EXPECT_EQ(cli::hint_for(c.error()).find("sora profiles"), std::string::npos);
 }

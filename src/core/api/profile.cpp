@@ -24,6 +24,8 @@ std::vector<VideoModelInfo> openai_models() {
   return {sora2, pro};
 }
 
+// Longer than 80 lines: it is data, one block of settings per provider (docs/providers.md), kept
+// in one place so the profiles can be read side by side.
 std::vector<Profile> make_builtin_profiles() {
   std::vector<Profile> all;
 
