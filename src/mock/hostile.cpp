@@ -4,7 +4,6 @@
 #include "wire.hpp"
 
 #include <cctype>
-#include <regex>
 
 namespace sora_mock {
 namespace {
@@ -111,6 +110,20 @@ std::string percent_decode(const std::string& text) {
   return out;
 }
 
+// The first "video_" followed by 32 lower-case hex digits in `text` (an id the mock made), or "".
+std::string find_video_id(const std::string& text) {
+  constexpr std::string_view k_prefix = "video_";
+  for (auto at = text.find(k_prefix); at != std::string::npos; at = text.find(k_prefix, at + 1)) {
+    std::size_t start = at + k_prefix.size(), n = 0;
+    while (n < 32 && start + n < text.size() &&
+           std::isxdigit(static_cast<unsigned char>(text[start + n])) &&
+           !std::isupper(static_cast<unsigned char>(text[start + n])))
+      ++n;
+    if (n == 32) return text.substr(at, k_prefix.size() + 32);
+  }
+  return {};
+}
+
 } // namespace
 
 bool hostile(const Faults& faults) {
@@ -132,11 +145,10 @@ std::string undecorate_route(const std::string& route) {
       rest.resize(rest.size() - tail.size());
     }
   }
-  static const std::regex k_id("video_[0-9a-f]{32}");
-  std::smatch match;
   std::string decoded = percent_decode(rest);
-  if (!std::regex_search(decoded, match, k_id)) return route;
-  return k_videos + match.str() + suffix;
+  auto id = find_video_id(decoded);
+  if (id.empty()) return route;
+  return k_videos + id + suffix;
 }
 
 void make_hostile(const httplib::Request& req, httplib::Response& res, const Faults& faults) {
