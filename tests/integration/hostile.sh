@@ -122,3 +122,13 @@ printf 'id \033]0;x\007 %s\n' "$TEST_KEY" >"$T/planted"
 ! (check_clean "$T/planted") >/dev/null 2>&1 || fail "check_clean missed a planted escape and key"
 printf 'ok\n' >"$T/clean"
 check_clean "$T/clean"
+
+case_ "create -o - to a full device fails once, with one error line"
+stop_mock
+start_mock
+rc=0
+sora create -p "a lake, static shot" -o - >/dev/full 2>"$T/full.err" || rc=$?
+[[ $rc -ne 0 ]] || fail "writing the video to /dev/full succeeded"
+errors=$(grep -c "sora: error:" "$T/full.err" || true)
+[[ $errors -eq 1 ]] || fail "the failure was reported $errors times: $(cat "$T/full.err")"
+stop_mock
