@@ -92,7 +92,8 @@ describe('OpenAI SDK unwrap() accepts what sora-mock signs', () => {
     const done = await createJob(base, 'a lighthouse');
     const failed = await createJob(base, 'a storm mock:fail');
     // 2 events, each sent twice (the fault), plus one retry of the refused first delivery.
-    for (let i = 0; i < 100 && deliveries.length < 5; i++) await sleep(50);
+    // Up to 20 s: the retry waits out a backoff, and sanitizer builds are slower.
+    for (let i = 0; i < 400 && deliveries.length < 5; i++) await sleep(50);
     assert.equal(deliveries.length, 5, 'deliveries received');
 
     const client = new OpenAI({ apiKey: API_KEY, webhookSecret: SECRET });

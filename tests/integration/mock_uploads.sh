@@ -20,7 +20,8 @@ assert_req "[(r['fields']['input_reference']['size'], r['fields']['input_referen
 
 case_ "the mock's memory stays small and its temporary file is gone"
 hwm_kib="$(awk '/^VmHWM:/ {print $2}' "/proc/$MOCK_PID/status")"
-[[ $hwm_kib -lt $((64 * 1024)) ]] || fail "sora-mock peak RSS $hwm_kib KiB after a 300 MiB upload (limit 64 MiB)"
+# 128 MiB: flat, far below the 300 MiB a buffering mock holds, with room for sanitizer builds.
+[[ $hwm_kib -lt $((128 * 1024)) ]] || fail "sora-mock peak RSS $hwm_kib KiB after a 300 MiB upload (limit 128 MiB)"
 left="$(find "$TMPDIR" -mindepth 1 | head -n 3)"
 [[ -z $left ]] || fail "temporary files left behind: $left"
 
