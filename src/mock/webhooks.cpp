@@ -174,8 +174,10 @@ void WebhookSender::run() {
       m_wake.wait(lock);
       continue;
     }
-    if (next->due > std::chrono::steady_clock::now()) {
-      m_wake.wait_until(lock, next->due);
+    // A copy: while the lock is released another thread may add a task and move the vector.
+    const auto due = next->due;
+    if (due > std::chrono::steady_clock::now()) {
+      m_wake.wait_until(lock, due);
       continue;
     }
     Task task = std::move(*next);
