@@ -1,6 +1,7 @@
 // The job journal: JSON Lines, appended with O_APPEND (starting on a fresh line), and the
 // write-ahead intents beside it, fsynced before a create is sent.
 #include "common/atomic_file.hpp"
+#include "common/text.hpp"
 
 #include <sora/journal.hpp>
 
@@ -15,20 +16,6 @@ namespace sora {
 namespace {
 
 using json = nlohmann::ordered_json;
-
-std::string head(std::string_view text, std::size_t chars) {
-  std::string out;
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < text.size() && count < chars; ++count) {
-    auto c = static_cast<unsigned char>(text[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
-    out.append(text.substr(i, n));
-    i += n;
-  }
-  for (char& c : out)
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  return out;
-}
 
 std::string text(const json& j, const char* key) {
   auto it = j.find(key);
@@ -182,7 +169,7 @@ Result<void> Journal::append(JournalEntry entry) const {
   put_if(j, "model", entry.model);
   put_if(j, "size", entry.size);
   put_if(j, "seconds", entry.seconds);
-  j["prompt"] = head(entry.prompt, 80);
+  j["prompt"] = detail::one_line_head(entry.prompt);
   put_if(j, "output", entry.output);
   put_if(j, "profile", entry.profile);
   if (entry.cost_usd) j["cost_usd"] = *entry.cost_usd;
@@ -202,7 +189,7 @@ Result<void> Journal::append_intent(JournalIntent intent) const {
   put_if(j, "fingerprint", intent.fingerprint);
   j["command"] = intent.command;
   j["host"] = intent.host;
-  j["prompt"] = head(intent.prompt, 80);
+  j["prompt"] = detail::one_line_head(intent.prompt);
   put_if(j, "output", intent.output);
   return append_to(intents_path(), j, true); // durable before the create is sent
 }

@@ -1,23 +1,10 @@
 // Finding the job an interrupted create may have started, in the server's own list.
+#include "common/text.hpp"
+
 #include <sora/job.hpp>
 
 namespace sora {
 namespace {
-
-// The prompt as the journal keeps it: the first 80 characters, line breaks as spaces.
-std::string prompt_head(std::string_view text) {
-  std::string out;
-  std::size_t count = 0;
-  for (std::size_t i = 0; i < text.size() && count < 80; ++count) {
-    auto c = static_cast<unsigned char>(text[i]);
-    std::size_t n = c < 0x80 ? 1 : (c >> 5) == 0x6 ? 2 : (c >> 4) == 0xE ? 3 : 4;
-    out.append(text.substr(i, n));
-    i += n;
-  }
-  for (char& c : out)
-    if (c == '\n' || c == '\r' || c == '\t') c = ' ';
-  return out;
-}
 
 constexpr int k_pages = 5;           // at most 500 of the newest jobs
 constexpr std::int64_t k_skew = 120; // seconds of clock difference tolerated
@@ -26,7 +13,7 @@ constexpr std::int64_t k_skew = 120; // seconds of clock difference tolerated
 
 Result<std::optional<Video>> find_created_job(Client& client, std::string_view prompt,
                                               std::int64_t since) {
-  const std::string wanted = prompt_head(prompt);
+  const std::string wanted = detail::one_line_head(prompt);
   ListQuery query;
   query.limit = 100;
   query.order = "desc";
@@ -40,7 +27,7 @@ Result<std::optional<Video>> find_created_job(Client& client, std::string_view p
         return std::optional<Video>(); // older than the intent: the list is newest first
       if (!video.prompt) continue;
       prompts_known = true;
-      if (prompt_head(*video.prompt) == wanted) return std::optional<Video>(video);
+      if (detail::one_line_head(*video.prompt) == wanted) return std::optional<Video>(video);
     }
     if (!list->has_more || list->data.empty()) break;
     query.after = list->data.back().id;
