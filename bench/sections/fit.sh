@@ -1,0 +1,17 @@
+# --- 5. fitting photos (bench/fit) ---------------------------------------------------------------
+fit_section() {
+  log "fit: 24 and 48 MP photos"
+  "$root/bench/fit" "$BUILD_DIR" >"$tmp/fit.rows" || die "bench/fit failed"
+  local line fit_table="| case | time, median (min–max) | — | — | target | peak RSS | — |
+|---|---:|---:|---:|---|---:|---:|"
+  while IFS= read -r line; do
+    case $line in
+    "|"*) fit_table+=$'\n'"$line" ;;
+    "- "*)
+      verdicts+=("${line#- }")
+      [[ $line != *missed* ]] || missed+=("${line#- }")
+      ;;
+    esac
+  done <"$tmp/fit.rows"
+  tables+=("$fit_table")
+}
