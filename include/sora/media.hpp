@@ -92,15 +92,29 @@ struct StitchClip {
 /// What a stitch wrote.
 struct StitchResult {
   double duration_seconds = 0;
-  std::uint64_t packets = 0;
+  std::uint64_t packets = 0; ///< packets written (copied, or encoded when re-encoded)
+  bool reencoded = false;    ///< the clips differed and were re-encoded into one H.264 stream
 };
 
 /// Joins `clips` into `output` (MP4) by stream copy: no re-encode, one chapter per clip titled by
-/// its label. Every clip must have the same streams with identical codec parameters; otherwise
-/// fails with invalid_argument naming the first clip that differs and how. Written atomically
-/// (OUTPUT.part, renamed); an existing output is refused unless `overwrite`.
+/// its label. Every clip must have the same streams with identical codec parameters (codec, size,
+/// frame rate, formats, profile, level, parameter sets); otherwise fails with invalid_argument
+/// (`setting` "reencode") naming the first clip that differs and how, unless `reencode`, which
+/// then joins them with reencode_clips. Written atomically (OUTPUT.part, fsynced, renamed); an
+/// existing output is refused unless `overwrite`.
 Result<StitchResult> stitch_clips(const std::vector<StitchClip>& clips,
-                                  const std::filesystem::path& output, bool overwrite);
+                                  const std::filesystem::path& output, bool overwrite,
+                                  bool reencode = false);
+
+/// Joins `clips` into one MP4 by re-encoding their video as H.264 (libx264, visually lossless
+/// quality): every frame scaled to the first clip's size (aspect ratio kept, padded with black),
+/// at the first clip's frame rate (constant: frames repeated or dropped to the nearest time), one
+/// chapter per clip. Audio is copied when every clip has the same audio stream, and dropped
+/// when no clip has one; clips whose audio differs (or some without) are refused
+/// (invalid_argument). One clip open at a time, frames streamed: memory is flat in the number
+/// and length of clips. Written atomically as stitch_clips does.
+Result<StitchResult> reencode_clips(const std::vector<StitchClip>& clips,
+                                    const std::filesystem::path& output, bool overwrite);
 
 /// One row of a contact sheet: a label and two pictures (a shot's first and last frame).
 struct ContactRow {

@@ -112,8 +112,9 @@ Result<std::vector<PlannedShot>> plan_storyboard(const Film& film, const Storybo
 
 /// How to run a storyboard.
 struct StoryboardOptions {
-  int concurrency = 2;            ///< shots that depend on nothing run this many at a time
-  bool overwrite = true;          ///< replace the film when it exists
+  int concurrency = 2;   ///< shots that depend on nothing run this many at a time
+  bool overwrite = true; ///< replace the film when it exists
+  bool reencode = false; ///< clips that differ are re-encoded (reencode_clips), not refused
   std::filesystem::path temp_dir; ///< where last frames and fitted images are written
   std::chrono::milliseconds wait_timeout{30 * 60 * 1000};
 };
@@ -132,8 +133,9 @@ struct StoryboardReport {
 
 /// Runs the shots that are not done (a continued shot starts once its source's clip is on
 /// disk), records each in the state file the moment it is saved, then joins the clips into the
-/// film by stream copy. A failed shot stops the run (its error, with the shots that finished);
-/// rerunning resumes. `observer` sees every job's transitions (from worker threads, serialised).
+/// film by stream copy (or re-encodes them when they differ and `options.reencode`). A failed
+/// shot stops the run (its error, with the shots that finished); rerunning resumes. `observer` sees
+/// every job's transitions (from worker threads, serialised).
 Result<StoryboardReport> run_storyboard(const Film& film, const StoryboardOptions& options,
                                         const ShotRunner& runner, JobObserver& observer);
 

@@ -148,11 +148,11 @@ ffmpeg -v error -f lavfi -i color=red:s=640x360:d=4:r=24 -c:v libx264 -y film.ke
 cp film.mp4 film-before.mp4
 expect_exit 2 -- sora storyboard film.toml
 assert_contains "$ERR" "without re-encoding"
+assert_contains "$ERR" "Cannot join 'keeper' (film.keeper.mp4) to 'dawn' (film.dawn.mp4)"
 assert_contains "$ERR" "640x360 instead of h264 1280x720"
 assert_same film.mp4 film-before.mp4
 assert_no_file film.mp4.part
-expect_exit 2 -- sora storyboard film.toml --reencode
-assert_contains "$ERR" "not supported yet"
+assert_contains "$ERR" "Add --reencode"
 
 case_ "a full run: shots through the job pipeline, reruns pay only for what changed"
 mkdir run && cd run
@@ -174,3 +174,56 @@ sed -i 's/The keeper climbs the stairs/The keeper lights the lamp/' run.toml
 clear_requests
 expect_exit 0 -- sora storyboard run.toml
 assert_req "len(reqs('POST', r'/videos\$')) == 1" "only the changed shot is made again"
+
+case_ "shots of two sizes: refused without --reencode (clips kept), one H.264 film with it"
+cd "$T" && mkdir sizes && cd sizes
+cat >sizes.toml <<'TOML'
+[film]
+seconds = 4
+output = "sizes.mp4"
+
+[[shot]]
+label = "wide"
+size = "1280x720"
+prompt = "A harbour at noon"
+
+[[shot]]
+label = "tall"
+size = "720x1280"
+prompt = "A mast against the sky"
+TOML
+clear_requests
+expect_exit 2 -- sora storyboard sizes.toml
+assert_contains "$ERR" "Cannot join 'tall' (sizes.tall.mp4) to 'wide' (sizes.wide.mp4)"
+assert_contains "$ERR" "h264 720x1280 instead of h264 1280x720"
+assert_contains "$ERR" "Add --reencode"
+assert_no_file sizes.mp4
+assert_no_file sizes.mp4.part
+assert_req "len(reqs('POST', r'/videos\$')) == 2" "both shots made"
+assert_mp4 sizes.wide.mp4
+assert_mp4 sizes.tall.mp4
+cp sizes.tall.mp4 tall-before.mp4
+clear_requests
+expect_exit 0 -- sora storyboard sizes.toml --reencode
+assert_req "len(reqs('POST', r'/videos\$')) == 0" "the clips are reused, not paid for again"
+assert_contains "$ERR" "re-encoded as H.264"
+assert_same sizes.tall.mp4 tall-before.mp4
+assert_eq "$(ffprobe -v error -select_streams v -show_entries stream=codec_name,width,height -of csv=p=0 sizes.mp4)" \
+  "h264,1280,720" "one video stream, H.264, the first shot's size"
+assert_eq "$(ffprobe -v error -show_entries chapter_tags=title -of csv=p=0 sizes.mp4 | tr '\n' ' ')" \
+  "wide tall " "one chapter per shot"
+duration="$(ffprobe -v error -show_entries format=duration -of csv=p=0 sizes.mp4)"
+python3 -c "import sys; sys.exit(0 if abs($duration - 8) <= 2 / 24 else 1)" ||
+  fail "the film is $duration s, not the shots' 8 s"
+ffmpeg -v error -i sizes.mp4 -vf "select=eq(n\,50)" -fps_mode passthrough -frames:v 1 -y film-50.png
+ffmpeg -v error -i sizes.wide.mp4 -vf "select=eq(n\,50)" -fps_mode passthrough -frames:v 1 -y wide-50.png
+value="$(psnr film-50.png wide-50.png)"
+above "$value" 30 || fail "the first shot's frame 50 is $value dB from the clip's"
+# The tall shot, fitted: 404x720 in the middle (x = 438), black bars left and right.
+ffmpeg -v error -i sizes.mp4 -vf "select=eq(n\,146)" -fps_mode passthrough -frames:v 1 -y film-146.png
+ffmpeg -v error -i sizes.tall.mp4 -vf "select=eq(n\,50),scale=404:720:flags=bicubic,pad=1280:720:438:0" \
+  -fps_mode passthrough -frames:v 1 -y tall-50.png
+value="$(psnr film-146.png tall-50.png)"
+above "$value" 30 || fail "the tall shot's frame 50 is $value dB from the clip's, fitted"
+value="$(psnr film-146.png film-50.png)"
+if above "$value" 30; then fail "test of the test: two different shots look alike ($value dB)"; fi

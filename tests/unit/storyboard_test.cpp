@@ -58,6 +58,12 @@ TEST(StoryboardTest, ParsesFilmDefaultsAndShots) {
   EXPECT_EQ(film->shots[2].line, 15);
   EXPECT_EQ(clip_path(*film, film->shots[2]), fs::path("dir/film.three.mp4"));
   EXPECT_EQ(state_path(*film), fs::path("dir/film.storyboard.json"));
+  auto own = parse_storyboard("[film]\nsize = \"160x90\"\nmodel = \"m\"\n[[shot]]\nlabel = \"a\"\n"
+                              "prompt = \"x\"\nsize = \"320x180\"\nmodel = \"n\"\n",
+                              "board.toml");
+  ASSERT_TRUE(own) << own.error().message;
+  EXPECT_EQ(own->shots[0].size, "320x180") << "a shot's own size wins over [film]'s";
+  EXPECT_EQ(own->shots[0].model, "n");
 }
 
 TEST(StoryboardTest, ErrorsNameTheFileAndLine) {
@@ -77,6 +83,8 @@ TEST(StoryboardTest, ErrorsNameTheFileAndLine) {
   EXPECT_EQ(parse_error("title = \"x\"\n[[shot]]\nlabel=\"a\"\nprompt=\"x\"\n"),
             "board.toml:1: unknown key 'title'.");
   EXPECT_EQ(parse_error("[film]\n"), "board.toml:1: the storyboard has no [[shot]] tables.");
+  EXPECT_EQ(parse_error("[[shot]]\nlabel=\"a\"\nprompt=\"x\"\nsize=\"big\"\n"),
+            "board.toml:4: 'big' is not a size; write WxH, e.g. 1280x720.");
 }
 
 TEST(StoryboardTest, IdentityChangesWithTheShotAndItsSourceOnly) {
@@ -210,6 +218,83 @@ TEST_F(StoryboardRunTest, ClipsOfAnotherSizeAreNotJoined) {
   EXPECT_NE(report.error().message.find("without re-encoding"), std::string::npos)
       << report.error().message;
   EXPECT_FALSE(fs::exists(m_dir.path() / "film.mp4.part"));
+}
+
+TEST_F(StoryboardRunTest, ClipsOfAnotherSizeAreReencodedWhenAllowed) {
+  StandInRunner stand_in;
+  stand_in.clip = k_clips / "c-320x180.mp4"; // "one" and "three"; "two" is 160x90
+  m_options.reencode = true;
+  auto report = run(stand_in);
+  ASSERT_TRUE(report) << report.error().message;
+  ASSERT_TRUE(report->film && report->film->reencoded);
+  auto info = inspect_media(m_dir.path() / "film.mp4");
+  ASSERT_TRUE(info) << info.error().message;
+  EXPECT_EQ(info->video_codec, "h264");
+  EXPECT_EQ(info->width, 320);
+  EXPECT_EQ(info->chapters, (std::vector<std::string>{"one", "two", "three"}));
+  EXPECT_TRUE(fs::exists(m_dir.path() / "film.two.mp4")) << "the clips stay";
+}
+
+/// The frame `n` (0-based) of `video`, decoded.
+RgbImage frame_at(const fs::path& video, int n, double fps = 24) {
+  auto frame = read_frame(video, {FramePick::Kind::at, (n + 0.5) / fps});
+  EXPECT_TRUE(frame) << frame.error().message;
+  return frame ? *frame : RgbImage{};
+}
+
+TEST(MediaTest, StitchNamesTheShotsThatDifferAndHow) {
+  test::TempDir dir;
+  const std::vector<StitchClip> clips = {{k_clips / "a-160x90.mp4", "dawn"},
+                                         {k_clips / "c-320x180.mp4", "keeper"}};
+  auto film = stitch_clips(clips, dir.path() / "film.mp4", true);
+  ASSERT_FALSE(film);
+  EXPECT_EQ(film.error().setting, "reencode");
+  EXPECT_NE(film.error().message.find("Cannot join 'keeper' ("), std::string::npos);
+  EXPECT_NE(film.error().message.find("to 'dawn' ("), std::string::npos);
+  EXPECT_NE(film.error().message.find("h264 320x180 instead of h264 160x90"), std::string::npos)
+      << film.error().message;
+  EXPECT_FALSE(fs::exists(dir.path() / "film.mp4"));
+  EXPECT_FALSE(fs::exists(dir.path() / "film.mp4.part"));
+}
+
+TEST(MediaTest, ReencodeJoinsClipsOfTwoSizesAtTheFirstOnesSize) {
+  test::TempDir dir;
+  const auto a = k_clips / "a-160x90.mp4";
+  const auto c = k_clips / "c-320x180.mp4";
+  for (const auto& [first, second] : {std::pair{a, c}, std::pair{c, a}}) {
+    const auto out = dir.path() / ("film-" + first.stem().string() + ".mp4");
+    auto film = stitch_clips({{first, "first"}, {second, "second"}}, out, true, true);
+    ASSERT_TRUE(film) << film.error().message;
+    EXPECT_TRUE(film->reencoded);
+    EXPECT_NEAR(film->duration_seconds, 2.0, 1e-9);
+    auto info = inspect_media(out);
+    ASSERT_TRUE(info) << info.error().message;
+    EXPECT_EQ(info->video_codec, "h264");
+    EXPECT_EQ(info->frames, 48);
+    EXPECT_NEAR(info->duration_seconds, 2.0, 1.0 / 24);
+    EXPECT_EQ(info->chapters, (std::vector<std::string>{"first", "second"}));
+    auto own = read_frame(first, {FramePick::Kind::first, 0});
+    ASSERT_TRUE(own);
+    EXPECT_EQ(info->width, own->width) << "the film has the first clip's size";
+    // The first clip's frames are kept at their size: close to the originals (H.264, CRF 18).
+    EXPECT_GT(*psnr(frame_at(out, 0), *own), 35.0);
+    EXPECT_GT(*psnr(frame_at(out, 23), frame_at(first, 23)), 35.0);
+    // The second clip follows, scaled: its first frame is not the first clip's last one.
+    EXPECT_LT(*psnr(frame_at(out, 24), frame_at(out, 23)), 30.0);
+  }
+}
+
+TEST(MediaTest, ReencodeRefusesAnExistingFilmAndLeavesNoPart) {
+  test::TempDir dir;
+  write_text(dir.path() / "film.mp4", "keep me");
+  auto film = reencode_clips({{k_clips / "a-160x90.mp4", "a"}}, dir.path() / "film.mp4", false);
+  ASSERT_FALSE(film);
+  EXPECT_NE(film.error().message.find("already exists"), std::string::npos);
+  auto bad = reencode_clips({{k_clips / "a-160x90.mp4", "a"}, {dir.path() / "film.mp4", "b"}},
+                            dir.path() / "out.mp4", true);
+  ASSERT_FALSE(bad);
+  EXPECT_FALSE(fs::exists(dir.path() / "out.mp4"));
+  EXPECT_FALSE(fs::exists(dir.path() / "out.mp4.part"));
 }
 
 TEST(MediaTest, LastFrameIsExactAndPsnrTellsFramesApart) {

@@ -173,13 +173,15 @@ int run_shots(AppContext& ctx, const StoryboardCommandOptions& o, const Film& fi
   };
   StoryboardOptions options;
   options.concurrency = o.concurrency;
+  options.reencode = o.reencode;
   options.temp_dir = temp_folder();
   ProgressObserver observer(ctx, journal_host(config.base_url));
   auto report = run_storyboard(film, options, runner, observer);
   if (!report) {
     Error error = report.error();
-    if (error.message.find("without re-encoding") != std::string::npos)
-      error.hint = "Make the shots with the same model and size; --reencode is not supported yet.";
+    if (error.setting == "reencode")
+      error.hint = "Add --reencode to re-encode the clips into one H.264 film (the clips are "
+                   "kept), or make the shots with the same model and size.";
     else if (error.hint.empty())
       error.hint = "Run the same command again: finished shots are kept and not paid for twice.";
     return ctx.fail(error);
@@ -190,11 +192,15 @@ int run_shots(AppContext& ctx, const StoryboardCommandOptions& o, const Film& fi
                                {"state", state_path(film).string()},
                                {"generated", report->generated},
                                {"reused", report->reused},
-                               {"duration", report->film ? report->film->duration_seconds : 0}}
+                               {"duration", report->film ? report->film->duration_seconds : 0},
+                               {"reencoded", report->film && report->film->reencoded}}
             .dump());
   } else {
     print_line(film.output.string());
   }
+  if (report->film && report->film->reencoded)
+    ctx.note("The clips' codec parameters differ: the film was re-encoded as H.264 at the first "
+             "shot's size and frame rate.");
   ctx.note(std::to_string(report->generated.size()) + " shot(s) generated, " +
            std::to_string(report->reused.size()) + " reused. The clips stay next to the film " +
            "with their C2PA manifests (a stitched film cannot carry them); see " +
@@ -203,11 +209,6 @@ int run_shots(AppContext& ctx, const StoryboardCommandOptions& o, const Film& fi
 }
 
 int run_storyboard_command(const StoryboardCommandOptions& o, AppContext& ctx) {
-  if (o.reencode) {
-    return ctx.fail(make_error(ErrorCode::invalid_argument, "--reencode is not supported yet.",
-                               "Make every shot with the same model and size, so the clips join "
-                               "by stream copy."));
-  }
   auto film = load_storyboard(o.file);
   if (!film) return ctx.fail(film.error());
   if (!o.output.empty()) film->output = o.output;
@@ -258,7 +259,7 @@ Command register_storyboard(CLI::App& app, AppContext& ctx) {
       ->check(CLI::Range(1, 16))
       ->capture_default_str();
   sub->add_flag("--reencode", options->reencode,
-                "Join clips whose codec parameters differ by re-encoding (not supported yet)");
+                "When the clips' codec parameters differ, re-encode them into one H.264 film");
   sub->footer("Checks the whole file first (exit 2 with FILE:LINE). Shots whose identity (prompt, "
               "settings, input\nframe) is unchanged and whose clip exists are reused; the others "
               "and the shots continuing\nfrom them are generated. Clips: FILM.LABEL.mp4; state: "

@@ -111,6 +111,11 @@ Result<void> read_shot_key(const Reader& r, const std::string& name, const toml:
     shot.label = *value;
   } else if (name == "prompt") {
     shot.prompt.free = *value;
+  } else if (name == "model") {
+    shot.model = *value;
+  } else if (name == "size") {
+    if (auto ok = r.size(node, *value); !ok) return ok;
+    shot.size = *value;
   } else if (name == "image") {
     shot.image = *value;
   } else if (name == "after") {
@@ -120,7 +125,7 @@ Result<void> read_shot_key(const Reader& r, const std::string& name, const toml:
   } else {
     return r.bad(node.source(), "unknown key '" + name + "' in [[shot]].",
                  "A shot takes label, prompt (or shot, action, timing, lighting, audio, keep), "
-                 "seconds, image, after and continue.");
+                 "model, size, seconds, image, after and continue.");
   }
   return {};
 }
@@ -178,8 +183,8 @@ Result<Shot> read_shot(const Reader& r, const toml::table& table, const Film& fi
       return r.bad(table.source(),
                    "shot '" + shot.label + "': image " + shot.image->string() + " does not exist.");
   }
-  shot.model = film.model;
-  shot.size = film.size;
+  if (shot.model.empty()) shot.model = film.model;
+  if (shot.size.empty()) shot.size = film.size;
   if (shot.seconds.empty()) shot.seconds = film.seconds;
   return shot;
 }

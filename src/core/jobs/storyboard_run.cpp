@@ -217,7 +217,7 @@ Result<StoryboardReport> run_storyboard(const Film& film, const StoryboardOption
   for (auto& w : workers)
     w.join();
   if (run.failure) return unexpected(*run.failure);
-  auto stitched = stitch_clips(film_clips(film), film.output, options.overwrite);
+  auto stitched = stitch_clips(film_clips(film), film.output, options.overwrite, options.reencode);
   if (!stitched) return unexpected(stitched.error());
   run.report.film = *stitched;
   run.report.state.film = film.output.filename().string();

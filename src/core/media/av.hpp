@@ -10,9 +10,11 @@ extern "C" {
 #include <libswscale/swscale.h>
 }
 
+#include <cstdint>
 #include <filesystem>
 #include <memory>
 #include <string>
+#include <vector>
 
 namespace sora::media {
 
@@ -50,5 +52,34 @@ std::string av_text(int code);
 /// Opens `path` and reads its stream information. invalid_argument when FFmpeg cannot read it as
 /// media, io when the file is missing or unreadable.
 Result<InputPtr> open_input(const std::filesystem::path& path);
+
+/// The decoder of `stream`, opened with as many threads as the machine has.
+Result<CodecPtr> open_decoder(const AVStream& stream);
+
+// Shared by stream copy (stitch.cpp) and re-encoding (reencode.cpp).
+
+/// Why two streams cannot share one track without re-encoding ("" when they can): codec, size,
+/// frame rate, sample rate, channels, pixel or sample format, profile, level, parameter sets.
+std::string stream_difference(const AVStream& a, const AVStream& b);
+
+/// The length of a clip in microseconds: where its longest stream ends.
+std::int64_t clip_length(const AVFormatContext& clip);
+
+/// Adds one chapter per clip (titled by its label, `lengths` in microseconds, back to back).
+bool add_chapters(AVFormatContext& output, const std::vector<std::string>& titles,
+                  const std::vector<std::int64_t>& lengths);
+
+/// Shifts a copied packet by `shift` microseconds, rescales it from `in` to `out` time base, and
+/// keeps its stream's decoding timestamps increasing (`last_dts`).
+void shift_packet(AVPacket& packet, AVRational in, AVRational out, std::int64_t shift,
+                  std::int64_t& last_dts);
+
+/// Opens `part` for writing and writes the header of `output` (an MP4 with streams and chapters).
+Result<void> start_film(AVFormatContext& output, const std::filesystem::path& part);
+
+/// Writes the trailer, closes, fsyncs and renames `part` to `film` (durably; an existing film is
+/// replaced only with `overwrite`). Removes `part` on failure.
+Result<void> finish_film(OutputPtr output, const std::filesystem::path& part,
+                         const std::filesystem::path& film, bool overwrite);
 
 } // namespace sora::media

@@ -45,6 +45,22 @@ Result<InputPtr> open_input(const fs::path& path) {
   return input;
 }
 
+Result<CodecPtr> open_decoder(const AVStream& stream) {
+  const AVCodec* codec = avcodec_find_decoder(stream.codecpar->codec_id);
+  if (!codec)
+    return unexpected(ErrorCode::invalid_argument, std::string("No decoder for the video codec ") +
+                                                       avcodec_get_name(stream.codecpar->codec_id) +
+                                                       ".");
+  CodecPtr decoder(avcodec_alloc_context3(codec));
+  avcodec_parameters_to_context(decoder.get(), stream.codecpar);
+  decoder->thread_count = 0; // as many as the machine has, like the ffmpeg command
+  decoder->pkt_timebase = stream.time_base;
+  if (const int rc = avcodec_open2(decoder.get(), codec, nullptr); rc < 0)
+    return unexpected(ErrorCode::invalid_argument,
+                      "Cannot open the video decoder: " + av_text(rc) + ".");
+  return decoder;
+}
+
 } // namespace media
 
 namespace {
@@ -62,23 +78,6 @@ RgbImage to_rgb(const AVFrame& frame) {
   const int strides[1] = {frame.width * 3};
   sws_scale(sws.get(), frame.data, frame.linesize, 0, frame.height, planes, strides);
   return out;
-}
-
-/// The decoder of the first video stream, opened with frame threads.
-Result<CodecPtr> open_decoder(const AVStream& stream) {
-  const AVCodec* codec = avcodec_find_decoder(stream.codecpar->codec_id);
-  if (!codec)
-    return unexpected(ErrorCode::invalid_argument, std::string("No decoder for the video codec ") +
-                                                       avcodec_get_name(stream.codecpar->codec_id) +
-                                                       ".");
-  CodecPtr decoder(avcodec_alloc_context3(codec));
-  avcodec_parameters_to_context(decoder.get(), stream.codecpar);
-  decoder->thread_count = 0; // as many as the machine has, like the ffmpeg command
-  decoder->pkt_timebase = stream.time_base;
-  if (const int rc = avcodec_open2(decoder.get(), codec, nullptr); rc < 0)
-    return unexpected(ErrorCode::invalid_argument,
-                      "Cannot open the video decoder: " + av_text(rc) + ".");
-  return decoder;
 }
 
 /// Decodes until `done` says stop; `kept` holds the frame to return. Returns whether any frame
