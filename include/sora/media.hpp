@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 namespace sora {
@@ -87,6 +88,9 @@ Result<ProvenanceInfo> read_provenance(const std::filesystem::path& path);
 struct StitchClip {
   std::filesystem::path file;
   std::string label; ///< the chapter's title
+  /// Chapters the clip holds before its own (an extension holds the video it extends): each
+  /// title with the second, from the clip's start, where it ends; `label`'s chapter follows.
+  std::vector<std::pair<std::string, double>> leading = {};
 };
 
 /// What a stitch wrote.

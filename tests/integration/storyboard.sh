@@ -227,3 +227,47 @@ value="$(psnr film-146.png tall-50.png)"
 above "$value" 30 || fail "the tall shot's frame 50 is $value dB from the clip's, fitted"
 value="$(psnr film-146.png film-50.png)"
 if above "$value" 30; then fail "test of the test: two different shots look alike ($value dB)"; fi
+
+case_ "extend and remix: what the server was asked, and a film that holds both"
+cd "$T" && mkdir cont && cd cont
+cat >cont.toml <<'TOML'
+[film]
+size = "1280x720"
+seconds = 4
+output = "cont.mp4"
+
+[[shot]]
+label = "harbour"
+prompt = "A harbour at dawn"
+
+[[shot]]
+label = "sail"
+after = "harbour"
+continue = "extend"
+prompt = "A boat sails out"
+
+[[shot]]
+label = "night"
+after = "harbour"
+continue = "remix"
+prompt = "The same harbour at night"
+TOML
+clear_requests
+expect_exit 0 -- sora storyboard cont.toml
+src="$(python3 -c "import json; print(next(s['video_id'] for s in json.load(open('cont.storyboard.json'))['shots'] if s['label'] == 'harbour'))")"
+[[ $src == video_* ]] || fail "no video id recorded for the first shot: '$src'"
+assert_req "len(reqs('POST', r'/videos\$')) == 1" "one create"
+assert_req "[(param(r, 'video'), param(r, 'prompt'), param(r, 'seconds')) for r in reqs('POST', r'/videos/extensions\$')] == [({'id': '$src'}, 'A boat sails out', '4')]" \
+  "one extension of the first shot's video"
+assert_req "[param(r, 'prompt') for r in reqs('POST', r'/videos/$src/remix\$')] == ['The same harbour at night']" \
+  "one remix of the first shot's video"
+# The extension (8 s: the harbour and 4 s more) takes the first shot's place; the remix follows.
+assert_eq "$(ffprobe -v error -show_entries format=duration -of csv=p=0 cont.mp4)" "12.000000" "duration"
+assert_eq "$(ffprobe -v error -show_entries chapter=start_time,end_time:chapter_tags=title -of csv=p=0 cont.mp4 | tr '\n' ' ')" \
+  "0.000000,4.000000,harbour 4.000000,8.000000,sail 8.000000,12.000000,night " "chapters"
+cat <(packet_sizes cont.sail.mp4) <(packet_sizes cont.night.mp4) >clips.sizes
+packet_sizes cont.mp4 >film.sizes
+cmp -s clips.sizes film.sizes || fail "the film is not the extension's clip then the remix's"
+clear_requests
+expect_exit 0 -- sora storyboard cont.toml
+assert_req "len(reqs('POST', r'/videos'))== 0" "a rerun sends nothing"

@@ -175,7 +175,8 @@ void worker(Run& run) {
   }
 }
 
-/// The film's clips in order: an extension's clip holds its source, so it takes its place.
+/// The film's clips in order: an extension's clip holds its source, so it takes its place, and
+/// the source's chapters come first in it (up to the source clip's length).
 std::vector<StitchClip> film_clips(const Film& film) {
   std::vector<StitchClip> clips;
   std::map<std::string, std::size_t> position;
@@ -183,6 +184,9 @@ std::vector<StitchClip> film_clips(const Film& film) {
     StitchClip clip{clip_path(film, shot), shot.label};
     if (shot.start == ShotStart::extend && position.count(shot.after)) {
       const auto at = position[shot.after];
+      const auto source = inspect_media(clips[at].file);
+      clip.leading = clips[at].leading;
+      if (source) clip.leading.emplace_back(clips[at].label, source->duration_seconds);
       clips[at] = clip;
       position[shot.label] = at;
       continue;

@@ -2,6 +2,7 @@
 // (the one place with FFmpeg headers).
 #pragma once
 
+#include <sora/media.hpp>
 #include <sora/result.hpp>
 
 extern "C" {
@@ -65,8 +66,9 @@ std::string stream_difference(const AVStream& a, const AVStream& b);
 /// The length of a clip in microseconds: where its longest stream ends.
 std::int64_t clip_length(const AVFormatContext& clip);
 
-/// Adds one chapter per clip (titled by its label, `lengths` in microseconds, back to back).
-bool add_chapters(AVFormatContext& output, const std::vector<std::string>& titles,
+/// Adds the chapters of the clips, back to back (`lengths` in microseconds): each clip's leading
+/// chapters, then one titled by its label to its end.
+bool add_chapters(AVFormatContext& output, const std::vector<StitchClip>& clips,
                   const std::vector<std::int64_t>& lengths);
 
 /// Shifts a copied packet by `shift` microseconds, rescales it from `in` to `out` time base, and

@@ -120,13 +120,10 @@ public:
       m_audio->codecpar->codec_tag = 0;
       m_audio->time_base = plan.audio_time_base;
     }
-    std::vector<std::string> titles;
     std::vector<std::int64_t> lengths;
-    for (std::size_t i = 0; i < clips.size(); ++i) {
-      titles.push_back(clips[i].label);
-      lengths.push_back(av_rescale_q(plan.frames[i], av_inv_q(plan.rate), AV_TIME_BASE_Q));
-    }
-    if (!add_chapters(*m_output, titles, lengths))
+    for (const auto frames : plan.frames)
+      lengths.push_back(av_rescale_q(frames, av_inv_q(plan.rate), AV_TIME_BASE_Q));
+    if (!add_chapters(*m_output, clips, lengths))
       return unexpected(ErrorCode::internal, "Cannot add a chapter.");
     m_packet.reset(av_packet_alloc());
     return start_film(*m_output, part);

@@ -99,13 +99,21 @@ bool add_chapter(AVFormatContext& output, std::int64_t id, std::int64_t start, s
 
 } // namespace
 
-bool add_chapters(AVFormatContext& output, const std::vector<std::string>& titles,
+bool add_chapters(AVFormatContext& output, const std::vector<StitchClip>& clips,
                   const std::vector<std::int64_t>& lengths) {
   std::int64_t start = 0;
-  for (std::size_t i = 0; i < titles.size() && i < lengths.size(); ++i) {
-    if (!add_chapter(output, static_cast<std::int64_t>(i), start, start + lengths[i], titles[i]))
-      return false;
-    start += lengths[i];
+  std::int64_t id = 0;
+  for (std::size_t i = 0; i < clips.size() && i < lengths.size(); ++i) {
+    const auto end = start + lengths[i];
+    auto from = start;
+    for (const auto& [title, seconds] : clips[i].leading) {
+      const auto to = std::min(end, start + static_cast<std::int64_t>(seconds * AV_TIME_BASE));
+      if (to <= from) continue;
+      if (!add_chapter(output, id++, from, to, title)) return false;
+      from = to;
+    }
+    if (!add_chapter(output, id++, from, end, clips[i].label)) return false;
+    start = end;
   }
   return true;
 }
@@ -215,10 +223,7 @@ Result<OutputPtr> open_output(const fs::path& part, const std::vector<StitchClip
     out->avg_frame_rate = in->avg_frame_rate;
     av_dict_copy(&out->metadata, in->metadata, 0);
   }
-  std::vector<std::string> titles;
-  for (const auto& clip : clips)
-    titles.push_back(clip.label);
-  if (!add_chapters(*output, titles, lengths))
+  if (!add_chapters(*output, clips, lengths))
     return unexpected(ErrorCode::internal, "Cannot add a chapter.");
   if (auto ok = start_film(*output, part); !ok) return unexpected(ok.error());
   return output;
