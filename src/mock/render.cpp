@@ -6,6 +6,7 @@
 extern "C" {
 #include <libavcodec/avcodec.h>
 #include <libavformat/avformat.h>
+#include <libavutil/imgutils.h>
 #include <libavutil/opt.h>
 #include <libswscale/swscale.h>
 }
@@ -78,9 +79,16 @@ Picture to_rgb(const AVFrame& frame, int width, int height) {
                             width, height, AV_PIX_FMT_RGB24, SWS_BICUBIC, nullptr, nullptr,
                             nullptr));
   if (!sws) return {};
-  std::uint8_t* planes[1] = {out.rgb.data()};
-  const int strides[1] = {width * 3};
+  // Into an aligned buffer first: libswscale's SIMD code may write past the end of a packed row
+  // (720 x 3 bytes is not a multiple of its vector size).
+  std::uint8_t* planes[4] = {};
+  int strides[4] = {};
+  if (av_image_alloc(planes, strides, width, height, AV_PIX_FMT_RGB24, 64) < 0) return {};
   sws_scale(sws.get(), frame.data, frame.linesize, 0, frame.height, planes, strides);
+  const auto row = static_cast<std::size_t>(width) * 3;
+  for (int y = 0; y < height; ++y)
+    std::memcpy(&out.rgb[row * y], planes[0] + static_cast<std::size_t>(strides[0]) * y, row);
+  av_freep(&planes[0]);
   return out;
 }
 

@@ -297,6 +297,14 @@ TEST(MediaTest, ReencodeRefusesAnExistingFilmAndLeavesNoPart) {
   EXPECT_FALSE(fs::exists(dir.path() / "out.mp4.part"));
 }
 
+TEST(MediaTest, FramesOfAWidthThatIsNoMultipleOfTheVectorSizeDecode) {
+  // 360 x 3 bytes a row: libswscale wrote past the end of the packed picture (heap corruption).
+  auto last = read_frame(fs::path(SORA_TEST_DATA) / "sample-clip.mp4", {FramePick::Kind::last, 0});
+  ASSERT_TRUE(last) << last.error().message;
+  EXPECT_EQ(last->width, 360);
+  EXPECT_EQ(last->rgb.size(), 360u * 640u * 3u);
+}
+
 TEST(MediaTest, LastFrameIsExactAndPsnrTellsFramesApart) {
   auto first = read_frame(k_clips / "a-160x90.mp4", {FramePick::Kind::first, 0});
   auto last = read_frame(k_clips / "a-160x90.mp4", {FramePick::Kind::last, 0});

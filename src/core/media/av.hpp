@@ -54,6 +54,13 @@ std::string av_text(int code);
 /// media, io when the file is missing or unreadable.
 Result<InputPtr> open_input(const std::filesystem::path& path);
 
+/// Runs `sws` (whose output is RGB24, `width` x `height`) into `rgb`, rows packed (3 bytes per
+/// pixel). libswscale's SIMD code writes past the end of a row whose stride is not a multiple of
+/// its vector size, so it scales into an aligned buffer first. False when out of memory.
+bool scale_to_packed_rgb(SwsContext& sws, const std::uint8_t* const source[],
+                         const int source_stride[], int source_height, int width, int height,
+                         std::uint8_t* rgb);
+
 /// The decoder of `stream`, opened with as many threads as the machine has.
 Result<CodecPtr> open_decoder(const AVStream& stream);
 

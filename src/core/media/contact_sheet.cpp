@@ -86,9 +86,8 @@ void paste(RgbImage& sheet, const RgbImage& image, int x, int y, int width, int 
   if (!sws) return;
   const std::uint8_t* src[1] = {image.rgb.data()};
   const int src_stride[1] = {image.width * 3};
-  std::uint8_t* dst[1] = {scaled.data()};
-  const int dst_stride[1] = {width * 3};
-  sws_scale(sws.get(), src, src_stride, 0, image.height, dst, dst_stride);
+  if (!scale_to_packed_rgb(*sws, src, src_stride, image.height, width, height, scaled.data()))
+    return;
   for (int row = 0; row < height; ++row) {
     std::copy_n(scaled.begin() + static_cast<std::ptrdiff_t>(row) * width * 3, width * 3,
                 sheet.rgb.begin() +

@@ -3,6 +3,10 @@
 // PNGs atomically with libpng.
 #include "media/av.hpp"
 
+extern "C" {
+#include <libavutil/imgutils.h>
+}
+
 #include <sora/media.hpp>
 
 #include <fcntl.h>
@@ -45,6 +49,20 @@ Result<InputPtr> open_input(const fs::path& path) {
   return input;
 }
 
+bool scale_to_packed_rgb(SwsContext& sws, const std::uint8_t* const source[],
+                         const int source_stride[], int source_height, int width, int height,
+                         std::uint8_t* rgb) {
+  std::uint8_t* planes[4] = {};
+  int strides[4] = {};
+  if (av_image_alloc(planes, strides, width, height, AV_PIX_FMT_RGB24, 64) < 0) return false;
+  sws_scale(&sws, source, source_stride, 0, source_height, planes, strides);
+  const auto row = static_cast<std::size_t>(width) * 3;
+  for (int y = 0; y < height; ++y)
+    std::memcpy(rgb + row * y, planes[0] + static_cast<std::size_t>(strides[0]) * y, row);
+  av_freep(&planes[0]);
+  return true;
+}
+
 Result<CodecPtr> open_decoder(const AVStream& stream) {
   const AVCodec* codec = avcodec_find_decoder(stream.codecpar->codec_id);
   if (!codec)
@@ -73,10 +91,9 @@ RgbImage to_rgb(const AVFrame& frame) {
   SwsPtr sws(sws_getContext(frame.width, frame.height, static_cast<AVPixelFormat>(frame.format),
                             frame.width, frame.height, AV_PIX_FMT_RGB24, SWS_BICUBIC, nullptr,
                             nullptr, nullptr));
-  if (!sws) return {};
-  std::uint8_t* planes[1] = {out.rgb.data()};
-  const int strides[1] = {frame.width * 3};
-  sws_scale(sws.get(), frame.data, frame.linesize, 0, frame.height, planes, strides);
+  if (!sws || !scale_to_packed_rgb(*sws, frame.data, frame.linesize, frame.height, frame.width,
+                                   frame.height, out.rgb.data()))
+    return {};
   return out;
 }
 

@@ -225,11 +225,24 @@ public:
     if (!m_sws)
       return unexpected(ErrorCode::invalid_argument,
                         "Cannot convert the video's pixel format for re-encoding.");
-    std::uint8_t* planes[3] = {m_frame->data[0] + y * m_frame->linesize[0] + x,
-                               m_frame->data[1] + (y / 2) * m_frame->linesize[1] + x / 2,
-                               m_frame->data[2] + (y / 2) * m_frame->linesize[2] + x / 2};
-    sws_scale(m_sws.get(), picture.data, picture.linesize, 0, picture.height, planes,
-              m_frame->linesize);
+    // Scaled into a picture of its own (libswscale may write past a row's end), then placed.
+    if (!m_scaled || m_scaled->width != w || m_scaled->height != h) {
+      m_scaled.reset(av_frame_alloc());
+      m_scaled->format = AV_PIX_FMT_YUV420P;
+      m_scaled->width = w;
+      m_scaled->height = h;
+      if (av_frame_get_buffer(m_scaled.get(), 0) < 0)
+        return unexpected(ErrorCode::internal, "Out of memory.");
+    }
+    sws_scale(m_sws.get(), picture.data, picture.linesize, 0, picture.height, m_scaled->data,
+              m_scaled->linesize);
+    for (int plane = 0; plane < 3; ++plane) {
+      const int shift = plane == 0 ? 0 : 1;
+      for (int row = 0; row < (h >> shift); ++row)
+        std::memcpy(m_frame->data[plane] + ((y >> shift) + row) * m_frame->linesize[plane] +
+                        (x >> shift),
+                    m_scaled->data[plane] + row * m_scaled->linesize[plane], w >> shift);
+    }
     return {};
   }
 
@@ -244,6 +257,7 @@ private:
   }
 
   FramePtr m_frame;
+  FramePtr m_scaled;
   SwsPtr m_sws;
 };
 
