@@ -271,3 +271,27 @@ cmp -s clips.sizes film.sizes || fail "the film is not the extension's clip then
 clear_requests
 expect_exit 0 -- sora storyboard cont.toml
 assert_req "len(reqs('POST', r'/videos'))== 0" "a rerun sends nothing"
+
+case_ "a run killed while a shot's create is in flight: the rerun follows that job, not paid twice"
+cd "$T" && mkdir killed && cd killed
+export XDG_STATE_HOME="$T/killed/state"
+start_mock --fault create-delay --delay-ms 3000
+printf '[film]\noutput = "fox.mp4"\n\n[[shot]]\nlabel = "fox"\nprompt = "A fox crosses the storyboard"\n' >fox.toml
+posts() { reqpy "len([r for r in reqs('POST', r'/videos\$') if param(r, 'prompt') == '$1'])"; }
+set -m
+"$SORA_BIN" storyboard fox.toml >"$OUT" 2>"$ERR" &
+pid=$!
+set +m
+BG_PIDS+=("$pid")
+for ((i = 0; i < 200; i++)); do
+  [[ "$(posts "A fox crosses the storyboard")" == 1 ]] && break
+  sleep 0.05
+done
+[[ "$(posts "A fox crosses the storyboard")" == 1 ]] || fail "the shot's create did not reach the mock"
+kill -KILL "$pid"
+wait "$pid" 2>/dev/null || true
+assert_no_file fox.mp4
+expect_exit 0 -- sora storyboard fox.toml
+assert_contains "$ERR" "following it instead of paying for another"
+assert_eq "$(posts "A fox crosses the storyboard")" 1 "creates of the killed shot"
+assert_mp4 fox.mp4

@@ -167,9 +167,21 @@ int run_shots(AppContext& ctx, const StoryboardCommandOptions& o, const Film& fi
   // One throttle for every shot's client: a rate limit slows them all, and the jobs they create
   // are known to each other when a lost answer is reconciled.
   if (!config.throttle) config.throttle = std::make_shared<Throttle>();
-  const ShotRunner runner = [config](const JobSpec& job, JobObserver& observer) {
+  // A shot an interrupted run already sent is followed, not paid for again: its intent is found
+  // in the journal by the request's fingerprint, and its job in the server's list (as a rerun of
+  // `sora create` does). One shot at a time looks, since the journal is shared.
+  auto journal_mutex = std::make_shared<std::mutex>();
+  const ShotRunner runner = [config, &ctx, journal_mutex](const JobSpec& job,
+                                                          JobObserver& observer) {
     Client worker(config);
-    return sora::run_job(worker, job, observer);
+    JobSpec spec = job;
+    if (auto print = fingerprint(spec); print) {
+      const std::lock_guard lock(*journal_mutex);
+      const auto earlier = resolve_earlier_attempt(ctx, worker, *print);
+      if (earlier.video) spec.video_id = earlier.video->id;
+      spec.idempotency_key = earlier.idempotency_key;
+    }
+    return sora::run_job(worker, spec, observer);
   };
   StoryboardOptions options;
   options.concurrency = o.concurrency;
