@@ -2,7 +2,9 @@
 # `sora storyboard`: checks before sending (line numbers, exit 2), --dry-run's graph and total,
 # --max-cost, --status (done, stale, missing), and the film: clips made by sora-mock --render
 # (shot 2 continued from shot 1's exact last frame) are joined by stream copy, judged with ffprobe
-# (duration, chapters, the clips' codec parameters and packet sizes) and ffmpeg's psnr filter.
+# (duration, chapters, the clips' codec parameters and packet sizes) and ffmpeg's psnr filter;
+# shots of two sizes refused, then re-encoded (--reencode); extend and remix shots (the requests
+# the mock got, the film); a run killed mid-create resumed without paying twice.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 if ! command -v ffmpeg >/dev/null || ! command -v ffprobe >/dev/null; then

@@ -284,6 +284,24 @@ TEST(MediaTest, ReencodeJoinsClipsOfTwoSizesAtTheFirstOnesSize) {
   }
 }
 
+TEST(MediaTest, ReencodeCopiesIdenticalAudioAndRefusesMixedAudio) {
+  test::TempDir dir;
+  const auto voiced = fs::path(SORA_TEST_DATA) / "sample-clip.mp4"; // H.264 + AAC, 2 s
+  auto film = reencode_clips({{voiced, "a"}, {voiced, "b"}}, dir.path() / "film.mp4", true);
+  ASSERT_TRUE(film) << film.error().message;
+  auto info = inspect_media(dir.path() / "film.mp4");
+  ASSERT_TRUE(info) << info.error().message;
+  EXPECT_TRUE(info->has_audio);
+  EXPECT_EQ(info->audio_codec, "aac");
+  EXPECT_NEAR(info->duration_seconds, 4.0, 0.1);
+  auto mixed = reencode_clips({{voiced, "a"}, {k_clips / "a-160x90.mp4", "silent"}},
+                              dir.path() / "mixed.mp4", true);
+  ASSERT_FALSE(mixed);
+  EXPECT_NE(mixed.error().message.find("'silent'"), std::string::npos) << mixed.error().message;
+  EXPECT_NE(mixed.error().message.find("it has no audio"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir.path() / "mixed.mp4.part"));
+}
+
 TEST(MediaTest, ReencodeRefusesAnExistingFilmAndLeavesNoPart) {
   test::TempDir dir;
   write_text(dir.path() / "film.mp4", "keep me");
