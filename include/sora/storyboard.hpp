@@ -131,11 +131,12 @@ struct StoryboardReport {
   StoryboardState state;
 };
 
-/// Runs the shots that are not done (a continued shot starts once its source's clip is on
-/// disk), records each in the state file the moment it is saved, then joins the clips into the
-/// film by stream copy (or re-encodes them when they differ and `options.reencode`). A failed
-/// shot stops the run (its error, with the shots that finished); rerunning resumes. `observer` sees
-/// every job's transitions (from worker threads, serialised).
+/// Refuses (invalid_argument, `setting` "reencode", nothing sent) shots of different sizes unless
+/// `options.reencode`. Runs the shots that are not done (a continued shot starts once its source's
+/// clip is on disk), records each in the state file the moment it is saved, then joins the clips
+/// into the film by stream copy (or re-encodes them when they differ and `options.reencode`). A
+/// failed shot stops the run (its error, with the shots that finished); rerunning resumes.
+/// `observer` sees every job's transitions (from worker threads, serialised).
 Result<StoryboardReport> run_storyboard(const Film& film, const StoryboardOptions& options,
                                         const ShotRunner& runner, JobObserver& observer);
 

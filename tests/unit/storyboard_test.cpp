@@ -235,6 +235,24 @@ TEST_F(StoryboardRunTest, ClipsOfAnotherSizeAreReencodedWhenAllowed) {
   EXPECT_TRUE(fs::exists(m_dir.path() / "film.two.mp4")) << "the clips stay";
 }
 
+TEST_F(StoryboardRunTest, ShotsOfTwoSizesAreRefusedBeforeAnythingIsSent) {
+  std::string board = k_board;
+  board.replace(board.find("prompt = \"third\""), 17, "prompt = \"third\"\nsize = \"320x180\"");
+  write_text(m_dir.path() / "board.toml", board);
+  StandInRunner stand_in;
+  auto report = run(stand_in);
+  ASSERT_FALSE(report);
+  EXPECT_EQ(report.error().setting, "reencode");
+  EXPECT_NE(report.error().message.find("Shot 'three' is 320x180 and shot 'one' is 160x90"),
+            std::string::npos)
+      << report.error().message;
+  EXPECT_TRUE(stand_in.labels.empty()) << "nothing is sent";
+  m_options.reencode = true;
+  StandInRunner allowed;
+  EXPECT_TRUE(run(allowed));
+  EXPECT_EQ(allowed.labels.size(), 3u);
+}
+
 /// The frame `n` (0-based) of `video`, decoded.
 RgbImage frame_at(const fs::path& video, int n, double fps = 24) {
   auto frame = read_frame(video, {FramePick::Kind::at, (n + 0.5) / fps});

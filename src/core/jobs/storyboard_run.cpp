@@ -197,10 +197,36 @@ std::vector<StitchClip> film_clips(const Film& film) {
   return clips;
 }
 
+/// Shots made at two sizes make clips that cannot be joined by stream copy: refused before
+/// anything is sent unless re-encoding is allowed. (Remixes and extensions keep their source's
+/// size; a shot without a size gets the server's default.)
+Result<void> check_sizes(const Film& film, bool reencode) {
+  if (reencode) return {};
+  const Shot* first = nullptr;
+  for (const auto& shot : film.shots) {
+    if (shot.size.empty() || shot.start == ShotStart::remix || shot.start == ShotStart::extend)
+      continue;
+    if (!first) {
+      first = &shot;
+    } else if (shot.size != first->size) {
+      Error error;
+      error.code = ErrorCode::invalid_argument;
+      error.message = "Shot '" + shot.label + "' is " + shot.size + " and shot '" + first->label +
+                      "' is " + first->size +
+                      ": their clips cannot be joined without re-encoding. Nothing was sent.";
+      error.hint = "Give every shot the same `size`, or allow a re-encode (`reencode`).";
+      error.setting = "reencode";
+      return unexpected(std::move(error));
+    }
+  }
+  return {};
+}
+
 } // namespace
 
 Result<StoryboardReport> run_storyboard(const Film& film, const StoryboardOptions& options,
                                         const ShotRunner& runner, JobObserver& observer) {
+  if (auto ok = check_sizes(film, options.reencode); !ok) return unexpected(ok.error());
   auto state = read_storyboard_state(state_path(film));
   if (!state) return unexpected(state.error());
   auto plan = plan_storyboard(film, *state);
