@@ -3,8 +3,8 @@
 # `ffmpeg -f concat -safe 0 -i LIST -c copy` followed by `sync FILM`, as our film is fsynced
 # (target: within 1.1x); the last frame of a 12 s 1080p clip as PNG, `sora frames --last` vs the
 # exact ffmpeg command, which decodes every frame and keeps frame N-1 (target: within 1.5x); the
-# stitch's peak RSS flat in the number of clips (10 vs 40) and in their length (4 s vs 12 s).
-# bench/media runs this section alone.
+# stitch's peak RSS flat in the number of clips (10 vs 40) and in their length (4 s vs 12 s), and
+# a re-encode's in the number of clips (2 vs 6). bench/media runs this section alone.
 MEDIA_RUNS=${MEDIA_RUNS:-5}
 
 # media_clip OUT SIZE SECONDS: an H.264 clip with moving content and fixed encoder settings.
@@ -110,7 +110,7 @@ SH
   target "stitching memory, 40 clips vs 10" "$by_count" 1.1
   local ok_count=$ok
   target "stitching memory, 12 s clips vs 4 s" "$by_length" 1.1
-  tables+=("Peak RSS of stitching (\`sora-media-bench stitch\`, highest of $MEDIA_RUNS runs): flat in the number and length of clips.
+  tables+=("Peak RSS of stitching (\`sora-media-bench stitch\`, highest of $MEDIA_RUNS runs) and re-encoding (one run each): flat in the number and length of clips.
 
 | clips | peak RSS | against ten 4 s clips | target |
 |---|---:|---:|---|
@@ -118,4 +118,18 @@ SH
 | forty 4 s 720p | $(mib "$k40") MiB | ×$by_count | ≤ 1.1: $ok_count |
 | ten 12 s 720p | $(mib "$k12") MiB | ×$by_length | ≤ 1.1: $ok |")
   verdicts+=("stitching memory: ×$by_count for 4× the clips ($ok_count), ×$by_length for 3× their length ($ok)")
+
+  # A re-encode (storyboard --reencode) holds the encoder's look-ahead, never a clip: its peak
+  # RSS too is flat in the number of clips (one run each: it takes seconds per clip).
+  log "media: peak RSS of re-encoding 2 and 6 clips of two sizes"
+  media_clip "$dir/tall.mp4" 720x1280 4
+  local r2 r6 by_clips
+  r2=$(MEDIA_RUNS=1 media_peak "$tool" reencode "$dir/r2.mp4" "$dir/c1.mp4" "$dir/tall.mp4")
+  r6=$(MEDIA_RUNS=1 media_peak "$tool" reencode "$dir/r6.mp4" "$dir/c1.mp4" "$dir/tall.mp4" \
+    "$dir/c2.mp4" "$dir/tall.mp4" "$dir/c3.mp4" "$dir/tall.mp4")
+  by_clips=$(awk -v a="$r6" -v b="$r2" 'BEGIN {printf "%.2f", a / b}')
+  target "re-encoding memory, 6 clips vs 2" "$by_clips" 1.1
+  tables[-1]+=$'\n'"| re-encode 2 clips (1280x720 and 720x1280, 4 s) | $(mib "$r2") MiB | — | — |"
+  tables[-1]+=$'\n'"| re-encode 6 such clips | $(mib "$r6") MiB | ×$by_clips against 2 | ≤ 1.1: $ok |"
+  verdicts+=("re-encoding memory: ×$by_clips for 3× the clips ($ok)")
 }
