@@ -293,3 +293,44 @@ TEST(PhotoTest, RowShrinkerAveragesBlocksAndKeepsTheEdges) {
   EXPECT_EQ(out.rgb[2 * 3], 90);  // (40 + 140) / 2
   EXPECT_EQ(out.rgb[3 * 3], 205); // (200 + 210) / 2
 }
+
+// A HEIC or AVIF that is shrunk is decoded to Y'CbCr and shrunk before it becomes RGB; the result
+// must match libheif's own RGB conversion shrunk the same way (within rounding).
+TEST(PhotoTest, HeifShrunkFromYCbCrMatchesLibheifsRgb) {
+  test::TempDir dir;
+  auto colourful = [](int x, int y) {
+    return Color{static_cast<std::uint8_t>(40 + x * 2), static_cast<std::uint8_t>(200 - y * 2),
+                 static_cast<std::uint8_t>(60 + (x + y) % 120)};
+  };
+  for (auto [name, format] :
+       {std::pair{"p.heic", heif_compression_HEVC}, std::pair{"p.avif", heif_compression_AV1}}) {
+    write_heif(dir / name, 80, 64, colourful, format);
+    auto shrunk = media::decode_heif(dir / name, {fit(dir, FitMode::stretch, 20, 16)});
+    ASSERT_TRUE(shrunk) << name << ": " << shrunk.error().message;
+    ASSERT_EQ(shrunk->width, 20) << name; // shrunk by 4 while decoding
+    ASSERT_EQ(shrunk->height, 16) << name;
+    // The reference: libheif's RGB, averaged in the same 4x4 blocks.
+    heif_context* context = heif_context_alloc();
+    ASSERT_EQ(heif_context_read_from_file(context, (dir / name).c_str(), nullptr).code, 0);
+    heif_image_handle* handle = nullptr;
+    heif_context_get_primary_image_handle(context, &handle);
+    heif_image* rgb = nullptr;
+    ASSERT_EQ(
+        heif_decode_image(handle, &rgb, heif_colorspace_RGB, heif_chroma_interleaved_RGB, nullptr)
+            .code,
+        0);
+    int stride = 0;
+    const std::uint8_t* p = heif_image_get_plane_readonly(rgb, heif_channel_interleaved, &stride);
+    media::RowShrinker reference(80, 64, 4);
+    for (int y = 0; y < 64; ++y)
+      reference.add_row(p + std::size_t(y) * std::size_t(stride));
+    media::Raster expected = reference.take();
+    heif_image_release(rgb);
+    heif_image_handle_release(handle);
+    heif_context_free(context);
+    int worst = 0;
+    for (std::size_t i = 0; i < expected.rgb.size(); ++i)
+      worst = std::max(worst, std::abs(expected.rgb[i] - shrunk->rgb[i]));
+    EXPECT_LE(worst, 2) << name;
+  }
+}
