@@ -1,5 +1,9 @@
-// sora-fit-bench: makes a large synthetic photo and times fit_image on it (bench/fit runs it).
-//   sora-fit-bench make OUT.jpg|OUT.png WIDTH HEIGHT
+// sora-fit-bench: makes large synthetic photos in every format `fit` reads, and times fit_image
+// on one (bench/fit runs it).
+//   sora-fit-bench make KIND OUT WIDTH HEIGHT
+//     KIND: jpeg, jpeg-progressive, png, png16, webp, heic, avif. Each carries the ICC profile
+//     its source would: Display P3 (phones: JPEG, HEIC, AVIF, PNG screenshots), Adobe RGB
+//     (cameras and raw developers: the 16-bit PNG); WebP none (`fit` does not read WebP's).
 //   sora-fit-bench fit IN WxH cover|contain|stretch TEMP_DIR
 // `fit` prints the wall time of the fit and the process's peak RSS (getrusage), one line.
 #include <sora/fit.hpp>
@@ -13,13 +17,19 @@
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
+#include <cstring>
+#include <lcms2.h>
+#include <libheif/heif.h>
 #include <string>
 #include <vector>
+#include <webp/encode.h>
 
 namespace {
 
+using Bytes = std::vector<unsigned char>;
+
 // Gradients, stripes and sensor-like noise, so it compresses like a photo (several MiB).
-void photo_row(std::vector<unsigned char>& row, int y, int width, int height, std::uint32_t& seed) {
+void photo_row(Bytes& row, int y, int width, int height, std::uint32_t& seed) {
   for (int x = 0; x < width; ++x) {
     seed = seed * 1664525u + 1013904223u;
     int noise = static_cast<int>(seed >> 28) - 8;
@@ -32,32 +42,75 @@ void photo_row(std::vector<unsigned char>& row, int y, int width, int height, st
   }
 }
 
-// The same photo as a PNG, written row by row.
-int make_png(const char* path, int width, int height) {
+// ---- ICC profiles, as phones and cameras embed them -------------------------------------------
+
+Bytes save_profile(cmsHPROFILE profile) {
+  Bytes data;
+  cmsUInt32Number size = 0;
+  if (profile && cmsSaveProfileToMem(profile, nullptr, &size) && size > 0) {
+    data.resize(size);
+    if (!cmsSaveProfileToMem(profile, data.data(), &size)) data.clear();
+  }
+  if (profile) cmsCloseProfile(profile);
+  return data;
+}
+
+Bytes rgb_profile(const cmsCIExyYTRIPLE& primaries, cmsToneCurve* curve) {
+  cmsCIExyY d65{0.3127, 0.3290, 1.0};
+  cmsToneCurve* curves[3] = {curve, curve, curve};
+  Bytes icc = save_profile(cmsCreateRGBProfile(&d65, &primaries, curves));
+  cmsFreeToneCurve(curve);
+  return icc;
+}
+
+// Display P3: what an iPhone or a recent Android phone tags its photos with.
+Bytes display_p3() {
+  cmsFloat64Number srgb_curve[5] = {2.4, 1.0 / 1.055, 0.055 / 1.055, 1.0 / 12.92, 0.04045};
+  return rgb_profile({{0.680, 0.320, 1.0}, {0.265, 0.690, 1.0}, {0.150, 0.060, 1.0}},
+                     cmsBuildParametricToneCurve(nullptr, 4, srgb_curve));
+}
+
+// Adobe RGB (1998): what cameras and raw developers write.
+Bytes adobe_rgb() {
+  return rgb_profile({{0.64, 0.33, 1.0}, {0.21, 0.71, 1.0}, {0.15, 0.06, 1.0}},
+                     cmsBuildGamma(nullptr, 563.0 / 256.0));
+}
+
+// ---- the encoders -------------------------------------------------------------------------------
+
+// 8- or 16-bit RGB PNG, written row by row at zlib level 6 (libpng's default, what editors write).
+int make_png(const char* path, int width, int height, int depth, const Bytes& icc) {
   std::FILE* f = std::fopen(path, "wb");
   if (!f) return 1;
   png_structp png = png_create_write_struct(PNG_LIBPNG_VER_STRING, nullptr, nullptr, nullptr);
   png_infop info = png_create_info_struct(png);
   if (setjmp(png_jmpbuf(png))) return 1;
   png_init_io(png, f);
-  png_set_IHDR(png, info, static_cast<png_uint_32>(width), static_cast<png_uint_32>(height), 8,
+  png_set_IHDR(png, info, static_cast<png_uint_32>(width), static_cast<png_uint_32>(height), depth,
                PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
                PNG_FILTER_TYPE_DEFAULT);
-  png_set_compression_level(png, 1);
+  png_set_iCCP(png, info, "ICC", PNG_COMPRESSION_TYPE_BASE, icc.data(),
+               static_cast<png_uint_32>(icc.size()));
   png_write_info(png, info);
-  std::vector<unsigned char> row(static_cast<std::size_t>(width) * 3);
+  Bytes row(static_cast<std::size_t>(width) * 3), wide(row.size() * 2);
   std::uint32_t seed = 12345;
   for (int y = 0; y < height; ++y) {
     photo_row(row, y, width, height, seed);
-    png_write_row(png, row.data());
+    if (depth == 16) { // big-endian samples, with noise in the low byte as a sensor has
+      for (std::size_t i = 0; i < row.size(); ++i) {
+        wide[i * 2] = row[i];
+        seed = seed * 1664525u + 1013904223u;
+        wide[i * 2 + 1] = static_cast<unsigned char>(seed >> 24);
+      }
+    }
+    png_write_row(png, depth == 16 ? wide.data() : row.data());
   }
   png_write_end(png, nullptr);
   png_destroy_write_struct(&png, &info);
   return std::fclose(f) == 0 ? 0 : 1;
 }
 
-int make(const char* path, int width, int height) {
-  if (std::string(path).ends_with(".png")) return make_png(path, width, height);
+int make_jpeg(const char* path, int width, int height, bool progressive, const Bytes& icc) {
   std::FILE* f = std::fopen(path, "wb");
   if (!f) return 1;
   jpeg_compress_struct cinfo{};
@@ -71,8 +124,10 @@ int make(const char* path, int width, int height) {
   cinfo.in_color_space = JCS_RGB;
   jpeg_set_defaults(&cinfo);
   jpeg_set_quality(&cinfo, 92, TRUE); // what cameras and phones write
+  if (progressive) jpeg_simple_progression(&cinfo);
   jpeg_start_compress(&cinfo, TRUE);
-  std::vector<unsigned char> row(static_cast<std::size_t>(width) * 3);
+  jpeg_write_icc_profile(&cinfo, icc.data(), static_cast<unsigned>(icc.size()));
+  Bytes row(static_cast<std::size_t>(width) * 3);
   std::uint32_t seed = 12345;
   for (int y = 0; y < height; ++y) {
     photo_row(row, y, width, height, seed);
@@ -82,6 +137,96 @@ int make(const char* path, int width, int height) {
   jpeg_finish_compress(&cinfo);
   jpeg_destroy_compress(&cinfo);
   return std::fclose(f) == 0 ? 0 : 1;
+}
+
+Bytes whole_photo(int width, int height) {
+  Bytes pixels(static_cast<std::size_t>(width) * static_cast<std::size_t>(height) * 3);
+  Bytes row(static_cast<std::size_t>(width) * 3);
+  std::uint32_t seed = 12345;
+  for (int y = 0; y < height; ++y) {
+    photo_row(row, y, width, height, seed);
+    std::memcpy(&pixels[static_cast<std::size_t>(y) * row.size()], row.data(), row.size());
+  }
+  return pixels;
+}
+
+// Lossy WebP at quality 80 with the fastest method (generation time is not what is measured).
+int make_webp(const char* path, int width, int height) {
+  Bytes pixels = whole_photo(width, height);
+  WebPConfig config;
+  WebPPicture picture;
+  if (!WebPConfigInit(&config) || !WebPPictureInit(&picture)) return 1;
+  config.quality = 80;
+  config.method = 0;
+  picture.width = width;
+  picture.height = height;
+  WebPMemoryWriter writer;
+  WebPMemoryWriterInit(&writer);
+  picture.writer = WebPMemoryWrite;
+  picture.custom_ptr = &writer;
+  bool ok =
+      WebPPictureImportRGB(&picture, pixels.data(), width * 3) && WebPEncode(&config, &picture);
+  WebPPictureFree(&picture);
+  std::FILE* f = ok ? std::fopen(path, "wb") : nullptr;
+  ok = f && std::fwrite(writer.mem, 1, writer.size, f) == writer.size;
+  WebPMemoryWriterClear(&writer);
+  if (f && std::fclose(f) != 0) ok = false;
+  return ok ? 0 : 1;
+}
+
+bool heif_ok(heif_error e, const char* what) {
+  if (e.code == heif_error_Ok) return true;
+  std::fprintf(stderr, "sora-fit-bench: %s: %s\n", what, e.message ? e.message : "failed");
+  return false;
+}
+
+// HEIC (x265) or AVIF (libaom) through libheif's encoder, with its fastest settings.
+int make_heif(const char* path, int width, int height, heif_compression_format format,
+              const Bytes& icc) {
+  heif_image* image = nullptr;
+  if (!heif_ok(heif_image_create(width, height, heif_colorspace_RGB, heif_chroma_interleaved_RGB,
+                                 &image),
+               "image") ||
+      !heif_ok(heif_image_add_plane(image, heif_channel_interleaved, width, height, 8), "plane"))
+    return 1;
+  int stride = 0;
+  std::uint8_t* plane = heif_image_get_plane(image, heif_channel_interleaved, &stride);
+  Bytes row(static_cast<std::size_t>(width) * 3);
+  std::uint32_t seed = 12345;
+  for (int y = 0; y < height; ++y) {
+    photo_row(row, y, width, height, seed);
+    std::memcpy(plane + static_cast<std::size_t>(y) * static_cast<std::size_t>(stride), row.data(),
+                row.size());
+  }
+  heif_image_set_raw_color_profile(image, "prof", icc.data(), icc.size());
+  heif_context* context = heif_context_alloc();
+  heif_encoder* encoder = nullptr;
+  bool ok = heif_ok(heif_context_get_encoder_for_format(context, format, &encoder), "encoder");
+  if (ok) {
+    heif_encoder_set_lossy_quality(encoder, 50);
+    // Fastest settings; a parameter this libheif's plugin does not know is ignored.
+    heif_encoder_set_parameter(encoder, "preset", "ultrafast"); // x265
+    heif_encoder_set_parameter(encoder, "speed", "9");          // libaom
+    heif_encoder_set_parameter(encoder, "realtime", "true");    // libaom
+    ok = heif_ok(heif_context_encode_image(context, image, encoder, nullptr, nullptr), "encode") &&
+         heif_ok(heif_context_write_to_file(context, path), "write");
+    heif_encoder_release(encoder);
+  }
+  heif_context_free(context);
+  heif_image_release(image);
+  return ok ? 0 : 1;
+}
+
+int make(const std::string& kind, const char* path, int width, int height) {
+  if (width < 1 || height < 1) return 2;
+  if (kind == "jpeg" || kind == "jpeg-progressive")
+    return make_jpeg(path, width, height, kind != "jpeg", display_p3());
+  if (kind == "png") return make_png(path, width, height, 8, display_p3());
+  if (kind == "png16") return make_png(path, width, height, 16, adobe_rgb());
+  if (kind == "webp") return make_webp(path, width, height);
+  if (kind == "heic") return make_heif(path, width, height, heif_compression_HEVC, display_p3());
+  if (kind == "avif") return make_heif(path, width, height, heif_compression_AV1, display_p3());
+  return 2;
 }
 
 int fit(const char* source, const char* size, const char* mode, const char* temp_dir) {
@@ -115,8 +260,10 @@ int fit(const char* source, const char* size, const char* mode, const char* temp
 
 int main(int argc, char** argv) {
   std::string command = argc > 1 ? argv[1] : "";
-  if (command == "make" && argc == 5) return make(argv[2], std::atoi(argv[3]), std::atoi(argv[4]));
+  if (command == "make" && argc == 6)
+    return make(argv[2], argv[3], std::atoi(argv[4]), std::atoi(argv[5]));
   if (command == "fit" && argc == 6) return fit(argv[2], argv[3], argv[4], argv[5]);
-  std::fprintf(stderr, "usage: sora-fit-bench make OUT.jpg W H | fit IN WxH MODE TEMP_DIR\n");
+  std::fprintf(stderr, "usage: sora-fit-bench make KIND OUT W H | fit IN WxH MODE TEMP_DIR\n"
+                       "  KIND: jpeg, jpeg-progressive, png, png16, webp, heic, avif\n");
   return 2;
 }
