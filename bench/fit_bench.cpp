@@ -261,13 +261,12 @@ struct Box {
   }
 };
 
-// A HEIC or AVIF as phones write one: a grid of 512x512 tiles (one HEVC or AV1 picture of 48 MP
-// would exceed every level of either codec), each coded alone; the grid item is primary and
-// carries the ICC profile. libheif 1.15 cannot write grids, so the boxes are written here.
-int make_heif(const char* path, int width, int height, heif_compression_format format,
-              const Bytes& icc) {
-  constexpr int k_tile = 512;
-  int columns = (width + k_tile - 1) / k_tile, rows = (height + k_tile - 1) / k_tile;
+constexpr int k_tile = 512;
+
+// Codes the photo in k_tile x k_tile tiles, row by row; the edge tiles repeat the last row and
+// column. Empty on failure.
+std::vector<Coded> code_tiles(int width, int height, int columns, int rows,
+                              heif_compression_format format) {
   Bytes photo = whole_photo(width, height);
   std::vector<Coded> tiles(static_cast<std::size_t>(columns * rows));
   for (int ty = 0; ty < rows; ++ty)
@@ -278,10 +277,10 @@ int make_heif(const char* path, int width, int height, heif_compression_format f
                    "image") ||
           !heif_ok(heif_image_add_plane(image, heif_channel_interleaved, k_tile, k_tile, 8),
                    "plane"))
-        return 1;
+        return {};
       int stride = 0;
       std::uint8_t* plane = heif_image_get_plane(image, heif_channel_interleaved, &stride);
-      for (int y = 0; y < k_tile; ++y) // the edge tiles repeat the last row and column
+      for (int y = 0; y < k_tile; ++y)
         for (int x = 0; x < k_tile; ++x)
           std::memcpy(
               plane + y * stride + x * 3,
@@ -291,8 +290,19 @@ int make_heif(const char* path, int width, int height, heif_compression_format f
               3);
       bool ok = code_image(image, format, tiles[std::size_t(ty * columns + tx)]);
       heif_image_release(image);
-      if (!ok) return 1;
+      if (!ok) return {};
     }
+  return tiles;
+}
+
+// A HEIC or AVIF as phones write one: a grid of 512x512 tiles (one HEVC or AV1 picture of 48 MP
+// would exceed every level of either codec), each coded alone; the grid item is primary and
+// carries the ICC profile. libheif 1.15 cannot write grids, so the boxes are written here.
+int make_heif(const char* path, int width, int height, heif_compression_format format,
+              const Bytes& icc) {
+  int columns = (width + k_tile - 1) / k_tile, rows = (height + k_tile - 1) / k_tile;
+  std::vector<Coded> tiles = code_tiles(width, height, columns, rows, format);
+  if (tiles.empty()) return 1;
   bool avif = format == heif_compression_AV1;
   auto n = static_cast<unsigned>(tiles.size());
   Box ftyp;
