@@ -1,4 +1,5 @@
 #include "hints.hpp"
+#include "support/read_image.hpp"
 #include "support/temp_dir.hpp"
 
 #include <sora/batch.hpp>
@@ -24,14 +25,7 @@ namespace {
 
 const std::string k_data = SORA_TEST_DATA;
 
-struct Image {
-  int width = 0, height = 0;
-  std::vector<unsigned char> rgb;
-  Color at(int x, int y) const {
-    std::size_t i = (std::size_t(y) * std::size_t(width) + std::size_t(x)) * 3;
-    return {rgb[i], rgb[i + 1], rgb[i + 2]};
-  }
-};
+using Image = test::DecodedImage;
 
 using PixelFn = std::function<Color(int x, int y)>;
 
@@ -119,44 +113,6 @@ void write_png(const fs::path& path, int w, int h,
   ASSERT_TRUE(png_image_write_to_file(&image, path.c_str(), 0, rgba.data(), 0, nullptr));
 }
 
-Image read_back(const fs::path& path) {
-  Image out;
-  auto info = probe_image(path);
-  EXPECT_TRUE(info) << path;
-  if (!info) return out;
-  if (info->type == ImageType::png) {
-    png_image image{};
-    image.version = PNG_IMAGE_VERSION;
-    EXPECT_TRUE(png_image_begin_read_from_file(&image, path.c_str()));
-    image.format = PNG_FORMAT_RGB;
-    out.width = static_cast<int>(image.width);
-    out.height = static_cast<int>(image.height);
-    out.rgb.resize(PNG_IMAGE_SIZE(image));
-    EXPECT_TRUE(png_image_finish_read(&image, nullptr, out.rgb.data(), 0, nullptr));
-    return out;
-  }
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  jpeg_decompress_struct cinfo{};
-  jpeg_error_mgr err{};
-  cinfo.err = jpeg_std_error(&err);
-  jpeg_create_decompress(&cinfo);
-  jpeg_stdio_src(&cinfo, f);
-  jpeg_read_header(&cinfo, TRUE);
-  cinfo.out_color_space = JCS_RGB;
-  jpeg_start_decompress(&cinfo);
-  out.width = static_cast<int>(cinfo.output_width);
-  out.height = static_cast<int>(cinfo.output_height);
-  out.rgb.resize(std::size_t(out.width) * std::size_t(out.height) * 3);
-  while (cinfo.output_scanline < cinfo.output_height) {
-    JSAMPROW r = out.rgb.data() + std::size_t(cinfo.output_scanline) * std::size_t(out.width) * 3;
-    jpeg_read_scanlines(&cinfo, &r, 1);
-  }
-  jpeg_finish_decompress(&cinfo);
-  jpeg_destroy_decompress(&cinfo);
-  std::fclose(f);
-  return out;
-}
-
 bool near(Color a, Color b, int tolerance) {
   return std::abs(a.r - b.r) <= tolerance && std::abs(a.g - b.g) <= tolerance &&
          std::abs(a.b - b.b) <= tolerance;
@@ -200,7 +156,7 @@ TEST(FitTest, EveryModeProducesExactlyTheTargetSize) {
       EXPECT_EQ(info->type, jpeg ? ImageType::jpeg : ImageType::png) << source;
       EXPECT_EQ(fitted->info.width, w);
       EXPECT_EQ(fitted->file.path().stem(), fs::path(source).stem()); // the upload's name
-      Image pixels = read_back(fitted->file.path());
+      Image pixels = test::read_image(fitted->file.path());
       EXPECT_EQ(pixels.width, w);
       EXPECT_EQ(pixels.height, h);
     }
@@ -217,7 +173,7 @@ TEST(FitTest, CoverScalesAndCropsTheCentre) {
   });
   auto fitted = fit_image(dir / "thirds.png", options(dir, FitMode::cover, 50, 50));
   ASSERT_TRUE(fitted) << fitted.error().message;
-  Image out = read_back(fitted->file.path());
+  Image out = test::read_image(fitted->file.path());
   ASSERT_EQ(out.width, 50);
   for (auto [x, y] : {std::pair{3, 3}, std::pair{46, 46}, std::pair{25, 25}, std::pair{46, 3}})
     EXPECT_TRUE(near(out.at(x, y), k_green, 8)) << x << "," << y << " " << str(out.at(x, y));
@@ -232,7 +188,7 @@ TEST(FitTest, ContainPadsWithTheColour) {
   o.pad = *parse_color("#ff00ff");
   auto fitted = fit_image(dir / "wide.png", o);
   ASSERT_TRUE(fitted) << fitted.error().message;
-  Image out = read_back(fitted->file.path());
+  Image out = test::read_image(fitted->file.path());
   ASSERT_EQ(out.width, 100);
   ASSERT_EQ(out.height, 100);
   // 100x50 of picture in rows 25..74, magenta above and below (exact: PNG is lossless).
@@ -252,7 +208,7 @@ TEST(FitTest, TransparencyIsFlattenedOntoThePadColour) {
   o.pad = k_white;
   auto fitted = fit_image(dir / "clear.png", o);
   ASSERT_TRUE(fitted) << fitted.error().message;
-  EXPECT_EQ(read_back(fitted->file.path()).at(10, 10), k_white);
+  EXPECT_EQ(test::read_image(fitted->file.path()).at(10, 10), k_white);
 }
 
 TEST(FitTest, StretchFillsBothAxes) {
@@ -260,7 +216,7 @@ TEST(FitTest, StretchFillsBothAxes) {
   write_jpeg(dir / "half.jpg", 64, 64, [](int x, int) { return x < 32 ? k_red : k_blue; });
   auto fitted = fit_image(dir / "half.jpg", options(dir, FitMode::stretch, 128, 16));
   ASSERT_TRUE(fitted) << fitted.error().message;
-  Image out = read_back(fitted->file.path());
+  Image out = test::read_image(fitted->file.path());
   ASSERT_EQ(out.width, 128);
   ASSERT_EQ(out.height, 16);
   EXPECT_TRUE(near(out.at(20, 8), k_red, 40)) << str(out.at(20, 8));
@@ -296,7 +252,7 @@ TEST(FitTest, HonoursExifOrientation) {
     auto fitted = fit_image(source, options(dir, FitMode::stretch, c.w, c.h));
     ASSERT_TRUE(fitted) << fitted.error().message;
     EXPECT_EQ(fitted->orientation, c.orientation);
-    Image out = read_back(fitted->file.path());
+    Image out = test::read_image(fitted->file.path());
     ASSERT_EQ(out.width, c.w);
     ASSERT_EQ(out.height, c.h);
     int qx = c.w / 4, qy = c.h / 4;
@@ -331,7 +287,7 @@ TEST(FitTest, LargeJpegIsScaledWhileDecoded) {
   for (auto mode : {FitMode::cover, FitMode::contain}) {
     auto fitted = fit_image(dir / "big.jpg", options(dir, mode, 300, 533));
     ASSERT_TRUE(fitted) << fitted.error().message;
-    Image out = read_back(fitted->file.path());
+    Image out = test::read_image(fitted->file.path());
     EXPECT_EQ(out.width, 300);
     EXPECT_EQ(out.height, 533);
   }

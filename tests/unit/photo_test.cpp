@@ -1,6 +1,7 @@
 // Photos as they come off phones and cameras: HEIC and AVIF (made here with libheif's own
 // encoder), Display P3 and CMYK colour, 16-bit and grayscale PNGs, and the sRGB tag on the output.
 #include "media/raster.hpp"
+#include "support/read_image.hpp"
 #include "support/temp_dir.hpp"
 
 #include <sora/fit.hpp>
@@ -23,67 +24,6 @@ namespace fs = std::filesystem;
 namespace {
 
 using Pixel = std::function<Color(int x, int y)>;
-
-struct Decoded {
-  int width = 0, height = 0;
-  std::vector<unsigned char> rgb;
-  bool icc_tagged = false; // JPEG: an ICC_PROFILE APP2; PNG: an sRGB chunk
-  Color at(int x, int y) const {
-    std::size_t i = (std::size_t(y) * std::size_t(width) + std::size_t(x)) * 3;
-    return {rgb[i], rgb[i + 1], rgb[i + 2]};
-  }
-};
-
-Decoded read_jpeg(const fs::path& path) {
-  Decoded out;
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  jpeg_decompress_struct cinfo{};
-  jpeg_error_mgr err{};
-  cinfo.err = jpeg_std_error(&err);
-  jpeg_create_decompress(&cinfo);
-  jpeg_stdio_src(&cinfo, f);
-  jpeg_save_markers(&cinfo, JPEG_APP0 + 2, 0xFFFF);
-  jpeg_read_header(&cinfo, TRUE);
-  JOCTET* icc = nullptr;
-  unsigned icc_size = 0;
-  out.icc_tagged = jpeg_read_icc_profile(&cinfo, &icc, &icc_size) && icc_size > 0;
-  std::free(icc);
-  cinfo.out_color_space = JCS_RGB;
-  jpeg_start_decompress(&cinfo);
-  out.width = static_cast<int>(cinfo.output_width);
-  out.height = static_cast<int>(cinfo.output_height);
-  out.rgb.resize(std::size_t(out.width) * std::size_t(out.height) * 3);
-  while (cinfo.output_scanline < cinfo.output_height) {
-    JSAMPROW r = out.rgb.data() + std::size_t(cinfo.output_scanline) * std::size_t(out.width) * 3;
-    jpeg_read_scanlines(&cinfo, &r, 1);
-  }
-  jpeg_finish_decompress(&cinfo);
-  jpeg_destroy_decompress(&cinfo);
-  std::fclose(f);
-  return out;
-}
-
-Decoded read_png(const fs::path& path) {
-  Decoded out;
-  png_image image{};
-  image.version = PNG_IMAGE_VERSION;
-  EXPECT_TRUE(png_image_begin_read_from_file(&image, path.c_str()));
-  out.icc_tagged = (image.flags & PNG_IMAGE_FLAG_COLORSPACE_NOT_sRGB) == 0;
-  std::string bytes = test::read_file(path);
-  out.icc_tagged = out.icc_tagged && bytes.find("sRGB") != std::string::npos;
-  image.format = PNG_FORMAT_RGB;
-  out.width = static_cast<int>(image.width);
-  out.height = static_cast<int>(image.height);
-  out.rgb.resize(PNG_IMAGE_SIZE(image));
-  EXPECT_TRUE(png_image_finish_read(&image, nullptr, out.rgb.data(), 0, nullptr));
-  return out;
-}
-
-Decoded read_back(const fs::path& path) {
-  auto info = probe_image(path);
-  EXPECT_TRUE(info) << path;
-  return info && info->type == ImageType::png ? read_png(path) : read_jpeg(path);
-}
 
 // A JPEG of `components` channels (3: RGB, 4: CMYK as Adobe stores it, inverted) with an
 // optional ICC profile, written at quality 100 without chroma subsampling.
@@ -226,7 +166,7 @@ TEST(PhotoTest, HeicAndAvifFitAndComeOutAsTaggedJpeg) {
     auto fitted = fit_image(dir / name, fit(dir, FitMode::stretch, 32, 24));
     ASSERT_TRUE(fitted) << name << ": " << fitted.error().message;
     EXPECT_EQ(fitted->info.type, ImageType::jpeg) << name;
-    auto out = read_back(fitted->file.path());
+    auto out = test::read_image(fitted->file.path());
     EXPECT_TRUE(out.icc_tagged) << name;
     EXPECT_TRUE(near(out.at(4, 12), k_red, 12)) << name << " " << str(out.at(4, 12));
     EXPECT_TRUE(near(out.at(28, 12), k_blue, 12)) << name << " " << str(out.at(28, 12));
@@ -244,7 +184,7 @@ TEST(PhotoTest, HeifRotationIsAppliedOnceToSizeAndPixels) {
   EXPECT_EQ(shown->height, 64);
   auto fitted = fit_image(dir / "turned.heic", fit(dir, FitMode::stretch, 48, 64));
   ASSERT_TRUE(fitted) << fitted.error().message;
-  auto out = read_back(fitted->file.path());
+  auto out = test::read_image(fitted->file.path());
   EXPECT_TRUE(near(out.at(24, 4), k_red, 12)) << str(out.at(24, 4));
   EXPECT_TRUE(near(out.at(24, 60), k_blue, 12)) << str(out.at(24, 60));
 }
@@ -258,7 +198,7 @@ TEST(PhotoTest, TransparentHeicBecomesPngOnThePad) {
   auto fitted = fit_image(dir / "cutout.heic", options);
   ASSERT_TRUE(fitted) << fitted.error().message;
   EXPECT_EQ(fitted->info.type, ImageType::png);
-  auto out = read_back(fitted->file.path());
+  auto out = test::read_image(fitted->file.path());
   EXPECT_TRUE(out.icc_tagged);
   EXPECT_TRUE(near(out.at(8, 24), Color{255, 255, 255}, 12)) << str(out.at(8, 24));
   EXPECT_TRUE(near(out.at(56, 24), k_blue, 12)) << str(out.at(56, 24));
@@ -275,7 +215,7 @@ TEST(PhotoTest, DisplayP3IsConvertedToTheMatchingSrgb) {
       media::display_p3_profile());
   auto fitted = fit_image(dir / "p3.jpg", fit(dir, FitMode::stretch, 16, 16));
   ASSERT_TRUE(fitted) << fitted.error().message;
-  auto out = read_back(fitted->file.path());
+  auto out = test::read_image(fitted->file.path());
   Color expected = p3_to_srgb(p3);
   EXPECT_TRUE(near(out.at(8, 8), expected, 3))
       << "got " << str(out.at(8, 8)) << ", expected " << str(expected);
@@ -295,7 +235,7 @@ TEST(PhotoTest, CmykAndYcckJpegsAreConvertedNotRefused) {
         path, 32, 32, 4, [&](int, int) { return stored; }, {}, space);
     auto fitted = fit_image(path, fit(dir, FitMode::stretch, 16, 16));
     ASSERT_TRUE(fitted) << path << ": " << fitted.error().message;
-    auto out = read_back(fitted->file.path());
+    auto out = test::read_image(fitted->file.path());
     EXPECT_TRUE(near(out.at(8, 8), reference, 3)) << path << " " << str(out.at(8, 8));
   }
 }
@@ -308,7 +248,7 @@ TEST(PhotoTest, SixteenBitAndGrayscalePngsWork) {
   write_png(dir / "deep.png", 32, 32, PNG_FORMAT_LINEAR_RGB, deep.data());
   auto fitted = fit_image(dir / "deep.png", fit(dir, FitMode::stretch, 16, 16));
   ASSERT_TRUE(fitted) << fitted.error().message;
-  auto out = read_back(fitted->file.path());
+  auto out = test::read_image(fitted->file.path());
   // libpng writes linear 16-bit with gamma 1.0; the 8-bit decode is gamma-encoded (0.5 -> 188).
   EXPECT_TRUE(near(out.at(8, 8), Color{188, 0, 255}, 4)) << str(out.at(8, 8));
 
@@ -316,7 +256,7 @@ TEST(PhotoTest, SixteenBitAndGrayscalePngsWork) {
   write_png(dir / "gray.png", 32, 32, PNG_FORMAT_GRAY, gray.data());
   fitted = fit_image(dir / "gray.png", fit(dir, FitMode::stretch, 16, 16));
   ASSERT_TRUE(fitted) << fitted.error().message;
-  out = read_back(fitted->file.path());
+  out = test::read_image(fitted->file.path());
   EXPECT_TRUE(near(out.at(8, 8), Color{100, 100, 100}, 1)) << str(out.at(8, 8));
   EXPECT_TRUE(out.icc_tagged);
 }
@@ -352,4 +292,45 @@ TEST(PhotoTest, RowShrinkerAveragesBlocksAndKeepsTheEdges) {
   EXPECT_EQ(out.rgb[0], 55);      // (0 + 10 + 100 + 110) / 4
   EXPECT_EQ(out.rgb[2 * 3], 90);  // (40 + 140) / 2
   EXPECT_EQ(out.rgb[3 * 3], 205); // (200 + 210) / 2
+}
+
+// A HEIC or AVIF that is shrunk is decoded to Y'CbCr and shrunk before it becomes RGB; the result
+// must match libheif's own RGB conversion shrunk the same way (within rounding).
+TEST(PhotoTest, HeifShrunkFromYCbCrMatchesLibheifsRgb) {
+  test::TempDir dir;
+  auto colourful = [](int x, int y) {
+    return Color{static_cast<std::uint8_t>(40 + x * 2), static_cast<std::uint8_t>(200 - y * 2),
+                 static_cast<std::uint8_t>(60 + (x + y) % 120)};
+  };
+  for (auto [name, format] :
+       {std::pair{"p.heic", heif_compression_HEVC}, std::pair{"p.avif", heif_compression_AV1}}) {
+    write_heif(dir / name, 80, 64, colourful, format);
+    auto shrunk = media::decode_heif(dir / name, {fit(dir, FitMode::stretch, 20, 16)});
+    ASSERT_TRUE(shrunk) << name << ": " << shrunk.error().message;
+    ASSERT_EQ(shrunk->width, 20) << name; // shrunk by 4 while decoding
+    ASSERT_EQ(shrunk->height, 16) << name;
+    // The reference: libheif's RGB, averaged in the same 4x4 blocks.
+    heif_context* context = heif_context_alloc();
+    ASSERT_EQ(heif_context_read_from_file(context, (dir / name).c_str(), nullptr).code, 0);
+    heif_image_handle* handle = nullptr;
+    heif_context_get_primary_image_handle(context, &handle);
+    heif_image* rgb = nullptr;
+    ASSERT_EQ(
+        heif_decode_image(handle, &rgb, heif_colorspace_RGB, heif_chroma_interleaved_RGB, nullptr)
+            .code,
+        0);
+    int stride = 0;
+    const std::uint8_t* p = heif_image_get_plane_readonly(rgb, heif_channel_interleaved, &stride);
+    media::RowShrinker reference(80, 64, 4);
+    for (int y = 0; y < 64; ++y)
+      reference.add_row(p + std::size_t(y) * std::size_t(stride));
+    media::Raster expected = reference.take();
+    heif_image_release(rgb);
+    heif_image_handle_release(handle);
+    heif_context_free(context);
+    int worst = 0;
+    for (std::size_t i = 0; i < expected.rgb.size(); ++i)
+      worst = std::max(worst, std::abs(expected.rgb[i] - shrunk->rgb[i]));
+    EXPECT_LE(worst, 2) << name;
+  }
 }

@@ -70,6 +70,68 @@ Raster RowShrinker::take() {
   return std::move(m_out);
 }
 
+namespace {
+
+// The RGB of one averaged Y'CbCr pixel.
+void ycbcr_to_rgb(const YCbCrPlanes& p, double y, double cb, double cr, unsigned char* rgb) {
+  cb -= 128;
+  cr -= 128;
+  if (!p.full_range) {
+    y = (y - 16) * (255.0 / 219.0);
+    cb *= 255.0 / 224.0;
+    cr *= 255.0 / 224.0;
+  }
+  double r = y + 2 * (1 - p.kr) * cr;
+  double b = y + 2 * (1 - p.kb) * cb;
+  double g = y - (2 * p.kb * (1 - p.kb) * cb + 2 * p.kr * (1 - p.kr) * cr) / (1 - p.kr - p.kb);
+  for (double v : {r, g, b})
+    *rgb++ = static_cast<unsigned char>(std::clamp(std::lround(v), 0L, 255L));
+}
+
+} // namespace
+
+Raster shrink_ycbcr(const YCbCrPlanes& p, int factor) {
+  int f = std::max(1, factor);
+  Raster out;
+  out.width = (p.width + f - 1) / f;
+  out.height = (p.height + f - 1) / f;
+  out.rgb.resize(std::size_t(out.width) * std::size_t(out.height) * 3);
+  // Sums of Y', Cb and Cr per output column, over one block of rows.
+  std::vector<std::uint32_t> sums(std::size_t(out.width) * 3);
+  for (int oy = 0; oy < out.height; ++oy) {
+    std::fill(sums.begin(), sums.end(), 0);
+    int y1 = std::min(p.height, (oy + 1) * f), rows = y1 - oy * f;
+    for (int y = oy * f; y < y1; ++y) {
+      const std::uint8_t* luma = p.y + std::size_t(y) * std::size_t(p.y_stride);
+      std::size_t c_row = std::size_t(y >> p.shift_y) * std::size_t(p.c_stride);
+      const std::uint8_t* cb = p.cb ? p.cb + c_row : nullptr;
+      const std::uint8_t* cr = p.cr ? p.cr + c_row : nullptr;
+      std::uint32_t* sum = sums.data();
+      for (int x0 = 0; x0 < p.width; x0 += f, sum += 3) {
+        int x1 = std::min(p.width, x0 + f);
+        std::uint32_t sy = 0, sb = 0, sr = 0;
+        for (int x = x0; x < x1; ++x)
+          sy += luma[x];
+        if (cb)
+          for (int x = x0; x < x1; ++x) {
+            sb += cb[x >> p.shift_x];
+            sr += cr[x >> p.shift_x];
+          }
+        sum[0] += sy;
+        sum[1] += sb;
+        sum[2] += sr;
+      }
+    }
+    unsigned char* rgb = &out.rgb[std::size_t(oy) * std::size_t(out.width) * 3];
+    for (int ox = 0; ox < out.width; ++ox, rgb += 3) {
+      double n = double(std::min(f, p.width - ox * f) * rows);
+      const std::uint32_t* sum = &sums[std::size_t(ox) * 3];
+      ycbcr_to_rgb(p, sum[0] / n, p.cb ? sum[1] / n : 128, p.cb ? sum[2] / n : 128, rgb);
+    }
+  }
+  return out;
+}
+
 Unexpected bad_image(const fs::path& path, const std::string& why, std::string hint) {
   return unexpected(ErrorCode::invalid_argument, path.string() + ": " + why, std::move(hint));
 }

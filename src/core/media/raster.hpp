@@ -54,6 +54,24 @@ private:
   void flush_row(int rows);
 };
 
+/// 8-bit Y'CbCr planes as HEVC and AV1 decoders give them, and how to turn them into RGB.
+struct YCbCrPlanes {
+  int width = 0, height = 0;
+  const std::uint8_t* y = nullptr;
+  int y_stride = 0;
+  const std::uint8_t* cb = nullptr; ///< with `cr`; both null for a grayscale image
+  const std::uint8_t* cr = nullptr;
+  int c_stride = 0;
+  int shift_x = 1, shift_y = 1;  ///< chroma subsampling: 4:2:0 is 1, 1; 4:2:2 1, 0; 4:4:4 0, 0
+  double kr = 0.299, kb = 0.114; ///< the matrix: BT.601 unless the file names another
+  bool full_range = true;        ///< false: Y' 16-235, Cb and Cr 16-240
+};
+
+/// Averages `factor` x `factor` blocks of `planes` (chroma taken by nearest neighbour, as libheif
+/// upsamples it) and converts the averages to RGB. Since the conversion is affine, that is the
+/// average of the converted pixels (but for clipping), without a full-size RGB copy.
+Raster shrink_ycbcr(const YCbCrPlanes& planes, int factor);
+
 Unexpected bad_image(const std::filesystem::path& path, const std::string& why,
                      std::string hint = "Use a JPEG, PNG, WebP, HEIC or AVIF image, or convert "
                                         "this one.");
