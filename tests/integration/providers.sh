@@ -216,6 +216,25 @@ printf '{"prompt":"dunes","model":"Wan-AI/Wan2.2-T2V-A14B","audio":"wind","gener
 expect_exit 2 -- sora --profile together batch "$T/silent.jsonl" --out-dir "$T/out-silent"
 assert_contains "$ERR" "line 1: --no-audio (generate_audio false) and an audio part"
 assert_eq "$(posts)" 2 "creates sent"
+
+case_ "storyboard: a shot's audio asks for audio on together; the reported cost is journaled"
+clear_requests
+cat >"$T/dunes.toml" <<'TOML'
+[film]
+profile = "together"
+model = "Wan-AI/Wan2.2-T2V-A14B"
+seconds = 4
+output = "dunes.mp4"
+
+[[shot]]
+label = "dunes"
+prompt = "dunes at noon, static shot"
+audio = "wind"
+TOML
+expect_exit 0 -- sora storyboard "$T/dunes.toml"
+assert_req 'param(reqs("POST")[0], "generate_audio") is True'
+sid="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["shots"][0]["video_id"])' "$T/dunes.storyboard.json")"
+assert_contains "$HOME/.local/state/sora/jobs.jsonl" "\"id\":\"$sid\",\"command\":\"cost\""
 stop_mock
 
 # ---------------------------------------------------------------------------------------------
