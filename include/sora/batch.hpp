@@ -25,6 +25,7 @@ struct BatchJob {
   /// Set when the image is resized before its upload (`fit`, `pad_color`); width and height are
   /// the resolved size. The temporary copy exists only while the job's create is sent.
   std::optional<FitOptions> fit;
+  std::optional<double> estimate_usd = {}; ///< the CLI's estimate, journaled with the job
 };
 
 /// Reads a JSON Lines manifest (one object per line) or a CSV file with a header row (by the

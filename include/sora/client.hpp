@@ -112,6 +112,12 @@ struct RequestStyle {
   std::string duration_field = "seconds";
   DurationType duration_type = DurationType::string;
   bool send_model = true; ///< false: `model` is never sent (vLLM-Omni rejects a wrong one)
+  /// True: the size "WxH" is sent as the integer members `width` and `height` (Together), not
+  /// as `size`.
+  bool size_as_width_height = false;
+  /// Non-empty: the image members (image_field, portable.references) are sent inside one JSON
+  /// object member of this name (Together: `media`), not at the top level.
+  std::string media_field;
   /// True: OpenAI's models, sizes and durations are enforced before sending (the openai profile);
   /// false: mismatches are only warnings (tolerance rule 8).
   bool openai_enums = true;
@@ -191,6 +197,9 @@ struct CreateRequest {
   std::vector<std::filesystem::path> references = {}; ///< reference images (not first frames)
   std::vector<std::string> reference_urls = {};       ///< the same, by URL
   std::optional<bool> audio = {};                     ///< generate an audio track
+  /// The prompt describes the sound (an audio part). Not sent itself: the CLI then asks for an
+  /// audio track where the profile has the switch and `audio` is unset.
+  bool audio_described = false;
   std::optional<long long> seed = {};
   std::optional<std::string> negative_prompt = {};
 };

@@ -43,6 +43,8 @@ struct JobSpec {
   /// Set: the job exists already (an earlier run created it, e.g. a resumed batch job): fit,
   /// intent and submit are skipped, and the run waits for and downloads this job.
   std::string video_id;
+  /// The caller's cost estimate in USD, recorded with the job (the journal's estimate_usd).
+  std::optional<double> estimate_usd = {};
 };
 
 /// Where a job is; each is reported once, in this order (a job may stop at any of them).

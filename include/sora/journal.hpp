@@ -27,6 +27,9 @@ struct JournalEntry {
   /// USD the server reported for the job. Written as a later line `{"command":"cost", "id", …}`
   /// when the job finishes; read() folds it into the job's entry.
   std::optional<double> cost_usd;
+  /// USD sora estimated when it sent the job (the price table, else the server's published
+  /// price), on the job's own line; empty when unknown.
+  std::optional<double> estimate_usd;
   std::string idempotency_key; ///< the key the create was sent with (closes its intent)
   std::string fingerprint;     ///< see fingerprint() in job.hpp
   std::string raw_json;        ///< the line as stored

@@ -83,6 +83,7 @@ void record_job(const AppContext& ctx, const std::string& host, const std::strin
   entry.output = output_of(*e.spec);
   entry.idempotency_key = e.idempotency_key;
   entry.fingerprint = e.fingerprint;
+  entry.estimate_usd = e.spec->estimate_usd;
   if (auto ok = ctx.journal().append(entry); !ok)
     ctx.warn(ok.error().message + " (the video id is " + e.video_id + ")");
 }

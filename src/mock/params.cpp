@@ -403,6 +403,10 @@ std::optional<ApiError> check_extras(const nlohmann::json& body, CreateRules::Fr
     return invalid_type("generate_audio", "a boolean", *it);
   if (const auto it = body.find("seed"); it != body.end() && !it->is_number_integer())
     return invalid_type("seed", "an integer", *it);
+  if (!openrouter)
+    for (const char* key : {"width", "height"})
+      if (const auto it = body.find(key); it != body.end() && !it->is_number_integer())
+        return invalid_type(key, "an integer", *it);
   const char* refs = openrouter ? "input_references" : "reference_images";
   const auto it = body.find(refs);
   if (it == body.end()) return std::nullopt;
@@ -420,6 +424,17 @@ std::optional<ApiError> check_extras(const nlohmann::json& body, CreateRules::Fr
                           ref);
   }
   return std::nullopt;
+}
+
+/// Together's `media` object (the SDK's VideoCreateParams.Media): `frame_images` as the top-level
+/// ones, `reference_images` URL strings.
+std::optional<ApiError> check_media(const nlohmann::json& body) {
+  const auto media = body.find("media");
+  if (media == body.end()) return std::nullopt;
+  if (!media->is_object()) return invalid_type("media", "an object", *media);
+  if (const auto it = media->find("frame_images"); it != media->end())
+    if (auto error = check_frames(*it, CreateRules::Frames::together)) return error;
+  return check_extras(*media, CreateRules::Frames::together);
 }
 
 /// Reads the duration member of a JSON create under `rules` into `seconds`.
@@ -521,6 +536,12 @@ std::variant<CreateParams, ApiError> parse_create_with(const httplib::Request& r
     }
     if (rules.frames != CreateRules::Frames::none)
       if (auto error = check_extras(body, rules.frames)) return *error;
+    if (rules.frames == CreateRules::Frames::together) {
+      if (auto error = check_media(body)) return *error;
+      if (!size && body.contains("width") && body.contains("height"))
+        size = std::to_string(body["width"].get<long long>()) + "x" +
+               std::to_string(body["height"].get<long long>());
+    }
   }
   if (auto error = check_prompt(prompt)) return *error;
   if (rules.model_required && (!model || model->empty())) {

@@ -15,6 +15,7 @@ import { after, before, describe, it } from 'node:test';
 import {
   dataDir,
   dataUrl,
+  here,
   requireBinary,
   requirePackages,
   runCli,
@@ -54,8 +55,25 @@ async function pollUntilDone(sdk, jobId) {
   throw new Error(`job ${jobId} never finished`);
 }
 
+// The wire members of the SDK's create request (VideoGenerationRequest$Outbound).
+const OUTBOUND = (() => {
+  const dts = readFileSync(join(here, 'node_modules', '@openrouter', 'sdk', 'esm', 'models', 'videogenerationrequest.d.ts'), 'utf8');
+  const body = dts.match(/export type VideoGenerationRequest\$Outbound = \{([^]*?)\n\};/)[1];
+  return [...body.matchAll(/^\s{4}"?([\w-]+)"?\??:/gm)].map((m) => m[1]);
+})();
+
+const CLI_ARGS = (mock) => [
+  '--profile', 'openrouter', '--base-url', `${mock.origin}/api/v1`, 'create', '-m', 'google/veo-3.1',
+  '-p', 'A lighthouse in a storm', '-s', '8', '--size', '1280x720', '--resolution', '1080p', '--aspect-ratio', '16:9',
+  '--generate-audio', '--image', FIRST, '--last-frame', LAST, '--reference', REFERENCE,
+];
+const cliEnv = (home) => ({
+  SORA_API_KEY: API_KEY, XDG_CONFIG_HOME: home, XDG_STATE_HOME: home, XDG_CACHE_HOME: home, XDG_DATA_HOME: home,
+});
+
 describe('OpenRouter SDK against sora-mock --dialect openrouter', { timeout: 90_000 }, () => {
   let mock;
+  let sdkBody;
   let sdk;
   let home;
 
@@ -133,19 +151,46 @@ describe('OpenRouter SDK against sora-mock --dialect openrouter', { timeout: 90_
         inputReferences: [{ type: 'image_url', imageUrl: { url: dataUrl(REFERENCE, 'image/jpeg') } }],
       },
     });
-    const cli = await runCli(
-      cliBinary,
-      ['--profile', 'openrouter', '--base-url', `${mock.origin}/api/v1`, 'create', '-m', 'google/veo-3.1',
-        '-p', prompt, '-s', '8', '--size', '1280x720', '--resolution', '1080p', '--aspect-ratio', '16:9', '--generate-audio',
-        '--seed', '42', '--image', FIRST, '--last-frame', LAST, '--reference', REFERENCE],
-      { SORA_API_KEY: API_KEY, XDG_CONFIG_HOME: home, XDG_STATE_HOME: home, XDG_CACHE_HOME: home, XDG_DATA_HOME: home },
-    );
+    const cli = await runCli(cliBinary, [...CLI_ARGS(mock), '--seed', '42'], cliEnv(home));
     assert.equal(cli.code, 0, cli.output);
     const creates = (await takeRequests(mock)).filter((r) => r.method === 'POST');
     assert.equal(creates.length, 2, JSON.stringify(creates));
     const [fromSdk, fromCli] = creates.map((r) => r.json);
+    sdkBody = fromSdk;
     assert.deepEqual(shapeOf(fromCli), shapeOf(fromSdk));
     assert.deepEqual(fromCli, fromSdk);
+    // Every member is one the SDK sends (VideoGenerationRequest$Outbound), and every portable
+    // option the SDK has a member for was compared above.
+    for (const key of Object.keys(fromCli)) assert.ok(OUTBOUND.includes(key), `${key} is not an SDK member`);
+    for (const key of ['aspect_ratio', 'resolution', 'frame_images', 'input_references', 'generate_audio', 'seed'])
+      assert.ok(key in fromCli && OUTBOUND.includes(key), key);
+  });
+
+  it('--no-audio is generate_audio false; the SDK has no negative prompt, and sora refuses it', async () => {
+    await takeRequests(mock);
+    await sdk.videoGeneration.generate({ videoGenerationRequest: { model: 'google/veo-3.1', prompt: 'x', generateAudio: false } });
+    const base = ['--profile', 'openrouter', '--base-url', `${mock.origin}/api/v1`, 'create', '-m', 'google/veo-3.1', '-p', 'x'];
+    const cli = await runCli(cliBinary, [...base, '--no-audio'], cliEnv(home));
+    assert.equal(cli.code, 0, cli.output);
+    const [fromSdk, fromCli] = (await takeRequests(mock)).filter((r) => r.method === 'POST').map((r) => r.json);
+    assert.deepEqual(fromCli, fromSdk);
+    assert.ok(!OUTBOUND.includes('negative_prompt'));
+    const refused = await runCli(cliBinary, [...base, '--negative-prompt', 'blur'], cliEnv(home));
+    assert.equal(refused.code, 2, refused.output);
+    assert.match(refused.output, /openrouter profile cannot send --negative-prompt/);
+    assert.deepEqual((await takeRequests(mock)).filter((r) => r.method === 'POST'), []);
+  });
+
+  it('test of the test: one field of sora’s body broken fails the comparison', async () => {
+    assert.ok(sdkBody, 'the comparison above ran');
+    await takeRequests(mock);
+    // (the mock's own type check refuses it too: exit 3; the body is in its log all the same)
+    const cli = await runCli(cliBinary, [...CLI_ARGS(mock), '--field-json', 'seed="42"'], cliEnv(home));
+    assert.match(cli.output, /Invalid type for 'seed'/);
+    const [broken] = (await takeRequests(mock)).filter((r) => r.method === 'POST').map((r) => r.json);
+    assert.throws(() => assert.deepEqual(shapeOf(broken), shapeOf(sdkBody)));
+    const { aspect_ratio: _dropped, ...missing } = sdkBody;
+    assert.throws(() => assert.deepEqual(shapeOf(missing), shapeOf(sdkBody)));
   });
 });
 

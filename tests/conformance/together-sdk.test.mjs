@@ -79,8 +79,23 @@ async function pollUntilDone(sdk, id, answers) {
   throw new Error(`job ${id} never finished`);
 }
 
+// The members VideoCreateParams marks @deprecated (read from the SDK's declarations).
+const DEPRECATED = [...readFileSync(`${VIDEOS_DTS}.d.ts`, 'utf8').matchAll(/@deprecated(?:[^*]|\*(?!\/))*\*\/\s*(\w+)\?:/g)].map(
+  (m) => m[1],
+);
+
+const CLI_ARGS = (mock) => [
+  '--profile', 'together', '--base-url', `${mock.origin}/v2`, 'create', '-m', 'Wan-AI/Wan2.2-I2V-A14B',
+  '-p', 'A lighthouse in a storm', '-s', '8', '--size', '1280x720', '--aspect-ratio', '16:9', '--resolution', '1080p',
+  '--no-audio', '--negative-prompt', 'blur, text', '--image', FIRST, '--last-frame', LAST, '--reference', REFERENCE,
+];
+const cliEnv = (home) => ({
+  SORA_API_KEY: API_KEY, XDG_CONFIG_HOME: home, XDG_STATE_HOME: home, XDG_CACHE_HOME: home, XDG_DATA_HOME: home,
+});
+
 describe('Together SDK against sora-mock --dialect together', { timeout: 90_000 }, () => {
   let mock;
+  let sdkBody;
   let sdk;
   let home;
   const answers = []; // every VideoJob the mock gave, type-checked at the end
@@ -127,35 +142,54 @@ describe('Together SDK against sora-mock --dialect together', { timeout: 90_000 
   it('sends the same create body as `sora --profile together`, a valid VideoCreateParams', async () => {
     await takeRequests(mock);
     const prompt = 'A lighthouse in a storm';
+    // Every member sora can send, in the SDK's current (not deprecated) form: width and height
+    // (VideoCreateParams has no size), and the images inside `media`.
     await sdk.videos.create({
       model: 'Wan-AI/Wan2.2-I2V-A14B',
       prompt,
       seconds: '8',
+      width: 1280,
+      height: 720,
       ratio: '16:9',
       resolution: '1080p',
       generate_audio: false,
       seed: 42,
       negative_prompt: 'blur, text',
-      frame_images: [
-        { input_image: dataUrl(FIRST, 'image/png'), frame: 'first' },
-        { input_image: dataUrl(LAST, 'image/webp'), frame: 'last' },
-      ],
-      reference_images: [dataUrl(REFERENCE, 'image/jpeg')],
+      media: {
+        frame_images: [
+          { input_image: dataUrl(FIRST, 'image/png'), frame: 'first' },
+          { input_image: dataUrl(LAST, 'image/webp'), frame: 'last' },
+        ],
+        reference_images: [dataUrl(REFERENCE, 'image/jpeg')],
+      },
     });
-    const cli = await runCli(
-      cliBinary,
-      ['--profile', 'together', '--base-url', `${mock.origin}/v2`, 'create', '-m', 'Wan-AI/Wan2.2-I2V-A14B', '-p', prompt,
-        '-s', '8', '--aspect-ratio', '16:9', '--resolution', '1080p', '--no-audio', '--seed', '42',
-        '--negative-prompt', 'blur, text', '--image', FIRST, '--last-frame', LAST, '--reference', REFERENCE],
-      { SORA_API_KEY: API_KEY, XDG_CONFIG_HOME: home, XDG_STATE_HOME: home, XDG_CACHE_HOME: home, XDG_DATA_HOME: home },
-    );
+    const cli = await runCli(cliBinary, [...CLI_ARGS(mock), '--seed', '42'], cliEnv(home));
     assert.equal(cli.code, 0, cli.output);
     const creates = (await takeRequests(mock)).filter((r) => r.method === 'POST');
     assert.equal(creates.length, 2, JSON.stringify(creates));
     const [fromSdk, fromCli] = creates.map((r) => r.json);
+    sdkBody = fromSdk;
     assert.deepEqual(shapeOf(fromCli), shapeOf(fromSdk));
     assert.deepEqual(fromCli, fromSdk);
     assert.deepEqual(typeErrors([{ type: 'VideoCreateParams', value: fromCli }]), []);
+    assert.deepEqual(Object.keys(fromCli).filter((k) => DEPRECATED.includes(k)), []);
+  });
+
+  it('test of the test: one field of sora’s body broken fails the comparison', async () => {
+    assert.ok(sdkBody, 'the comparison above ran');
+    await takeRequests(mock);
+    // seed as a string, as a profile mapping it wrongly would send it
+    // (the mock's own type check refuses it too: exit 3; the body is in its log all the same)
+    const cli = await runCli(cliBinary, [...CLI_ARGS(mock), '--field-json', 'seed="42"'], cliEnv(home));
+    assert.match(cli.output, /Invalid type for 'seed'/);
+    const [broken] = (await takeRequests(mock)).filter((r) => r.method === 'POST').map((r) => r.json);
+    assert.throws(() => assert.deepEqual(shapeOf(broken), shapeOf(sdkBody)));
+    assert.equal(typeErrors([{ type: 'VideoCreateParams', value: broken }]).length, 1);
+    // the deprecated top-level members, and a `size` the SDK does not declare, are caught too
+    const { media, width: _w, height: _h, ...rest } = sdkBody;
+    const old = { ...rest, size: '1280x720', ...media };
+    assert.ok(typeErrors([{ type: 'VideoCreateParams', value: old }]).length >= 1);
+    assert.deepEqual(Object.keys(old).filter((k) => DEPRECATED.includes(k)).sort(), ['frame_images', 'reference_images']);
   });
 });
 

@@ -55,11 +55,14 @@ expect_bash "" sora --timeout ""
 step "bash: options"
 got="$(complete_bash sora create --)"
 for want in --prompt --prompt-file --image --model --seconds --size --wait --output --force \
-  --base-url --json --quiet --help; do
+  --base-url --json --quiet --help --aspect-ratio --resolution --last-frame --reference \
+  --generate-audio --no-audio --seed --negative-prompt --audio; do
   grep -qxF -- "$want" <<<"$got" || fail "bash: 'sora create --<TAB>' lacks $want"
 done
 grep -qxF -- --variant <<<"$got" && fail "bash: 'sora create --<TAB>' offers download's --variant"
 expect_bash "--variant" sora download x --va
+expect_bash "models" sora mode
+expect_bash "--refresh" sora models --re
 expect_bash "" sora --generate
 expect_bash "--version" sora --vers
 

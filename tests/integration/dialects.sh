@@ -261,8 +261,9 @@ for name in "${DIALECTS[@]}"; do
     flow "$name" --profile "$name" --base-url "$SORA_BASE_URL" "${model[@]}" --seconds 8 \
       --image "$IMG" --size 1280x720
     assert_req "param(reqs('POST', r'/videos$')[-1], 'seconds') == '8'" "rule 9: seconds string"
-    assert_req "'input_image' in param(reqs('POST', r'/videos$')[-1], 'frame_images')[0]" \
-      "rule 6: together frame_images[]"
+    assert_req "'input_image' in param(reqs('POST', r'/videos$')[-1], 'media')['frame_images'][0]" \
+      "rule 6: together media.frame_images[]"
+    assert_req "param(reqs('POST', r'/videos$')[-1], 'width') == 1280" "together: width, not size"
     ;;
   esac
   stop_mock

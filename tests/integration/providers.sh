@@ -74,6 +74,32 @@ expect_exit 2 -- sora --profile openrouter create -m kwaivgi/kling-v2.1 -p "a ki
 assert_contains "$ERR" "does not accept audio"
 assert_eq "$(posts)" 0 "creates sent"
 
+case_ "capabilities: the storyboard checks every shot first, naming FILE:LINE, the shot, the closest"
+cat >"$T/sb.toml" <<'TOML'
+[film]
+profile = "openrouter"
+model = "google/veo-3.1"
+seconds = 4
+output = "sb.mp4"
+
+[[shot]]
+label = "wide"
+prompt = "a kite over dunes"
+
+[[shot]]
+label = "close"
+prompt = "the kite string"
+seconds = 5
+TOML
+expect_exit 2 -- sora storyboard "$T/sb.toml"
+assert_contains "$ERR" "sb.toml:11: shot 'close': google/veo-3.1 does not accept the duration 5 (it takes: 4, 6, 8)"
+assert_contains "$ERR" "give seconds = 4"
+sed -i 's/^seconds = 5$/seconds = 9/' "$T/sb.toml"
+expect_exit 2 -- sora storyboard "$T/sb.toml" --dry-run # the cached model list: nothing sent
+assert_contains "$ERR" "shot 'close': google/veo-3.1 does not accept the duration 9"
+assert_contains "$ERR" "give seconds = 8"
+assert_eq "$(posts)" 0 "creates sent"
+
 case_ "sora models: the server's list, cached a day, --refresh asks again"
 rm -rf "$HOME/.cache/sora"
 clear_requests
@@ -111,6 +137,19 @@ assert_contains "$OUT" 'actual $3.20'
 expect_exit 0 -- sora --json cost --by profile
 assert_eq "$(jpy "$OUT" '[(g["key"], g["actual_usd"], g["reported_jobs"]) for g in d["groups"]]')" \
   '[["openrouter", 3.2, 1]]'
+JOURNAL="$HOME/.local/state/sora/jobs.jsonl"
+assert_eq "$(grep -F '"a paid kite"' "$JOURNAL" | python3 -c 'import json,sys; print(json.loads(sys.stdin.readline()).get("estimate_usd"))')" \
+  3.2 "the estimate (published price) on the job's line, next to the reported cost"
+
+case_ "real cost: sora status of a finished job journals the cost it carries"
+expect_exit 0 -- sora --profile openrouter create -m google/veo-3.1 -p "a status kite" -s 4
+sid="$(single_line)"
+expect_exit 0 -- sora --no-journal --profile openrouter wait "$sid"
+assert_eq "$(grep -c "\"id\":\"$sid\".*cost_usd\|cost_usd.*\"id\":\"$sid\"" "$JOURNAL")" 0 "no cost before status"
+expect_exit 0 -- sora --profile openrouter status "$sid"
+assert_eq "$(grep -c "\"command\":\"cost\".*\"id\":\"$sid\"\|\"id\":\"$sid\".*\"command\":\"cost\"" "$JOURNAL")" 1 "cost line"
+expect_exit 0 -- sora --json cost --by profile
+assert_eq "$(jpy "$OUT" 'd["total"]["reported_jobs"]')" 2 "reported jobs"
 stop_mock
 
 # ---------------------------------------------------------------------------------------------
@@ -124,11 +163,13 @@ assert_req 'param(reqs("POST")[0], "ratio") == "16:9"'
 assert_req 'param(reqs("POST")[0], "negative_prompt") == "text, blur"'
 assert_req 'param(reqs("POST")[0], "seed") == 3'
 assert_req 'param(reqs("POST")[0], "generate_audio") is False'
-assert_req '[f["frame"] for f in param(reqs("POST")[0], "frame_images")] == ["first", "last"]'
-assert_req 'param(reqs("POST")[0], "reference_images")[0].startswith("data:image/jpeg;base64,")'
+assert_req '[f["frame"] for f in param(reqs("POST")[0], "media")["frame_images"]] == ["first", "last"]'
+assert_req 'param(reqs("POST")[0], "media")["reference_images"][0].startswith("data:image/jpeg;base64,")'
+assert_req 'param(reqs("POST")[0], "frame_images") is None and param(reqs("POST")[0], "reference_images") is None' \
+  "no deprecated top-level image members"
 expect_exit 0 -- sora --json cost --by profile
 assert_eq "$(jpy "$OUT" '[g["actual_usd"] for g in d["groups"] if g["key"] == "together"]')" '[0.2]'
-assert_eq "$(jpy "$OUT" 'd["total"]["actual_usd"]')" 3.4 "both servers' costs together"
+assert_eq "$(jpy "$OUT" 'd["total"]["actual_usd"]')" 5.0 "both servers' costs together"
 expect_exit 0 -- sora --json cost --since 2999-01-01
 assert_eq "$(jpy "$OUT" 'd["total"]["jobs"]')" 0 "jobs after a future --since"
 expect_exit 2 -- sora cost --since yesterday
@@ -150,8 +191,50 @@ expect_exit 0 -- sora --profile together batch "$T/jobs.jsonl" --out-dir "$T/out
 assert_req 'param(reqs("POST")[0], "ratio") == "9:16"'
 assert_req 'param(reqs("POST")[0], "seed") == 5'
 assert_req 'param(reqs("POST")[0], "generate_audio") is True'
-assert_req 'len(param(reqs("POST")[0], "reference_images")) == 2'
-assert_req '[f["frame"] for f in param(reqs("POST")[0], "frame_images")] == ["last"]'
+assert_req 'len(param(reqs("POST")[0], "media")["reference_images"]) == 2'
+assert_req '[f["frame"] for f in param(reqs("POST")[0], "media")["frame_images"]] == ["last"]'
+
+case_ "together: --size is width and height (VideoCreateParams has no size); the mock's job has it"
+clear_requests
+expect_exit 0 -- sora --profile together create -m Wan-AI/Wan2.2-T2V-A14B -p "dunes" --size 1280x720
+assert_req 'param(reqs("POST")[0], "width") == 1280 and param(reqs("POST")[0], "height") == 720'
+assert_req 'param(reqs("POST")[0], "size") is None'
+expect_exit 2 -- sora --profile together create -m Wan-AI/Wan2.2-T2V-A14B -p "dunes" --size 720p
+assert_contains "$ERR" "is not WIDTHxHEIGHT"
+
+case_ "together: an audio part (--audio, a manifest's audio) asks for audio; with no-audio it is exit 2"
+clear_requests
+expect_exit 0 -- sora --profile together create -m Wan-AI/Wan2.2-T2V-A14B -p "dunes" --audio "wind, sand hiss"
+assert_req 'param(reqs("POST")[0], "generate_audio") is True'
+assert_req '"wind, sand hiss" in param(reqs("POST")[0], "prompt")'
+expect_exit 2 -- sora --profile together create -m Wan-AI/Wan2.2-T2V-A14B -p "dunes" --audio "wind" --no-audio
+assert_contains "$ERR" "--no-audio (generate_audio false) and an audio part"
+printf '{"prompt":"dunes","model":"Wan-AI/Wan2.2-T2V-A14B","audio":"wind"}\n' >"$T/audio.jsonl"
+expect_exit 0 -- sora --profile together batch "$T/audio.jsonl" --out-dir "$T/out-audio"
+assert_req 'param(reqs("POST")[1], "generate_audio") is True'
+printf '{"prompt":"dunes","model":"Wan-AI/Wan2.2-T2V-A14B","audio":"wind","generate_audio":false}\n' >"$T/silent.jsonl"
+expect_exit 2 -- sora --profile together batch "$T/silent.jsonl" --out-dir "$T/out-silent"
+assert_contains "$ERR" "line 1: --no-audio (generate_audio false) and an audio part"
+assert_eq "$(posts)" 2 "creates sent"
+
+case_ "storyboard: a shot's audio asks for audio on together; the reported cost is journaled"
+clear_requests
+cat >"$T/dunes.toml" <<'TOML'
+[film]
+profile = "together"
+model = "Wan-AI/Wan2.2-T2V-A14B"
+seconds = 4
+output = "dunes.mp4"
+
+[[shot]]
+label = "dunes"
+prompt = "dunes at noon, static shot"
+audio = "wind"
+TOML
+expect_exit 0 -- sora storyboard "$T/dunes.toml"
+assert_req 'param(reqs("POST")[0], "generate_audio") is True'
+sid="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["shots"][0]["video_id"])' "$T/dunes.storyboard.json")"
+assert_contains "$HOME/.local/state/sora/jobs.jsonl" "\"id\":\"$sid\",\"command\":\"cost\""
 stop_mock
 
 # ---------------------------------------------------------------------------------------------
@@ -168,7 +251,14 @@ expect_exit 2 -- sora batch "$T/openai.jsonl" --out-dir "$T/out2"
 assert_contains "$ERR" "line 1: The openai profile cannot send --seed"
 assert_no_requests
 
+case_ "openai: an audio part stays prompt text (no audio switch there), not an error"
+clear_requests
+expect_exit 0 -- sora create -p "a lake" --audio "loons calling"
+assert_req 'param(reqs("POST")[0], "generate_audio") is None'
+assert_req '"loons calling" in param(reqs("POST")[0], "prompt")'
+
 case_ "openai: sora models shows what the profile knows"
+clear_requests
 expect_exit 0 -- sora models
 assert_contains "$OUT" "sora-2-pro"
 assert_contains "$ERR" "what the openai profile knows"
@@ -190,3 +280,18 @@ expect_exit 2 -- sora --profile vllm-omni create -p "a fox" --aspect-ratio 16:9
 assert_contains "$ERR" "vllm-omni profile cannot send --aspect-ratio"
 stop_mock
 
+
+# ---------------------------------------------------------------------------------------------
+case_ "litellm: the portable options have no field there (exit 2, nothing sent); models: none known"
+dialect_mock litellm
+for opt in "--aspect-ratio 16:9" "--seed 1" "--no-audio" "--reference $PNG"; do
+  # shellcheck disable=SC2086 # the option and its value are two words
+  expect_exit 2 -- sora --profile litellm create -m sora-2 -p "a lake" $opt
+  assert_contains "$ERR" "litellm profile cannot send --"
+done
+assert_eq "$(posts)" 0 "creates sent"
+expect_exit 0 -- sora --profile litellm --json models
+assert_eq "$(jpy "$OUT" 'd["source"]')" profile
+expect_exit 0 -- sora --profile litellm create -m sora-2 -p "a lake" --audio "loons"
+assert_req 'param(reqs("POST")[0], "generate_audio") is None'
+stop_mock

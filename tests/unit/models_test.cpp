@@ -160,6 +160,7 @@ TEST(ReportedCost, JournalFoldsTheCostLineIntoItsJob) {
   job.id = "gen-1";
   job.command = "create";
   job.profile = "openrouter";
+  job.estimate_usd = 3.0; // sora's estimate, on the job's own line
   ASSERT_TRUE(journal.append(job));
   JournalEntry cost;
   cost.id = "gen-1";
@@ -171,4 +172,6 @@ TEST(ReportedCost, JournalFoldsTheCostLineIntoItsJob) {
   ASSERT_EQ(entries->size(), 1u); // @last still names the job
   EXPECT_EQ((*entries)[0].profile, "openrouter");
   EXPECT_EQ((*entries)[0].cost_usd, 3.2);
+  EXPECT_EQ((*entries)[0].estimate_usd, 3.0); // next to the reported cost
+  EXPECT_NE((*entries)[0].raw_json.find("\"estimate_usd\":3"), std::string::npos);
 }

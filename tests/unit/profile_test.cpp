@@ -280,8 +280,8 @@ TEST_F(ProfileFixture, Rule6_ImageUrlInEachShape) {
             R"({"url":"https://img.example.com/a.png"},"frame_type":"first_frame"}]})");
   auto together = make("together");
   EXPECT_EQ(sent_create(together, r).body,
-            R"({"prompt":"a lake","frame_images":[{"input_image":"https://img.example.com/a.png",)"
-            R"("frame":"first"}]})");
+            R"({"prompt":"a lake","media":{"frame_images":[{"input_image":)"
+            R"("https://img.example.com/a.png","frame":"first"}]}})");
   // Multipart: a text part; vLLM-Omni reads the JSON object from `image_reference`.
   auto vllm = make("vllm-omni");
   const auto& sent = sent_create(vllm, r);
@@ -397,4 +397,31 @@ TEST_F(ProfileFixture, Rule10_ModelIsNotSentWhenTheProfileSaysSo) {
   auto v = openrouter.create(r);
   ASSERT_TRUE(v) << v.error().message;
   EXPECT_EQ(v->id, "video_9");
+}
+
+// together-ai 0.52.0's VideoCreateParams has width and height (no size), and takes frame and
+// reference images inside `media` (its top-level frame_images and reference_images are
+// deprecated). Local files stream into the nested object in order.
+TEST_F(ProfileFixture, TogetherSendsWidthHeightAndNestsImagesInMedia) {
+  auto together = make("together");
+  auto r = prompt_only();
+  r.size = "1280x720";
+  r.image = k_png;
+  r.last_frame = k_png;
+  r.references = {k_png};
+  r.reference_urls = {"https://img.example.com/r.png"};
+  const auto& body = sent_create(together, r).body;
+  EXPECT_EQ(body.find("\"size\""), std::string::npos) << body;
+  EXPECT_NE(
+      body.find(R"("width":1280,"height":720,"media":{"frame_images":[{"input_image":"data:)"),
+      std::string::npos)
+      << body;
+  auto last = body.find(R"(","frame":"first"},{"input_image":"data:image/png;base64,)");
+  EXPECT_NE(last, std::string::npos) << body;
+  auto refs = body.find(R"(","frame":"last"}],"reference_images":["data:image/png;base64,)");
+  EXPECT_GT(refs, last) << body;
+  EXPECT_NE(body.find(R"(","https://img.example.com/r.png"]}})"), std::string::npos) << body;
+  auto bad = prompt_only();
+  bad.size = "720p";
+  EXPECT_EQ(together.plan_create(bad).error().code, ErrorCode::invalid_argument);
 }

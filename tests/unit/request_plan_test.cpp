@@ -174,7 +174,7 @@ TEST(RequestPlanGolden, TheSameCreateInEveryBuiltInProfilesStyle) {
       {"sglang",
        R"(json prompt="a fox" model="sora-2" seconds=8 size="1280x720" input_reference="https://img.example/a.png")"},
       {"together",
-       R"(json prompt="a fox" model="sora-2" seconds="8" size="1280x720" frame_images=[{"input_image":"https://img.example/a.png","frame":"first"}])"},
+       R"(json prompt="a fox" model="sora-2" seconds="8" width=1280 height=720 media={"frame_images":[{"input_image":"https://img.example/a.png","frame":"first"}]})"},
       {"vllm-omni",
        R"(multipart prompt=a fox seconds=8 size=1280x720 image_reference={"image_url":"https://img.example/a.png"})"},
   };

@@ -384,7 +384,11 @@ int run_batch_command(const BatchCommandOptions& o, AppContext& ctx, const std::
   if (auto ok = check_clashes(*jobs, state, o.force); !ok) return ctx.fail(ok.error());
   auto prices = load_prices(ctx, o.prices);
   if (!prices) return ctx.fail(prices.error());
+  for (const auto& job : *jobs) // --max-cost and the estimates use published prices too
+    if (!job.remix_of) add_published_price(ctx, *prices, job.request, o.dry_run);
   BatchCost cost = estimate_batch(ctx, *jobs, state, o.retry_failed, *prices);
+  for (std::size_t i = 0; i < jobs->size(); ++i)
+    if (cost.jobs[i]) (*jobs)[i].estimate_usd = cost.jobs[i]->usd;
   if (o.dry_run) return print_plan(ctx, o, *jobs, state, cost);
   if (o.max_cost > 0)
     if (auto ok = check_batch_cost(cost, o.max_cost); !ok) return ctx.fail(ok.error());

@@ -104,8 +104,9 @@ Result<void> check_portable_options(AppContext& ctx, const CreateRequest& reques
                         "server's own field with --field/--field-json.");
 }
 
-Result<void> check_request_capabilities(AppContext& ctx, const CreateRequest& request,
-                                        bool offline) {
+Result<void> check_request_capabilities(AppContext& ctx, const CreateRequest& request, bool offline,
+                                        SettingName setting) {
+  if (!setting) setting = flag_for;
   auto settings = ctx.settings();
   if (!settings) return unexpected(settings.error());
   const Profile& profile = (*settings)->effective;
@@ -130,9 +131,9 @@ Result<void> check_request_capabilities(AppContext& ctx, const CreateRequest& re
   std::string message =
       model->id + " does not accept " + asked + " (it takes: " + joined(mismatch->supported) + ").";
   std::string hint = mismatch->closest.empty()
-                         ? "Change or leave out " + flag_for(mismatch->what) + "."
+                         ? "Change or leave out " + setting(mismatch->what) + "."
                          : "The closest it takes is " + mismatch->closest + ": give " +
-                               flag_for(mismatch->what) + " " + mismatch->closest + ".";
+                               setting(mismatch->what) + " " + mismatch->closest + ".";
   hint += " See sora models.";
   return unexpected(ErrorCode::invalid_argument, message, hint);
 }
@@ -144,6 +145,13 @@ std::optional<double> published_price(AppContext& ctx, const std::string& model,
   if (!catalog) return std::nullopt;
   const VideoModelInfo* info = catalog->find(model);
   return info ? info->usd_per_second : std::nullopt;
+}
+
+void add_published_price(AppContext& ctx, PriceTable& prices, const CreateRequest& request,
+                         bool offline) {
+  if (!request.model || estimate(prices, request.model, request.size, request.seconds).usd) return;
+  if (auto usd = published_price(ctx, *request.model, offline))
+    prices.merge({PriceEntry{*request.model, "*", *usd}});
 }
 
 } // namespace sora::cli

@@ -32,6 +32,7 @@ struct Totals {
 };
 
 std::optional<double> job_estimate(const PriceTable& prices, const JournalEntry& e) {
+  if (e.estimate_usd) return e.estimate_usd; // what sora estimated when it sent the job
   if (e.model.empty() || e.size.empty() || e.seconds.empty()) return std::nullopt;
   return estimate(prices, e.model, e.size, e.seconds).usd;
 }
@@ -133,9 +134,10 @@ Command register_cost(CLI::App& app, AppContext& ctx) {
   sub->add_option("--prices", options->prices, "A price file for the estimates (as for create)")
       ->type_name("FILE");
   sub->footer(
-      "Reads only the journal (no network). The estimate prices each job's model, size and\n"
-      "seconds with the local price table; the actual cost is what the server reported\n"
-      "when the job finished (OpenRouter usage.cost, Together outputs.cost, LiteLLM usage).\n"
+      "Reads only the journal (no network). The estimate is the one journaled when the job\n"
+      "was sent (older records: the local price table at its model, size and seconds); the\n"
+      "actual cost is what the server reported when the job finished (OpenRouter usage.cost,\n"
+      "Together outputs.cost, LiteLLM usage).\n"
       "Example: sora cost --since 2026-11-01 --by day");
   return {sub, [options, &ctx] { return run_cost(*options, ctx); }};
 }

@@ -90,18 +90,20 @@ Result<std::optional<FitOptions>> plan_image(const CreateOptions& o, AppContext&
   return std::optional<FitOptions>(fit);
 }
 
-// --dry-run and --max-cost: the estimate (the server's published price when the local table has
-// none), the plan as it would be sent (the fitted image made for it), or the refusal. nullopt:
-// go on and send.
+// The estimate (the server's published price when the local table has none), journaled with the
+// job; for --dry-run, the plan as it would be sent (the fitted image made for it); for
+// --max-cost, the refusal. nullopt: go on and send.
 std::optional<int> guard_cost(const CreateOptions& o, AppContext& ctx, Client& client,
-                              const CreateRequest& request, const std::optional<FitOptions>& fit) {
-  if (!o.cost.dry_run && o.cost.max_cost <= 0) return std::nullopt;
+                              const CreateRequest& request, const std::optional<FitOptions>& fit,
+                              std::optional<double>& usd) {
+  const bool guarded = o.cost.dry_run || o.cost.max_cost > 0;
   auto prices = load_prices(ctx, o.cost.prices);
-  if (!prices) return ctx.fail(prices.error());
-  if (request.model && !estimate(*prices, request.model, request.size, request.seconds).usd)
-    if (auto usd = published_price(ctx, *request.model, o.cost.dry_run))
-      prices->merge({PriceEntry{*request.model, "*", *usd}});
+  if (!prices && guarded) return ctx.fail(prices.error());
+  if (!prices) return std::nullopt; // the job goes without an estimate in the journal
+  add_published_price(ctx, *prices, request, o.cost.dry_run);
   auto cost = estimate(*prices, request.model, request.size, request.seconds);
+  usd = cost.usd;
+  if (!guarded) return std::nullopt;
   if (o.cost.dry_run) {
     std::optional<FittedImage> fitted; // the plan shows the fitted image, as it would be sent
     CreateRequest planned = request;
@@ -128,6 +130,7 @@ int run_create(const CreateOptions& o, AppContext& ctx) {
 
   CreateRequest request;
   request.prompt = std::move(*prompt);
+  request.audio_described = parts->audio.find_first_not_of(" \t\r\n") != std::string::npos;
   if (!o.model.empty()) request.model = o.model;
   if (!o.seconds.empty()) request.seconds = o.seconds;
   if (!o.size.empty()) request.size = o.size;
@@ -150,8 +153,10 @@ int run_create(const CreateOptions& o, AppContext& ctx) {
   auto client = ctx.client();
   if (!client) return ctx.fail(client.error());
   if (!note.empty()) ctx.note(note);
-  if (auto done = guard_cost(o, ctx, **client, request, *fit)) return *done;
+  std::optional<double> estimate_usd;
+  if (auto done = guard_cost(o, ctx, **client, request, *fit, estimate_usd)) return *done;
   JobSpec spec;
+  spec.estimate_usd = estimate_usd;
   spec.label = o.image.empty() ? "create" : std::filesystem::path(o.image).filename().string();
   spec.create = std::move(request);
   spec.fit = *fit;

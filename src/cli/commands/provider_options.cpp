@@ -54,9 +54,11 @@ void add_portable_options(CLI::App& sub, ProviderOptions& options) {
       ->check(CLI::ExistingFile);
   auto* audio = sub.add_flag_callback(
       "--generate-audio", [&options] { options.audio = true; },
-      "Ask for an audio track (openrouter, together)");
+      "Ask for an audio track without describing it (openrouter, together); an audio part "
+      "(--audio TEXT) asks for one too");
   auto* no_audio = sub.add_flag_callback(
-      "--no-audio", [&options] { options.audio = false; }, "Ask for a silent video");
+      "--no-audio", [&options] { options.audio = false; },
+      "Ask for a silent video (not with an audio part such as --audio)");
   audio->excludes(no_audio);
   sub.add_option("--seed", options.seed,
                  "Seed for repeatable results (openrouter, together, vllm-omni, sglang)")
@@ -153,8 +155,30 @@ Result<void> apply_provider_options(AppContext& ctx, const ProviderOptions& opti
     request.fields.push_back(std::move(*field));
   }
   apply_portable_options(options, request);
+  if (auto ok = check_audio_part(request); !ok) return ok;
   if (auto ok = check_portable_options(ctx, request); !ok) return ok;
-  return check_request_capabilities(ctx, request, offline);
+  if (auto ok = check_request_capabilities(ctx, request, offline); !ok) return ok;
+  ask_for_described_audio(ctx, request, offline);
+  return {};
+}
+
+Result<void> check_audio_part(const CreateRequest& request) {
+  if (!request.audio_described || !request.audio || *request.audio) return {};
+  return unexpected(ErrorCode::invalid_argument,
+                    "--no-audio (generate_audio false) and an audio part of the prompt (--audio, "
+                    "an [audio] section or a manifest's audio) are both given: one asks for a "
+                    "silent video, the other describes its sound.",
+                    "Leave out --no-audio, or drop the audio part.");
+}
+
+void ask_for_described_audio(AppContext& ctx, CreateRequest& request, bool offline) {
+  if (!request.audio_described || request.audio) return;
+  auto settings = ctx.settings();
+  if (!settings || (*settings)->effective.style.portable.audio.empty()) return;
+  // Only where the model takes audio (or is not listed): the description stays prompt text.
+  CreateRequest with_audio = request;
+  with_audio.audio = true;
+  if (check_request_capabilities(ctx, with_audio, offline)) request.audio = true;
 }
 
 Result<void> validate_for_profile(AppContext& ctx, CreateRequest& request,

@@ -54,6 +54,14 @@ void add_provider_options(CLI::App& sub, ProviderOptions& options, CLI::Option* 
 Result<void> apply_provider_options(AppContext& ctx, const ProviderOptions& options,
                                     CreateRequest& request, bool offline = false);
 
+/// Fails (invalid_argument) naming both when the request asks for a silent video (--no-audio,
+/// generate_audio false) and its prompt describes the sound (an audio part).
+Result<void> check_audio_part(const CreateRequest& request);
+
+/// An audio part asks for an audio track: sets `audio` when the prompt describes the sound, no
+/// switch was given, the profile has one, and the model's capabilities do not refuse audio.
+void ask_for_described_audio(AppContext& ctx, CreateRequest& request, bool offline = false);
+
 /// Checks the request like validate_create, with OpenAI's values as errors only on the openai
 /// profile; elsewhere a mismatch is printed as a warning (tolerance rule 8).
 Result<void> validate_for_profile(AppContext& ctx, CreateRequest& request,

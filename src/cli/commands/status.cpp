@@ -34,6 +34,7 @@ Command register_status(CLI::App& app, AppContext& ctx) {
                                [&](Client& client, const std::string& id) -> Result<std::string> {
                                  auto video = client.retrieve(id);
                                  if (!video) return unexpected(std::move(video).error());
+                                 record_reported_cost(ctx, *video); // a finished job's cost
                                  return ctx.options.json ? video_json(*video) : video_row(*video);
                                });
           }};

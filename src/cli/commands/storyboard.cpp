@@ -1,8 +1,10 @@
 // `sora storyboard`: a multi-shot film from one TOML file: checked first, planned (--dry-run),
 // shown (--status), run through the job pipeline, joined by stream copy.
+#include "commands/capabilities.hpp"
 #include "commands/commands.hpp"
 #include "commands/cost_guard.hpp"
 #include "commands/job_flow.hpp"
+#include "commands/provider_options.hpp"
 #include "exit_codes.hpp"
 #include "job_observer.hpp"
 #include "output.hpp"
@@ -13,8 +15,10 @@
 #include <CLI/CLI.hpp>
 #include <nlohmann/json.hpp>
 
+#include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 
 namespace sora::cli {
 namespace {
@@ -35,6 +39,45 @@ Error make_error(ErrorCode code, std::string message, std::string hint) {
   error.message = std::move(message);
   error.hint = std::move(hint);
   return error;
+}
+
+/// A shot's setting as its storyboard table names it.
+std::string shot_key(const std::string& what) {
+  if (what == "duration") return "seconds =";
+  if (what == "first frame") return "image =";
+  if (what == "audio") return "audio =";
+  return what + " =";
+}
+
+/// Every shot that creates a video, checked before anything is sent as create checks its
+/// request: the profile's model capabilities (`sora models`), and an audio part, which asks for
+/// an audio track where the profile and the model take one. Returns the labels of those shots.
+/// The server's published prices join `prices` for models the table has none for.
+Result<std::set<std::string>> check_shots(AppContext& ctx, const Film& film, bool offline,
+                                          PriceTable& prices) {
+  std::set<std::string> with_audio;
+  for (const auto& shot : film.shots) {
+    if (shot.start == ShotStart::remix || shot.start == ShotStart::extend) continue;
+    CreateRequest request;
+    request.prompt = compose(shot.prompt);
+    if (!shot.model.empty()) request.model = shot.model;
+    if (!shot.size.empty()) request.size = shot.size;
+    if (!shot.seconds.empty()) request.seconds = shot.seconds;
+    if (shot.image || shot.start == ShotStart::last_frame)
+      request.image = shot.image.value_or(clip_path(film, shot)); // only its presence counts
+    request.audio_described = shot.prompt.audio.find_first_not_of(" \t\r\n") != std::string::npos;
+    auto ok = check_request_capabilities(ctx, request, offline, shot_key);
+    if (!ok) {
+      Error e = ok.error();
+      e.message = film.source.string() + ":" + std::to_string(shot.line) + ": shot '" + shot.label +
+                  "': " + e.message;
+      return unexpected(std::move(e));
+    }
+    ask_for_described_audio(ctx, request, offline);
+    if (request.audio) with_audio.insert(shot.label);
+    add_published_price(ctx, prices, request, offline);
+  }
+  return with_audio;
 }
 
 /// The estimate of every shot that is not done, and their total (nullopt when any is unknown).
@@ -160,7 +203,14 @@ int write_sheet(AppContext& ctx, const Film& film, const std::string& path) {
   return k_exit_ok;
 }
 
-int run_shots(AppContext& ctx, const StoryboardCommandOptions& o, const Film& film) {
+/// What the shots' jobs carry beyond the storyboard runner's own request.
+struct ShotSettings {
+  std::set<std::string> with_audio;             ///< labels whose audio part asks for audio
+  std::map<std::string, double> estimates = {}; ///< USD by label, journaled with the job
+};
+
+int run_shots(AppContext& ctx, const StoryboardCommandOptions& o, const Film& film,
+              const ShotSettings& settings) {
   auto client = ctx.client();
   if (!client) return ctx.fail(client.error());
   ClientConfig config = (*client)->config();
@@ -171,10 +221,15 @@ int run_shots(AppContext& ctx, const StoryboardCommandOptions& o, const Film& fi
   // in the journal by the request's fingerprint, and its job in the server's list (as a rerun of
   // `sora create` does). One shot at a time looks, since the journal is shared.
   auto journal_mutex = std::make_shared<std::mutex>();
-  const ShotRunner runner = [config, &ctx, journal_mutex](const JobSpec& job,
-                                                          JobObserver& observer) {
+  const ShotRunner runner = [config, settings, &ctx, journal_mutex](const JobSpec& job,
+                                                                    JobObserver& observer) {
     Client worker(config);
     JobSpec spec = job;
+    if (auto it = settings.estimates.find(job.label); it != settings.estimates.end())
+      spec.estimate_usd = it->second;
+    // Its audio part asks for an audio track (check_shots).
+    if (job.kind == JobKind::create && settings.with_audio.contains(job.label))
+      spec.create.audio = true;
     if (auto print = fingerprint(spec); print) {
       const std::lock_guard lock(*journal_mutex);
       const auto earlier = resolve_earlier_attempt(ctx, worker, *print);
@@ -235,6 +290,8 @@ int run_storyboard_command(const StoryboardCommandOptions& o, AppContext& ctx) {
   }
   auto prices = load_prices(ctx, o.cost.prices);
   if (!prices) return ctx.fail(prices.error());
+  auto with_audio = check_shots(ctx, *film, o.cost.dry_run, *prices);
+  if (!with_audio) return ctx.fail(with_audio.error());
   const auto cost = estimate_plan(*plan, *prices);
   if (o.cost.dry_run) print_plan(ctx, *film, *plan, cost, true);
   if (o.cost.max_cost > 0 && (!cost.total || *cost.total > o.cost.max_cost)) {
@@ -248,7 +305,10 @@ int run_storyboard_command(const StoryboardCommandOptions& o, AppContext& ctx) {
         "Raise --max-cost, or shorten or drop shots (done shots cost nothing)."));
   }
   if (o.cost.dry_run) return k_exit_ok;
-  return run_shots(ctx, o, *film);
+  ShotSettings settings{*with_audio, {}};
+  for (std::size_t i = 0; i < plan->size(); ++i)
+    if (cost.shots[i].usd) settings.estimates[(*plan)[i].shot->label] = *cost.shots[i].usd;
+  return run_shots(ctx, o, *film, settings);
 }
 
 } // namespace

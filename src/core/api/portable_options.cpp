@@ -138,6 +138,42 @@ Result<void> add_images(RequestPlan& plan, const CreateRequest& request,
   return {};
 }
 
+/// Moves the members named in `names` (in their order in the plan) into one JSON object member
+/// `into`, placed where the first of them was; embedded files keep streaming in order.
+void nest_members(RequestPlan& plan, const std::vector<std::string>& names,
+                  const std::string& into) {
+  auto nested = [&](const PlannedField& f) {
+    return std::find(names.begin(), names.end(), f.name) != names.end();
+  };
+  auto first = std::find_if(plan.fields.begin(), plan.fields.end(), nested);
+  if (first == plan.fields.end()) return;
+  PlannedField object;
+  object.name = into;
+  object.value = "{";
+  bool comma = false;
+  for (const auto& f : plan.fields) {
+    if (!nested(f)) continue;
+    tail_text(object) += (comma ? "," : "") + json_quote(f.name) + ":" + f.value;
+    comma = true;
+    if (f.file) {
+      if (!object.file) {
+        object.file = f.file;
+        object.file_size = f.file_size;
+        object.content_type = f.content_type;
+        object.after_file = f.after_file;
+      } else {
+        object.more_files.push_back({*f.file, f.file_size, f.content_type, f.after_file});
+      }
+    }
+    for (const auto& more : f.more_files)
+      object.more_files.push_back(more);
+  }
+  tail_text(object) += "}";
+  auto at = first - plan.fields.begin();
+  std::erase_if(plan.fields, nested);
+  plan.fields.insert(plan.fields.begin() + at, std::move(object));
+}
+
 } // namespace
 
 const std::vector<std::string>& portable_manifest_fields() {
@@ -227,7 +263,10 @@ Result<void> add_portable_options(RequestPlan& plan, const CreateRequest& reques
   if (request.audio) set_member(plan, p.audio, *request.audio ? "true" : "false");
   if (request.seed) set_member(plan, p.seed, std::to_string(*request.seed));
   if (request.negative_prompt) set_member(plan, p.negative_prompt, text(*request.negative_prompt));
-  if (images) return add_images(plan, request, style);
+  if (images)
+    if (auto ok = add_images(plan, request, style); !ok) return ok;
+  if (json && !style.media_field.empty())
+    nest_members(plan, {style.image_field, p.references}, style.media_field);
   return {};
 }
 

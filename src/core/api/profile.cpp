@@ -107,7 +107,10 @@ std::vector<Profile> make_builtin_profiles() {
   together.style.image_field = "frame_images";
   together.style.image_shape = ImageShape::together_frames;
   together.style.openai_enums = false;
-  // The members of the SDK's VideoCreateParams (together-ai 0.52.0).
+  // The members of the SDK's VideoCreateParams (together-ai 0.52.0): width and height (no size);
+  // frame and reference images inside `media` (the top-level ones are deprecated there).
+  together.style.size_as_width_height = true;
+  together.style.media_field = "media";
   together.style.portable.aspect_ratio = "ratio";
   together.style.portable.resolution = "resolution";
   together.style.portable.audio = "generate_audio";

@@ -80,6 +80,28 @@ Result<std::string> duration_value(const RequestStyle& style, const std::string&
   return std::to_string(std::stoll(seconds)); // no leading zeros: valid JSON either way
 }
 
+// The size as `size` "WxH", or as the integer members `width` and `height` (Together).
+Result<void> add_size(RequestPlan& plan, const RequestStyle& style, const std::string& size) {
+  if (!style.size_as_width_height) {
+    add_text(plan, "size", size);
+    return {};
+  }
+  auto x = size.find('x');
+  auto number = [](std::string_view text) {
+    return !text.empty() && text.size() <= 5 && text[0] != '0' &&
+           std::all_of(text.begin(), text.end(), [](char c) { return c >= '0' && c <= '9'; });
+  };
+  if (x == std::string::npos || !number(std::string_view(size).substr(0, x)) ||
+      !number(std::string_view(size).substr(x + 1)))
+    return unexpected(ErrorCode::invalid_argument,
+                      "The size '" + size.substr(0, 40) + "' is not WIDTHxHEIGHT in pixels.",
+                      "This server takes the size as width and height: give `size` e.g. "
+                      "1280x720.");
+  set_field(plan, PlannedField{"width", size.substr(0, x), {}, 0, {}, {}});
+  set_field(plan, PlannedField{"height", size.substr(x + 1), {}, 0, {}, {}});
+  return {};
+}
+
 bool is_data_url(std::string_view url) {
   return url.size() > 5 && ascii_lower(url.substr(0, 5)) == "data:";
 }
@@ -272,7 +294,9 @@ Result<RequestPlan> plan_create(const ClientConfig& config, const CreateRequest&
     if (!value) return unexpected(std::move(value).error());
     set_field(plan, PlannedField{style.duration_field, std::move(*value), {}, 0, {}, {}});
   }
-  if (request.size) add_text(plan, "size", *request.size);
+  if (request.size) {
+    if (auto ok = add_size(plan, style, *request.size); !ok) return unexpected(ok.error());
+  }
   if (request.image) {
     auto file = image_file_field(style, *request.image, multipart);
     if (!file) return unexpected(std::move(file).error());

@@ -167,7 +167,9 @@ fs::path resolve(const fs::path& base, const std::string& path) {
 using Problem = std::function<void(const std::string&)>;
 
 // The line's prompt: prompt or prompt_file (with sections), then the part fields over them.
-std::string manifest_prompt(const Row& row, const fs::path& base, const Problem& problem) {
+// `audio`: set when the prompt has an audio part (it asks for an audio track, see CreateRequest).
+std::string manifest_prompt(const Row& row, const fs::path& base, const Problem& problem,
+                            bool& audio) {
   PromptParts parts, fields;
   parts.free = field(row, "prompt");
   std::string prompt_file = field(row, "prompt_file");
@@ -184,7 +186,9 @@ std::string manifest_prompt(const Row& row, const fs::path& base, const Problem&
   }
   for (const auto& section : prompt_sections())
     fields.*section.member = field(row, std::string(section.name).c_str());
-  return compose(merge_prompt_parts(std::move(parts), fields));
+  auto merged = merge_prompt_parts(std::move(parts), fields);
+  audio = merged.audio.find_first_not_of(" \t\r\n") != std::string::npos;
+  return compose(merged);
 }
 
 // The line's fit and pad_color (nullopt without fit).
@@ -333,7 +337,7 @@ Result<std::vector<BatchJob>> load_manifest(const fs::path& manifest, const fs::
     if (auto [it, fresh] = labels.emplace(job.label, raw.line); !fresh)
       problem("id '" + job.label + "' is also used on line " + std::to_string(it->second));
 
-    job.request.prompt = manifest_prompt(raw.row, base, problem);
+    job.request.prompt = manifest_prompt(raw.row, base, problem, job.request.audio_described);
     if (auto m = field(raw.row, "model"); !m.empty()) job.request.model = m;
     if (auto s = field(raw.row, "seconds"); !s.empty()) job.request.seconds = s;
     if (auto s = field(raw.row, "size"); !s.empty()) job.request.size = s;

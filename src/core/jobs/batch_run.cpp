@@ -216,6 +216,7 @@ private:
     spec.wait_timeout = m_options.wait_timeout;
     spec.video_id = s.video_id;
     spec.idempotency_key = s.idempotency_key;
+    spec.estimate_usd = job.estimate_usd;
     if (!job.remix_of) {
       spec.create = job.request;
       spec.fit = job.fit;

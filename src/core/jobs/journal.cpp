@@ -58,6 +58,8 @@ JournalEntry entry_from(const json& j, const std::string& line, std::size_t numb
   e.output = text(j, "output");
   e.profile = text(j, "profile");
   if (auto c = j.find("cost_usd"); c != j.end() && c->is_number()) e.cost_usd = c->get<double>();
+  if (auto c = j.find("estimate_usd"); c != j.end() && c->is_number())
+    e.estimate_usd = c->get<double>();
   e.idempotency_key = text(j, "idempotency_key");
   e.fingerprint = text(j, "fingerprint");
   e.raw_json = line;
@@ -173,6 +175,7 @@ Result<void> Journal::append(JournalEntry entry) const {
   put_if(j, "output", entry.output);
   put_if(j, "profile", entry.profile);
   if (entry.cost_usd) j["cost_usd"] = *entry.cost_usd;
+  if (entry.estimate_usd) j["estimate_usd"] = *entry.estimate_usd;
   put_if(j, "idempotency_key", entry.idempotency_key);
   put_if(j, "fingerprint", entry.fingerprint);
   // No fsync: the line is in the kernel once write() returns, which outlives a crash of sora or
