@@ -82,6 +82,7 @@ public:
   /// (load() names them).
   Result<std::vector<JournalEntry>> read() const;
   /// "@last" or "@1" is the newest job, "@2" the one before…; anything else is returned as is.
+  /// Read from the end of the file: the cost does not grow with the journal.
   Result<std::string> resolve(std::string_view reference) const;
   /// As resolve(), also naming the unreadable lines newer than the job it names.
   Result<JournalReference> resolve_reference(std::string_view reference) const;
@@ -92,8 +93,14 @@ public:
   Result<void> append_intent(JournalIntent intent) const;
   /// Closes an intent that is known to have created nothing (`outcome`, e.g. "not_created").
   Result<void> settle_intent(std::string_view idempotency_key, std::string_view outcome) const;
-  /// The jobs, the unresolved intents and the damaged lines.
+  /// The jobs, the unresolved intents and the damaged lines (the whole of both files).
   Result<JournalContents> load() const;
+  /// The unresolved intents among the newest `count` intent records, oldest first: what a job
+  /// reference looks up on the server before it names a job. Both files are read from their
+  /// end, only as far as needed, so the cost does not grow with the journal.
+  Result<std::vector<JournalIntent>> recent_unresolved(std::size_t count = k_recent_intents) const;
+  /// How many intent records recent_unresolved() looks at by default.
+  static constexpr std::size_t k_recent_intents = 256;
 
 private:
   std::filesystem::path m_path;

@@ -250,8 +250,9 @@ Result<Client*> AppContext::client() {
   if (options.verbose > 0) {
     // Colour only on a terminal, and never when NO_COLOR is set (https://no-color.org).
     auto mode = env("NO_COLOR") ? spdlog::color_mode::never : spdlog::color_mode::automatic;
+    // _mt: the workers of a batch or of several ids log from their own threads.
     auto logger = std::make_shared<spdlog::logger>(
-        "sora", std::make_shared<spdlog::sinks::stderr_color_sink_st>(mode));
+        "sora", std::make_shared<spdlog::sinks::stderr_color_sink_mt>(mode));
     logger->set_pattern("%^%l%$ %v");
     logger->set_level(options.verbose > 1 ? spdlog::level::trace : spdlog::level::debug);
     config.log = [logger](LogLevel level, std::string_view line) {
@@ -261,6 +262,10 @@ Result<Client*> AppContext::client() {
   }
   m_client.emplace(std::move(config), m_transport, m_clock);
   return &*m_client;
+}
+
+std::unique_ptr<Client> AppContext::make_client(ClientConfig config) const {
+  return std::make_unique<Client>(std::move(config), m_transport, m_clock);
 }
 
 Journal AppContext::journal() const {

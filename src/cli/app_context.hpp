@@ -56,6 +56,9 @@ public:
   /// The client for the resolved settings (flags, then environment). Fails with invalid_argument
   /// or unauthorized before anything is sent when the settings cannot work.
   Result<Client*> client();
+  /// Another client for `config` (usually client()'s, with a shared Throttle), sending through
+  /// the same transport and clock: one per worker of a command that handles several ids at once.
+  std::unique_ptr<Client> make_client(ClientConfig config) const;
 
   /// The config file (read once) and the effective settings: flags > env > config profile >
   /// built-in profile > defaults. Fails (a usage error) on a bad config file or unknown profile.

@@ -221,9 +221,9 @@ EarlierAttempt resolve_earlier_attempt(AppContext& ctx, Client& client,
 
 void resolve_pending_intents(AppContext& ctx, Client& client) {
   if (ctx.options.no_journal) return;
-  auto contents = ctx.journal().load();
-  if (!contents) return;
-  for (const auto& intent : contents->unresolved) {
+  auto unresolved = ctx.journal().recent_unresolved(); // the newest intents: flat in its size
+  if (!unresolved) return;
+  for (const auto& intent : *unresolved) {
     auto found = find_created_job(client, intent.prompt, intent.time);
     if (found && *found) {
       record_found(ctx, intent, **found);

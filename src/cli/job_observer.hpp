@@ -64,9 +64,9 @@ struct EarlierAttempt {
 EarlierAttempt resolve_earlier_attempt(AppContext& ctx, Client& client,
                                        const std::string& fingerprint);
 
-/// Resolves every unresolved intent of the journal against the server's list (for
-/// `sora status @last`): found jobs are recorded, so @last names them; the others are reported
-/// plainly ("may have been created").
+/// Resolves the unresolved intents among the journal's newest (Journal::recent_unresolved) against
+/// the server's list (for `sora status @last`): found jobs are recorded, so @last names them; the
+/// others are reported plainly ("may have been created").
 void resolve_pending_intents(AppContext& ctx, Client& client);
 
 /// "may have been created: "PROMPT" (COMMAND, TIME, Idempotency-Key KEY) -> OUTPUT".

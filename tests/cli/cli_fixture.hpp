@@ -82,7 +82,7 @@ protected:
       Redirect err(stderr, dir / "stderr");
       sora::cli::CliHooks hooks;
       if (fake) {
-        hooks.transport = transport;
+        hooks.transport = other_transport ? other_transport : transport;
         hooks.clock = clock;
       }
       result.exit_code = sora::cli::run_cli(static_cast<int>(words.size()), argv.data(), hooks);
@@ -95,6 +95,8 @@ protected:
   TempDir dir;
   std::shared_ptr<FakeTransport> transport = std::make_shared<FakeTransport>();
   std::shared_ptr<FakeClock> clock = std::make_shared<FakeClock>();
+  /// When set, sent through instead of `transport` (one that several threads may share).
+  std::shared_ptr<Transport> other_transport;
 };
 
 } // namespace sora::test

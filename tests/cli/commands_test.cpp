@@ -1,5 +1,6 @@
 // Commands run in process over the fake transport: what they print, what they send, their exit
 // codes, and the CLI's words for the core's neutral errors.
+#include "app_context.hpp"
 #include "cli_fixture.hpp"
 #include "exit_codes.hpp"
 #include "hints.hpp"
@@ -7,8 +8,15 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
+#include <condition_variable>
+#include <iterator>
+#include <map>
+#include <mutex>
 #include <set>
+#include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 namespace sora::test {
@@ -216,6 +224,136 @@ TEST(VideoJson, ADeletedVideoIsExpiredAndABatchLineHasItsLabel) {
   EXPECT_EQ(line["status"], "failed");
   EXPECT_EQ(line["batch_status"], "failed");
   EXPECT_EQ(line["error"]["kind"], "job_failed");
+}
+
+} // namespace
+} // namespace sora::test
+
+namespace sora::test {
+namespace {
+
+// Several threads share it: answers GET /videos/ID with a completed video (404 or 401 for the ids
+// told), holds the first requests until `peak` are in flight together, and can make one id wait
+// until another has been answered. Counts the most requests in flight and the threads seen.
+class ConcurrentTransport final : public Transport {
+public:
+  explicit ConcurrentTransport(int peak) : m_peak(peak) {}
+  std::map<std::string, int> statuses;      ///< id -> HTTP status (default 200)
+  std::map<std::string, std::string> after; ///< id -> the id answered before it
+  std::string interrupt_at;                 ///< this id's request sets g_interrupted
+  int max_in_flight = 0;
+  std::set<std::thread::id> threads;
+  std::vector<std::string> answered;
+
+  Result<HttpResponse> send(const HttpRequest& request) override {
+    std::string id = request.url.substr(request.url.rfind('/') + 1);
+    std::unique_lock lock(m_mutex);
+    threads.insert(std::this_thread::get_id());
+    max_in_flight = std::max(max_in_flight, ++m_in_flight);
+    if (!m_released && m_in_flight >= m_peak) m_released = true;
+    m_changed.notify_all();
+    // Bounded: a run that never has `peak` in flight fails the test instead of hanging.
+    m_changed.wait_for(lock, std::chrono::seconds(5),
+                       [&] { return m_released && (!after.contains(id) || done(after[id])); });
+    if (id == interrupt_at) sora::cli::g_interrupted = true;
+    --m_in_flight;
+    answered.push_back(id);
+    m_changed.notify_all();
+    if (sora::cli::g_interrupted) return unexpected(ErrorCode::interrupted, "Interrupted.");
+    HttpResponse r;
+    r.status = statuses.contains(id) ? statuses[id] : 200;
+    r.body = r.status == 200 ? R"({"id":")" + id + R"(","status":"completed","progress":100})"
+                             : R"({"error":{"message":"no"}})";
+    return r;
+  }
+  Result<HttpResponse> send(const HttpRequest&, const StreamHandler&) override {
+    return unexpected(ErrorCode::internal, "not scripted");
+  }
+
+private:
+  bool done(const std::string& id) const {
+    return std::find(answered.begin(), answered.end(), id) != answered.end();
+  }
+  int m_peak;
+  int m_in_flight = 0;
+  bool m_released = false;
+  std::mutex m_mutex;
+  std::condition_variable m_changed;
+};
+
+std::vector<std::string> ids_of(int n) {
+  std::vector<std::string> ids;
+  for (int i = 0; i < n; ++i)
+    ids.push_back("video_" + std::to_string(i));
+  return ids;
+}
+
+std::vector<std::string> first_words(const std::string& text) {
+  std::vector<std::string> words;
+  std::istringstream in(text);
+  for (std::string line; std::getline(in, line);)
+    words.push_back(line.substr(0, line.find(' ')));
+  return words;
+}
+
+TEST_F(CliTest, SeveralIdsRunConcurrentlyWithinTheBoundAndPrintInTheOrderGiven) {
+  auto fake = std::make_shared<ConcurrentTransport>(3);
+  fake->after["video_0"] = "video_5"; // the first id is answered after a later one
+  other_transport = fake;
+  auto ids = ids_of(12);
+  std::vector<std::string> args{"status", "--concurrency", "3"};
+  args.insert(args.end(), ids.begin(), ids.end());
+  auto r = run(args);
+  EXPECT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(first_words(r.out), ids);
+  EXPECT_EQ(fake->max_in_flight, 3);
+  EXPECT_LE(fake->threads.size(), 3u);
+  EXPECT_LT(std::find(fake->answered.begin(), fake->answered.end(), "video_5"),
+            std::find(fake->answered.begin(), fake->answered.end(), "video_0"));
+}
+
+TEST_F(CliTest, SeveralIdsExitWithTheFirstFailureInTheOrderGiven) {
+  auto fake = std::make_shared<ConcurrentTransport>(4);
+  fake->statuses = {{"video_1", 401}, {"video_3", 404}};
+  fake->after["video_1"] = "video_3"; // the later failure happens first
+  other_transport = fake;
+  auto ids = ids_of(6);
+  std::vector<std::string> args{"wait", "-j", "4"};
+  args.insert(args.end(), ids.begin(), ids.end());
+  auto r = run(args);
+  EXPECT_EQ(r.exit_code, sora::cli::k_exit_credentials) << r.err;
+  EXPECT_EQ(first_words(r.out),
+            (std::vector<std::string>{"video_0", "video_2", "video_4", "video_5"}));
+  EXPECT_EQ(fake->max_in_flight, 4);
+  EXPECT_LT(r.err.find("401"), r.err.find("404")) << "errors in the order of the ids";
+}
+
+TEST_F(CliTest, AnInterruptStopsSeveralIdsAndNamesEveryUnfinishedOne) {
+  auto fake = std::make_shared<ConcurrentTransport>(2);
+  fake->interrupt_at = "video_3";
+  other_transport = fake;
+  auto ids = ids_of(10);
+  std::vector<std::string> args{"wait", "-j", "2"};
+  args.insert(args.end(), ids.begin(), ids.end());
+  auto r = run(args);
+  sora::cli::g_interrupted = false;
+  EXPECT_EQ(r.exit_code, sora::cli::k_exit_interrupted) << r.err;
+  auto printed = first_words(r.out);
+  auto at = r.err.find("sora wait ");
+  ASSERT_NE(at, std::string::npos) << r.err;
+  std::istringstream in(r.err.substr(at + 10, r.err.find('\n', at) - at - 10));
+  std::vector<std::string> unfinished{std::istream_iterator<std::string>(in), {}};
+  // Every id is either printed or named to resume, each list in the order given.
+  std::vector<std::string> both = printed;
+  both.insert(both.end(), unfinished.begin(), unfinished.end());
+  std::sort(both.begin(), both.end());
+  auto sorted = ids;
+  std::sort(sorted.begin(), sorted.end());
+  EXPECT_EQ(both, sorted) << r.out << r.err;
+  EXPECT_TRUE(std::is_sorted(printed.begin(), printed.end()));
+  EXPECT_TRUE(std::is_sorted(unfinished.begin(), unfinished.end()));
+  EXPECT_NE(std::find(unfinished.begin(), unfinished.end(), "video_3"), unfinished.end());
+  EXPECT_LT(fake->answered.size(), ids.size()) << "ids were still sent after the interrupt";
 }
 
 } // namespace

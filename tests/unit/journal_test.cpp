@@ -4,6 +4,8 @@
 
 #include <gtest/gtest.h>
 
+#include <fstream>
+
 using namespace sora;
 
 TEST(JournalTest, DefaultPathFollowsXdg) {
@@ -117,4 +119,130 @@ TEST(JournalTest, AnIntentStaysUnresolvedUntilItsJobOrASettlementIsRecorded) {
   EXPECT_GT(contents->unresolved[0].time, 0);
   EXPECT_EQ(journal.read()->size(), 1u) << "intents are not jobs";
   EXPECT_EQ(journal.intents_path(), dir / "jobs.intents.jsonl");
+}
+
+namespace {
+
+// A job line as Journal::append writes it (without the fields these tests do not need).
+std::string job_line(const std::string& id, std::int64_t time, const std::string& key = "") {
+  std::string line = "{\"time\":" + std::to_string(time) + ",\"id\":\"" + id +
+                     "\",\"command\":\"batch\",\"host\":\"127.0.0.1\",\"prompt\":\"job " + id +
+                     "\"";
+  if (!key.empty()) line += ",\"idempotency_key\":\"" + key + "\"";
+  return line + "}\n";
+}
+
+} // namespace
+
+// @N is read from the end of the file; everything it says must match the whole-file reading.
+TEST(JournalTest, ReferencesReadFromTheEndMatchTheWholeFile) {
+  test::TempDir dir;
+  std::string text = "\n" + job_line("v1", 1) + "   \r\n" + job_line("v2", 2) +
+                     "{\"id\":\"v2\",\"command\":\"cost\",\"cost_usd\":0.4}\n" +
+                     "{\"id\":\"v3\",\"prompt\":\"" + std::string(200 * 1024, 'p') + "\"}\n" +
+                     "not json\n" + job_line("v4", 4) + "{\"no\":\"id\"}\n" + job_line("v5", 5) +
+                     "{\"id\":\"torn";
+  test::write_file(dir / "jobs.jsonl", text);
+  Journal journal(dir / "jobs.jsonl");
+  auto contents = journal.load();
+  ASSERT_TRUE(contents);
+  const auto& jobs = contents->jobs;
+  ASSERT_EQ(jobs.size(), 5u);
+  for (std::size_t back = 1; back <= jobs.size(); ++back) {
+    auto named = journal.resolve_reference("@" + std::to_string(back));
+    ASSERT_TRUE(named) << back;
+    const JournalEntry& want = jobs[jobs.size() - back];
+    EXPECT_EQ(named->id, want.id) << "@" << back;
+    std::vector<std::size_t> newer;
+    for (auto line : contents->damaged_lines)
+      if (line > want.line) newer.push_back(line);
+    EXPECT_EQ(named->skipped_lines, newer) << "@" << back;
+  }
+  auto too_far = journal.resolve("@6");
+  ASSERT_FALSE(too_far);
+  EXPECT_NE(too_far.error().message.find("only 5 jobs"), std::string::npos);
+  test::write_file(dir / "empty.jsonl", "");
+  EXPECT_FALSE(Journal(dir / "empty.jsonl").resolve("@last"));
+  EXPECT_FALSE(Journal(dir / "missing.jsonl").resolve("@last"));
+}
+
+// A long history (a few hundred batches): the newest jobs are found without reading the rest.
+TEST(JournalTest, ResolvesInALongJournal) {
+  test::TempDir dir;
+  constexpr int k_jobs = 200'000;
+  {
+    std::ofstream out(dir / "jobs.jsonl", std::ios::binary);
+    for (int i = 1; i <= k_jobs; ++i)
+      out << job_line("video_" + std::to_string(i), 1'800'000'000 + i);
+    out << "{\"id\":\"video_" << k_jobs << "\",\"command\":\"cost\",\"cost_usd\":0.1}\n";
+    out << "{\"id\":\"half a li"; // torn: line k_jobs + 2
+  }
+  Journal journal(dir / "jobs.jsonl");
+  auto last = journal.resolve_reference("@last");
+  ASSERT_TRUE(last);
+  EXPECT_EQ(last->id, "video_200000");
+  EXPECT_EQ(last->skipped_lines, std::vector<std::size_t>{k_jobs + 2});
+  EXPECT_EQ(*journal.resolve("@2"), "video_199999");
+  EXPECT_EQ(*journal.resolve("@1000"), "video_199001");
+  // (@200000 reads every line: ReferencesReadFromTheEndMatchTheWholeFile covers the far end.)
+}
+
+TEST(JournalTest, RecentUnresolvedMatchesTheWholeFileAndKeepsTheFirstAttempt) {
+  test::TempDir dir;
+  Journal journal(dir / "jobs.jsonl");
+  auto intent = [&](const std::string& key, std::int64_t time) {
+    JournalIntent i;
+    i.idempotency_key = key;
+    i.time = time;
+    i.prompt = "prompt " + key;
+    i.command = "create";
+    ASSERT_TRUE(journal.append_intent(i));
+  };
+  intent("old-open", 100); // beyond the newest 5 records below: not looked at
+  intent("a", 1000);
+  intent("b", 1001);
+  intent("c", 1002);
+  intent("b", 1500); // the same create sent again with its key: the first attempt's time counts
+  JournalEntry job;
+  job.id = "video_a";
+  job.time = 1003;
+  job.idempotency_key = "a";
+  ASSERT_TRUE(journal.append(job));
+  ASSERT_TRUE(journal.settle_intent("c", "not_created"));
+  std::ofstream(journal.intents_path(), std::ios::app) << "{\"record\":\"intent\",\"idem";
+
+  auto all = journal.load();
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->unresolved.size(), 2u);
+  auto recent = journal.recent_unresolved(5);
+  ASSERT_TRUE(recent);
+  ASSERT_EQ(recent->size(), 1u);
+  EXPECT_EQ((*recent)[0].idempotency_key, "b");
+  EXPECT_EQ((*recent)[0].time, 1001);
+  auto wider = journal.recent_unresolved();
+  ASSERT_TRUE(wider);
+  ASSERT_EQ(wider->size(), 2u);
+  EXPECT_EQ((*wider)[0].idempotency_key, "old-open");
+  EXPECT_EQ((*wider)[1].idempotency_key, "b");
+  EXPECT_TRUE(Journal(dir / "none.jsonl").recent_unresolved()->empty());
+}
+
+// The job file is read back only until the jobs are older than the oldest candidate intent.
+TEST(JournalTest, RecentUnresolvedStopsAtJobsOlderThanItsIntents) {
+  test::TempDir dir;
+  Journal journal(dir / "jobs.jsonl");
+  {
+    std::ofstream out(dir / "jobs.jsonl", std::ios::binary);
+    out << job_line("video_ancient", 10, "late"); // far older than its "intent": not read
+    for (int i = 0; i < 2'000; ++i)
+      out << job_line("video_" + std::to_string(i), 5000 + i);
+  }
+  JournalIntent late;
+  late.idempotency_key = "late";
+  late.time = 100'000;
+  ASSERT_TRUE(journal.append_intent(late));
+  auto recent = journal.recent_unresolved();
+  ASSERT_TRUE(recent);
+  ASSERT_EQ(recent->size(), 1u) << "read back past jobs older than the intent";
+  EXPECT_EQ(journal.load()->unresolved.size(), 0u);
 }

@@ -6,6 +6,7 @@
 #include "output.hpp"
 #include "progress.hpp"
 
+#include <sora/parallel.hpp>
 #include <sora/validate.hpp>
 
 #include <CLI/CLI.hpp>
@@ -16,6 +17,8 @@
 #include <fstream>
 #include <iostream>
 #include <iterator>
+#include <mutex>
+#include <optional>
 
 namespace sora::cli {
 
@@ -145,9 +148,90 @@ Result<void> check_output(const std::string& output, bool force) {
   return {};
 }
 
-int for_each_id(AppContext& ctx, const std::vector<std::string>& references,
-                const std::function<Result<std::string>(Client&, const std::string&)>& step,
-                const std::function<std::string(const Error&, const std::string&)>& resume) {
+std::string joined_ids(const std::vector<std::string>& ids) {
+  std::string out;
+  for (const auto& id : ids)
+    out += (out.empty() ? "" : " ") + id;
+  return out;
+}
+
+void add_concurrency_option(CLI::App& sub, int& concurrency) {
+  sub.add_option("-j,--concurrency", concurrency, "Ids handled at once")
+      ->check(CLI::Range(1, 64))
+      ->capture_default_str();
+}
+
+namespace {
+
+// for_each_id's results, printed in the order of the ids as soon as the ones before are done,
+// with a live "N of M done" line when several run. Thread-safe: workers report through done().
+class OrderedResults {
+public:
+  OrderedResults(AppContext& ctx, const std::vector<std::string>& ids, const IdResume& resume)
+      : m_ctx(ctx), m_ids(ids), m_resume(resume), m_results(ids.size()),
+        m_progress(ctx.show_progress() && ids.size() > 1) {}
+
+  void done(std::size_t item, Result<std::string> result) {
+    std::lock_guard lock(m_mutex);
+    m_results[item] = std::move(result);
+    ++m_done;
+    m_progress.finish();
+    for (; m_next < m_results.size() && m_results[m_next]; ++m_next)
+      print(m_next);
+    m_progress.status(std::to_string(m_done) + " of " + std::to_string(m_ids.size()) + " done",
+                      false);
+  }
+
+  // After the workers: what an interrupt left behind (in order), then the exit code.
+  int finish() {
+    std::lock_guard lock(m_mutex);
+    m_progress.finish();
+    for (; m_next < m_results.size(); ++m_next)
+      if (m_results[m_next])
+        print(m_next);
+      else
+        m_unfinished.push_back(m_ids[m_next]);
+    if (m_unfinished.empty()) return m_code;
+    Error error = m_interrupt.value_or(Error{});
+    error.code = ErrorCode::interrupted;
+    if (error.message.empty()) error.message = "Interrupted.";
+    if (m_ids.size() > 1)
+      error.message += " " + std::to_string(m_unfinished.size()) + " of " +
+                       std::to_string(m_ids.size()) + " not finished.";
+    return m_ctx.fail(error, m_resume ? m_resume(error, m_unfinished) : "");
+  }
+
+private:
+  void print(std::size_t item) {
+    const auto& result = *m_results[item];
+    if (result) return print_line(*result);
+    if (result.error().code == ErrorCode::interrupted) { // named with the others at the end
+      if (!m_interrupt) m_interrupt = result.error();
+      m_unfinished.push_back(m_ids[item]);
+      return;
+    }
+    int failed =
+        m_ctx.fail(result.error(), m_resume ? m_resume(result.error(), {m_ids[item]}) : "");
+    if (m_code == k_exit_ok) m_code = failed;
+  }
+
+  AppContext& m_ctx;
+  const std::vector<std::string>& m_ids;
+  const IdResume& m_resume;
+  std::vector<std::optional<Result<std::string>>> m_results;
+  std::size_t m_next = 0; ///< the first id not printed yet
+  std::size_t m_done = 0;
+  std::vector<std::string> m_unfinished;
+  std::optional<Error> m_interrupt;
+  int m_code = k_exit_ok;
+  Progress m_progress;
+  std::mutex m_mutex;
+};
+
+} // namespace
+
+int for_each_id(AppContext& ctx, const std::vector<std::string>& references, const IdStep& step,
+                const IdResume& resume, int concurrency) {
   std::vector<std::string> ids;
   for (const auto& reference : references) {
     auto id = ctx.resolve_id(reference);
@@ -156,18 +240,22 @@ int for_each_id(AppContext& ctx, const std::vector<std::string>& references,
   }
   auto client = ctx.client();
   if (!client) return ctx.fail(client.error());
-  int code = k_exit_ok;
-  for (const auto& id : ids) {
-    auto line = step(**client, id);
-    if (line) {
-      print_line(*line);
-      continue;
-    }
-    int failed = ctx.fail(line.error(), resume ? resume(line.error(), id) : "");
-    if (failed == k_exit_interrupted) return failed;
-    if (code == k_exit_ok) code = failed;
+  // One client per worker (a client is not shared between threads), one throttle for all of
+  // them: a rate limit seen by one slows every one.
+  std::vector<std::unique_ptr<Client>> workers;
+  int count = std::max(1, std::min(concurrency, static_cast<int>(ids.size())));
+  if (count > 1) {
+    ClientConfig config = (*client)->config();
+    if (!config.throttle) config.throttle = std::make_shared<Throttle>();
+    for (int w = 0; w < count; ++w)
+      workers.push_back(ctx.make_client(config));
   }
-  return code;
+  OrderedResults results(ctx, ids, resume);
+  run_bounded(ids.size(), count, &g_interrupted, [&](int worker, std::size_t item) {
+    Client& c = workers.empty() ? **client : *workers[static_cast<std::size_t>(worker)];
+    results.done(item, step(c, ids[item]));
+  });
+  return results.finish();
 }
 
 std::filesystem::path temp_folder() {
@@ -180,8 +268,9 @@ std::string default_output(const std::string& id, Variant variant) {
   return safe_file_name(id) + std::string(file_extension(variant));
 }
 
-Result<Video> wait_for(AppContext& ctx, Client& client, const std::string& id, double timeout_s) {
-  Progress progress(ctx.show_progress());
+Result<Video> wait_for(AppContext& ctx, Client& client, const std::string& id, double timeout_s,
+                       bool show_progress) {
+  Progress progress(show_progress && ctx.show_progress());
   WaitOptions options;
   options.timeout = std::chrono::milliseconds(static_cast<std::int64_t>(timeout_s * 1000));
   options.on_poll = [&](const JobProgress& p) { progress.job(p); };

@@ -68,20 +68,36 @@ int follow_job(AppContext& ctx, Client& client, const Video& video, const Follow
 int run_and_report(AppContext& ctx, Client& client, JobSpec spec, const FollowOptions& options,
                    const std::string& command);
 
-/// Waits for one job with progress; the error names how to resume.
-Result<Video> wait_for(AppContext& ctx, Client& client, const std::string& id, double timeout_s);
+/// Waits for one job (with progress when `progress`); the error names how to resume.
+Result<Video> wait_for(AppContext& ctx, Client& client, const std::string& id, double timeout_s,
+                       bool progress = true);
 
 /// Downloads a variant to `output` ("-" = stdout) with progress. Returns the exit code and
 /// prints the path (unless `print_result` is false).
 int save_content(AppContext& ctx, Client& client, const std::string& id, Variant variant,
                  const std::string& output, bool force, bool print_result);
 
-/// Resolves every id (@last, @N) first, then runs `step` on each and prints the line it returns.
-/// A failure is reported (with the command `resume` gives, if any) and the other ids still run;
-/// the result is the first failure's exit code. An interrupt stops at once.
-int for_each_id(AppContext& ctx, const std::vector<std::string>& references,
-                const std::function<Result<std::string>(Client&, const std::string&)>& step,
-                const std::function<std::string(const Error&, const std::string&)>& resume = {});
+/// What for_each_id runs for one id: the line to print, or the failure.
+using IdStep = std::function<Result<std::string>(Client&, const std::string&)>;
+/// The command that finishes `ids` after `error` (empty: none).
+using IdResume = std::function<std::string(const Error&, const std::vector<std::string>&)>;
+
+/// "ID1 ID2 …", for a resume command.
+std::string joined_ids(const std::vector<std::string>& ids);
+
+/// How many ids status, wait and download handle at once by default (--concurrency).
+inline constexpr int k_default_id_concurrency = 8;
+/// Adds -j,--concurrency N (1-64) to a command that takes several ids.
+void add_concurrency_option(CLI::App& sub, int& concurrency);
+
+/// Resolves every id (@last, @N) first, then runs `step` on each, `concurrency` at a time (each
+/// worker with its own client), and prints the lines in the order of the ids as soon as the ones
+/// before are done. A failure is reported (with the command `resume` gives, if any) and the other
+/// ids still run; the result is the first failure's exit code, in the order of the ids. An
+/// interrupt stops every request in flight and starts no other; the ids not finished are named
+/// in one resume command, and the exit code is the interrupt's.
+int for_each_id(AppContext& ctx, const std::vector<std::string>& references, const IdStep& step,
+                const IdResume& resume = {}, int concurrency = 1);
 
 /// Where temporary files (fitted images) go: $TMPDIR, else /tmp. The core reads no environment.
 std::filesystem::path temp_folder();

@@ -16,6 +16,7 @@ struct WaitCommandOptions {
   double timeout = k_default_wait_timeout;
   std::string output; ///< -o: download the video as soon as it is done (one id only)
   bool force = false;
+  int concurrency = k_default_id_concurrency;
 };
 
 // `wait ID -o PATH`: result URLs are often signed and expire, so the file is fetched the moment
@@ -53,30 +54,34 @@ Command register_wait(CLI::App& app, AppContext& ctx) {
                   "Download the video to PATH ('-' for stdout) as soon as it is done (one id)")
       ->type_name("PATH");
   sub->add_flag("-f,--force", o->force, "With -o: replace the output file if it exists");
+  add_concurrency_option(*sub, o->concurrency);
   sub->footer(
-      "Prints each video's status line when it is done (with -o, the saved path). Exit 6 if a\n"
-      "job failed, 7 if it was refused by content policy, 8 on timeout; with several ids, the\n"
-      "first failure's.");
+      "Prints each video's status line when it is done (with -o, the saved path), in the order\n"
+      "given; several ids are waited for --concurrency at a time, all within --wait-timeout.\n"
+      "Exit 6 if a job failed, 7 if it was refused by content policy, 8 on timeout; with\n"
+      "several ids, the first failure's.");
   return {sub, [o, &ctx] {
             if (!o->output.empty()) return wait_and_save(*o, ctx);
             auto deadline = std::chrono::steady_clock::now() +
                             std::chrono::milliseconds(static_cast<std::int64_t>(o->timeout * 1000));
+            bool one = o->ids.size() == 1; // several: one "N of M done" line instead
             return for_each_id(
                 ctx, o->ids,
                 [&](Client& client, const std::string& id) -> Result<std::string> {
                   double left =
                       std::chrono::duration<double>(deadline - std::chrono::steady_clock::now())
                           .count();
-                  auto video = wait_for(ctx, client, id, std::max(left, 0.001));
+                  auto video = wait_for(ctx, client, id, std::max(left, 0.001), one);
                   if (!video) return unexpected(std::move(video).error());
                   return ctx.options.json ? video_json(*video) : video_row(*video);
                 },
-                [](const Error& error, const std::string& id) {
+                [](const Error& error, const std::vector<std::string>& unfinished) {
                   int code = exit_code_for(error);
                   bool resumable = code == k_exit_wait_timeout || code == k_exit_interrupted ||
                                    code == k_exit_unavailable;
-                  return resumable ? "sora wait " + id : std::string();
-                });
+                  return resumable ? "sora wait " + joined_ids(unfinished) : std::string();
+                },
+                o->concurrency);
           }};
 }
 

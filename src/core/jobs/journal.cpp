@@ -7,9 +7,13 @@
 
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <charconv>
 #include <chrono>
 #include <fstream>
+#include <limits>
+#include <map>
+#include <optional>
 #include <set>
 
 namespace sora {
@@ -81,18 +85,162 @@ JournalIntent intent_from(const json& j) {
   return i;
 }
 
+// A file's lines from the last to the first, read in blocks from the end, so the newest records
+// cost the same however long the file is. Lines are split as std::getline splits them: a final
+// '\n' ends the last line, and a last line without one (a torn append) is a line of its own.
+class BackwardLines {
+public:
+  explicit BackwardLines(const std::filesystem::path& path) : m_in(path, std::ios::binary) {
+    if (!m_in) return;
+    m_in.seekg(0, std::ios::end);
+    auto end = m_in.tellg();
+    m_pos = end > 0 ? static_cast<std::uint64_t>(end) : 0;
+    m_done = m_pos == 0;
+    if (m_done || !load_block()) return;
+    if (m_buffer.back() == '\n') m_buffer.pop_back();
+  }
+
+  /// The line before the one returned last (without its '\n') and the offset it starts at;
+  /// false once the first line has been returned.
+  bool previous(std::string& line, std::uint64_t& start) {
+    if (m_done) return false;
+    std::size_t newline;
+    while ((newline = m_buffer.rfind('\n')) == std::string::npos && m_pos > 0)
+      if (!load_block()) return false;
+    if (newline == std::string::npos) { // the first line of the file
+      line = std::move(m_buffer);
+      start = 0;
+      m_buffer.clear();
+      m_done = true;
+      return true;
+    }
+    line.assign(m_buffer, newline + 1);
+    start = m_pos + newline + 1;
+    m_buffer.resize(newline);
+    return true;
+  }
+
+private:
+  static constexpr std::uint64_t k_block = 64 * 1024;
+
+  // Puts the block before m_pos in front of the buffer.
+  bool load_block() {
+    std::uint64_t size = std::min(k_block, m_pos);
+    m_pos -= size;
+    std::string block(size, '\0');
+    m_in.seekg(static_cast<std::streamoff>(m_pos));
+    if (!m_in.read(block.data(), static_cast<std::streamsize>(size))) {
+      m_done = true;
+      return false;
+    }
+    m_buffer.insert(0, block);
+    return true;
+  }
+
+  std::ifstream m_in;
+  std::uint64_t m_pos = 0; ///< the file offset of m_buffer's first byte
+  std::string m_buffer;    ///< the bytes not returned yet
+  bool m_done = true;
+};
+
+bool blank(const std::string& line) {
+  return line.find_first_not_of(" \t\r") == std::string::npos;
+}
+
+// A job file line as a record, or nothing when it is unreadable (a damaged line).
+std::optional<json> job_record(const std::string& line) {
+  json j = json::parse(line, nullptr, false);
+  if (j.is_discarded() || !j.is_object() || text(j, "id").empty()) return std::nullopt;
+  return j;
+}
+
+// The 1-based line numbers of the lines starting at `offsets` (ascending); reads the file up to
+// the last of them, which only happens when a damaged line is to be named.
+std::vector<std::size_t> line_numbers(const std::filesystem::path& path,
+                                      const std::vector<std::uint64_t>& offsets) {
+  std::vector<std::size_t> numbers;
+  std::ifstream in(path, std::ios::binary);
+  std::size_t line = 1;
+  std::uint64_t at = 0;
+  char buffer[64 * 1024];
+  for (auto offset : offsets) {
+    while (at < offset && in) {
+      auto want = static_cast<std::streamsize>(std::min<std::uint64_t>(sizeof buffer, offset - at));
+      in.read(buffer, want);
+      auto got = in.gcount();
+      line += static_cast<std::size_t>(std::count(buffer, buffer + got, '\n'));
+      at += static_cast<std::uint64_t>(got);
+    }
+    numbers.push_back(line);
+  }
+  return numbers;
+}
+
+// A member of a journal line read without parsing the line: a string without escapes, or an
+// integer's digits. Nothing when absent or not that simple. Journal lines are written compactly,
+// so this is the usual case, and a name inside a string value never matches (its quotes are
+// escaped there).
+std::optional<std::string_view> plain_member(std::string_view line, std::string_view name) {
+  constexpr auto npos = std::string_view::npos;
+  for (auto at = line.find(name); at != npos; at = line.find(name, at + 1)) {
+    if (at == 0 || line[at - 1] != '"' || line.substr(at + name.size(), 1) != "\"") continue;
+    auto p = line.find_first_not_of(" \t", at + name.size() + 1);
+    if (p == npos || line[p] != ':') continue;
+    p = line.find_first_not_of(" \t", p + 1);
+    if (p == npos) return std::nullopt;
+    if (line[p] == '"') {
+      auto end = line.find_first_of("\"\\", p + 1);
+      if (end == npos || line[end] != '"') return std::nullopt;
+      return line.substr(p + 1, end - p - 1);
+    }
+    auto end = line.find_first_not_of("-0123456789", p);
+    if (end == p) return std::nullopt;
+    return line.substr(p, end == npos ? npos : end - p);
+  }
+  return std::nullopt;
+}
+
+// What recent_unresolved needs of a line: its idempotency key, time and one other string member.
+struct RecordFields {
+  std::string key;
+  std::int64_t time = 0;
+  std::string other;
+};
+
+// The fields, scanned when the line is a complete object written the usual way, else parsed;
+// nothing when the line is not a JSON object.
+std::optional<RecordFields> record_fields(const std::string& line, std::string_view other) {
+  auto last = line.find_last_not_of(" \t\r");
+  bool whole = !line.empty() && line[0] == '{' && last != std::string::npos && line[last] == '}';
+  auto key = plain_member(line, "idempotency_key");
+  bool keyless = line.find("\"idempotency_key\"") == std::string::npos;
+  auto value = plain_member(line, other);
+  auto time = plain_member(line, "time");
+  if (whole && (key || keyless) && value && time) {
+    RecordFields f{key ? std::string(*key) : std::string(), 0, std::string(*value)};
+    std::from_chars(time->data(), time->data() + time->size(), f.time);
+    return f;
+  }
+  json j = json::parse(line, nullptr, false);
+  if (j.is_discarded() || !j.is_object()) return std::nullopt;
+  RecordFields f{text(j, "idempotency_key"), 0, text(j, std::string(other).c_str())};
+  if (auto t = j.find("time"); t != j.end() && t->is_number_integer())
+    f.time = t->get<std::int64_t>();
+  return f;
+}
+
 // The job file: readable entries and the numbers of the lines that are not.
 void read_jobs(const std::filesystem::path& path, JournalContents& out) {
   std::ifstream in(path);
   std::string line;
   for (std::size_t number = 1; std::getline(in, line); ++number) {
-    if (line.find_first_not_of(" \t\r") == std::string::npos) continue;
-    json j = json::parse(line, nullptr, false);
-    if (j.is_discarded() || !j.is_object() || text(j, "id").empty()) {
+    if (blank(line)) continue;
+    auto j = job_record(line);
+    if (!j) {
       out.damaged_lines.push_back(number);
       continue;
     }
-    JournalEntry e = entry_from(j, line, number);
+    JournalEntry e = entry_from(*j, line, number);
     if (e.command == "cost") { // the server's cost of an earlier job, not a job of its own
       for (auto it = out.jobs.rbegin(); it != out.jobs.rend(); ++it)
         if (it->id == e.id) {
@@ -220,28 +368,83 @@ Result<std::vector<JournalEntry>> Journal::read() const {
   return std::move(contents->jobs);
 }
 
+// Read from the end: @N costs the same however long the journal is. The damaged lines newer than
+// the job named are numbered (which reads the file up to them) only when there are any.
 Result<JournalReference> Journal::resolve_reference(std::string_view reference) const {
   if (!reference.starts_with("@")) return JournalReference{std::string(reference), {}};
   auto back = parse_reference(reference);
   if (!back) return unexpected(back.error());
-  auto contents = load();
-  if (!contents) return unexpected(contents.error());
-  const auto& entries = contents->jobs;
-  if (*back > entries.size()) {
-    Error e;
-    e.code = ErrorCode::invalid_argument;
-    e.message = entries.empty()
-                    ? "The job journal is empty, so " + std::string(reference) + " names no job."
-                    : "The job journal holds only " + std::to_string(entries.size()) + " jobs.";
-    e.hint = "The journal lists the jobs sora has started (" + m_path.string() + ").";
-    e.hint_kind = HintKind::show_history;
-    e.hint_values = {m_path.string()};
-    return unexpected(std::move(e));
+  BackwardLines lines(m_path);
+  std::string line;
+  std::uint64_t start = 0;
+  std::vector<std::uint64_t> damaged; // newest first
+  std::size_t jobs = 0;
+  while (lines.previous(line, start)) {
+    if (blank(line)) continue;
+    auto j = job_record(line);
+    if (!j) {
+      damaged.push_back(start);
+      continue;
+    }
+    if (text(*j, "command") == "cost" || ++jobs < *back) continue; // a cost is not a job
+    std::reverse(damaged.begin(), damaged.end());
+    return JournalReference{text(*j, "id"), line_numbers(m_path, damaged)};
   }
-  const JournalEntry& named = entries[entries.size() - *back];
-  JournalReference out{named.id, {}};
-  for (auto line : contents->damaged_lines)
-    if (line > named.line) out.skipped_lines.push_back(line);
+  Error e;
+  e.code = ErrorCode::invalid_argument;
+  e.message = jobs == 0
+                  ? "The job journal is empty, so " + std::string(reference) + " names no job."
+                  : "The job journal holds only " + std::to_string(jobs) + " jobs.";
+  e.hint = "The journal lists the jobs sora has started (" + m_path.string() + ").";
+  e.hint_kind = HintKind::show_history;
+  e.hint_values = {m_path.string()};
+  return unexpected(std::move(e));
+}
+
+// The newest `count` intent records, read from the end of the intents file; then the job file
+// from its end until every candidate is closed by its job, or the jobs are older than the oldest
+// candidate (a job is recorded after its intent; k_clock_skew allows for a clock step). Lines are
+// scanned (plain_member), not parsed: only the intents left open are parsed in full.
+Result<std::vector<JournalIntent>> Journal::recent_unresolved(std::size_t count) const {
+  constexpr std::int64_t k_clock_skew = 600;
+  std::vector<std::pair<std::string, std::string>> candidates; // key and line, newest first
+  std::map<std::string, std::size_t> index;
+  std::set<std::string> settled;
+  std::int64_t oldest = std::numeric_limits<std::int64_t>::max();
+  BackwardLines intents(intents_path());
+  std::string line;
+  std::uint64_t start = 0;
+  for (std::size_t records = 0; records < count && intents.previous(line, start);) {
+    auto fields = record_fields(line, "record");
+    if (!fields || fields->key.empty()) continue; // a torn intent: its create was not sent
+    ++records;
+    if (fields->other == "settled") {
+      settled.insert(fields->key); // written after its intent, so read before it
+      continue;
+    }
+    if (settled.contains(fields->key)) continue;
+    oldest = std::min(oldest, fields->time);
+    auto [at, added] = index.try_emplace(fields->key, candidates.size());
+    if (added)
+      candidates.emplace_back(fields->key, line);
+    else
+      candidates[at->second].second = line; // the first attempt's time finds its job
+  }
+  std::set<std::string> open;
+  for (const auto& c : candidates)
+    open.insert(c.first);
+  BackwardLines jobs(m_path);
+  while (!open.empty() && jobs.previous(line, start)) {
+    auto fields = record_fields(line, "id");
+    if (!fields || fields->other.empty()) continue; // a damaged line
+    open.erase(fields->key);
+    if (fields->time != 0 && fields->time < oldest - k_clock_skew) break;
+  }
+  std::vector<JournalIntent> out;
+  for (auto it = candidates.rbegin(); it != candidates.rend(); ++it)
+    if (open.contains(it->first))
+      if (json j = json::parse(it->second, nullptr, false); j.is_object())
+        out.push_back(intent_from(j));
   return out;
 }
 
