@@ -14,7 +14,7 @@
 namespace sora::cli {
 namespace {
 
-std::string join(const std::vector<std::string>& items) {
+std::string comma_list(const std::vector<std::string>& items) {
   std::string out;
   for (const auto& item : items)
     out += (out.empty() ? "" : ", ") + item;
@@ -69,7 +69,7 @@ Result<ConfigProfile> read_profile(const std::string& path, const std::string& n
     std::string key(key_view.str());
     if (std::find(keys.begin(), keys.end(), key) == keys.end())
       return bad(path, node.source(), "unknown key '" + key + "' in [profiles." + name + "].",
-                 "Valid keys: " + join(keys) + ".");
+                 "Valid keys: " + comma_list(keys) + ".");
     if (key == "headers" || key == "query") {
       auto table_value = string_table(path, key, node);
       if (!table_value) return unexpected(table_value.error());

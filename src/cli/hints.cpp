@@ -41,7 +41,7 @@ constexpr std::array k_settings{
     SettingWords{"force", "--force"},
 };
 
-std::string join(const std::vector<std::string>& values) {
+std::string or_list(const std::vector<std::string>& values) {
   std::string text;
   for (std::size_t i = 0; i < values.size(); ++i) {
     if (i > 0) text += i + 1 == values.size() ? " or " : ", ";
@@ -85,7 +85,7 @@ std::string table_hint(const Error& e) {
            (value_at(e, 2) == "supported" ? "." : " with a model that supports it.");
   case HintKind::choose_supported_value: {
     // The core's hint may add a remark after the values ("(more sizes with sora-2-pro)."): keep it.
-    auto values = join(e.hint_values);
+    auto values = or_list(e.hint_values);
     auto at = e.hint.find(values);
     auto rest = at == std::string::npos ? std::string(".") : e.hint.substr(at + values.size());
     return "Use " + flag(e) + " " + values + cli_words(rest);

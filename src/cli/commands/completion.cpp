@@ -82,7 +82,7 @@ Tree read_tree(const CLI::App& app) {
   return tree;
 }
 
-std::string join(const std::vector<std::string>& words, const std::string& separator = " ") {
+std::string join_words(const std::vector<std::string>& words, const std::string& separator = " ") {
   std::string out;
   for (const auto& w : words)
     out += (out.empty() ? "" : separator) + w;
@@ -93,7 +93,7 @@ std::string option_words(const std::vector<Arg>& args) {
   std::vector<std::string> words;
   for (const Arg& a : args)
     words.insert(words.end(), a.names.begin(), a.names.end());
-  return join(words);
+  return join_words(words);
 }
 
 // ---- bash: no dependency on the bash-completion package, so `source <(sora completion bash)`
@@ -120,7 +120,7 @@ std::string bash_script(const Tree& t) {
   for (const Arg& a : t.global)
     if (!a.placeholder.empty()) valued.insert(valued.end(), a.names.begin(), a.names.end());
   s += "  for ((i = 1; i < COMP_CWORD; i++)); do\n    case \"${COMP_WORDS[i]}\" in\n";
-  if (!valued.empty()) s += "      " + join(valued, " | ") + ") ((i++)) ;;\n";
+  if (!valued.empty()) s += "      " + join_words(valued, " | ") + ") ((i++)) ;;\n";
   s += "      -*) ;;\n      *)\n        cmd=\"${COMP_WORDS[i]}\"\n        break\n        ;;\n"
        "    esac\n  done\n";
 
@@ -130,9 +130,9 @@ std::string bash_script(const Tree& t) {
     std::vector<std::string> patterns;
     for (const auto& n : a.names)
       patterns.push_back(cmd_pattern + " " + n + "\"");
-    out += "    " + join(patterns, " | ") + ")\n      ";
+    out += "    " + join_words(patterns, " | ") + ")\n      ";
     if (!a.values.empty())
-      out += fn + "_words \"" + join(a.values) + "\"";
+      out += fn + "_words \"" + join_words(a.values) + "\"";
     else if (a.path)
       out += fn + "_files";
     else
@@ -160,12 +160,12 @@ std::string bash_script(const Tree& t) {
   std::vector<std::string> names;
   for (const Cmd& c : t.commands)
     names.push_back(c.name);
-  s += "  case \"$cmd\" in\n    \"\") " + fn + "_words \"" + join(names) + "\" ;;\n";
+  s += "  case \"$cmd\" in\n    \"\") " + fn + "_words \"" + join_words(names) + "\" ;;\n";
   for (const Cmd& c : t.commands) {
     if (c.positionals.empty()) continue;
     const Arg& a = c.positionals.front();
     if (!a.values.empty())
-      s += "    " + c.name + ") " + fn + "_words \"" + join(a.values) + "\" ;;\n";
+      s += "    " + c.name + ") " + fn + "_words \"" + join_words(a.values) + "\" ;;\n";
     else if (a.path)
       s += "    " + c.name + ") " + fn + "_files ;;\n";
   }
@@ -193,7 +193,7 @@ std::string zsh_explanation(const std::string& text) {
 }
 
 std::string zsh_action(const Arg& a) {
-  if (!a.values.empty()) return "(" + join(a.values) + ")";
+  if (!a.values.empty()) return "(" + join_words(a.values) + ")";
   if (a.path) return "_files";
   return " ";
 }
@@ -203,7 +203,7 @@ std::vector<std::string> zsh_specs(const std::vector<Arg>& args) {
   for (const Arg& a : args) {
     // Appends only: GCC 12 at -O3 warns (-Wrestrict, falsely) on "literal" + temporary string.
     std::string exclusion = "(";
-    exclusion += join(a.names);
+    exclusion += join_words(a.names);
     exclusion += ")";
     for (const auto& n : a.names) {
       std::string spec = exclusion + n;
@@ -273,7 +273,7 @@ std::string fish_option(const std::string& p, const std::string& condition, cons
   for (const auto& n : a.names)
     line += (n.size() == 2 ? " -s " + n.substr(1) : " -l " + n.substr(2));
   if (!a.values.empty())
-    line += " -x -a " + fish_quote(join(a.values));
+    line += " -x -a " + fish_quote(join_words(a.values));
   else if (a.path)
     line += " -r -F";
   else if (!a.placeholder.empty())
@@ -302,7 +302,7 @@ std::string fish_script(const Tree& t) {
     if (!c.positionals.empty()) {
       const Arg& a = c.positionals.front();
       if (!a.values.empty())
-        s += "complete -c " + p + condition + " -a " + fish_quote(join(a.values)) + "\n";
+        s += "complete -c " + p + condition + " -a " + fish_quote(join_words(a.values)) + "\n";
       else if (a.path)
         s += "complete -c " + p + condition + " -F\n";
     }
