@@ -2,6 +2,7 @@
 // write-ahead intents beside it, fsynced before a create is sent.
 #include "common/atomic_file.hpp"
 #include "common/text.hpp"
+#include "common/unix_time.hpp"
 
 #include <sora/journal.hpp>
 
@@ -24,12 +25,6 @@ using json = nlohmann::ordered_json;
 std::string text(const json& j, const char* key) {
   auto it = j.find(key);
   return it != j.end() && it->is_string() ? it->get<std::string>() : std::string();
-}
-
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
 }
 
 std::string dump_line(const json& j) {
@@ -312,7 +307,7 @@ std::filesystem::path Journal::intents_path() const {
 
 Result<void> Journal::append(JournalEntry entry) const {
   json j;
-  j["time"] = entry.time ? entry.time : now_seconds();
+  j["time"] = entry.time ? entry.time : detail::unix_seconds_now();
   j["id"] = entry.id;
   j["command"] = entry.command;
   j["host"] = entry.host;
@@ -334,7 +329,7 @@ Result<void> Journal::append(JournalEntry entry) const {
 Result<void> Journal::append_intent(JournalIntent intent) const {
   json j;
   j["record"] = "intent";
-  j["time"] = intent.time ? intent.time : now_seconds();
+  j["time"] = intent.time ? intent.time : detail::unix_seconds_now();
   put_if(j, "label", intent.label);
   j["idempotency_key"] = intent.idempotency_key;
   put_if(j, "fingerprint", intent.fingerprint);
@@ -349,7 +344,7 @@ Result<void> Journal::settle_intent(std::string_view idempotency_key,
                                     std::string_view outcome) const {
   json j;
   j["record"] = "settled";
-  j["time"] = now_seconds();
+  j["time"] = detail::unix_seconds_now();
   j["idempotency_key"] = std::string(idempotency_key);
   j["outcome"] = std::string(outcome);
   return append_to(intents_path(), j, true);
