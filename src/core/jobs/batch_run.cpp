@@ -1,5 +1,6 @@
 // The batch worker pool: every job of a manifest through run_job (job.hpp), with an observer
-// that keeps the state file; intents are saved before a create is sent and resolved on a rerun.
+// that appends each transition to the state file (compacted before and after the run); intents
+// are saved before a create is sent and resolved on a rerun.
 #include <sora/batch.hpp>
 
 #include <algorithm>
@@ -71,21 +72,25 @@ public:
     return report();
   }
 
-  // Saves a job's state (fsynced when `durable`) and tells the caller.
+  // Records a job's state: in memory and the caller told under the lock, then one line appended
+  // to the state file (fsynced when `durable`) outside it, so workers' fsyncs overlap. A job's
+  // transitions all come from the worker running it, so its lines stay in order.
   Result<void> update(const BatchJobState& s, bool durable = false) {
-    std::lock_guard lock(m_mutex);
-    m_state.jobs()[s.label] = s;
-    auto saved = m_state.save(durable);
-    if (m_options.on_change) m_options.on_change(s);
-    return saved;
+    {
+      std::lock_guard lock(m_mutex);
+      m_state.jobs()[s.label] = s;
+      if (m_options.on_change) m_options.on_change(s);
+    }
+    return m_state.append(s, durable);
   }
   BatchJobState snapshot(const std::string& label) {
     std::lock_guard lock(m_mutex);
     return m_state.jobs()[label];
   }
+  // Not serialised: the caller's fsync of an intent overlaps with other workers' (one at a time,
+  // they would cost a whole disk flush per job, one after another).
   Result<void> forward(const JobEvent& event) {
     if (!m_options.on_event) return {};
-    std::lock_guard lock(m_event_mutex);
     return m_options.on_event(event);
   }
 
@@ -99,8 +104,7 @@ private:
   std::vector<bool> m_todo;
   std::vector<std::string> m_changed;
   std::set<std::string> m_redo;
-  std::mutex m_mutex;       // guards the state, its file and on_change
-  std::mutex m_event_mutex; // serialises on_event
+  std::mutex m_mutex; // guards the state map and on_change (appends need no lock)
 
   bool cancelled() const { return m_config.cancel && m_config.cancel->load(); }
 
