@@ -136,7 +136,7 @@ Result<void> BatchState::load() {
                       "The batch state file " + m_path.string() +
                           " was written by a newer sora (format version " +
                           std::to_string(head.value("version", 0)) + ").",
-                      "Upgrade sora, or pass another --state.");
+                      "Upgrade sora, or use another state file.");
   if (is_record(head)) keep(head, m_jobs);
   // One line per transition, the last line of a label winning. A line cut off by a crash (the
   // last one, or one a later append started afresh after) is skipped: the transition it was
