@@ -44,7 +44,7 @@ Result<std::vector<BatchJob>> load_manifest(const std::filesystem::path& manifes
 /// The jobs of shard `k` of `n` (1-based): every n-th job, so shards never overlap.
 std::vector<BatchJob> select_shard(const std::vector<BatchJob>& jobs, int k, int n);
 
-/// Where a job stands; saved after every transition.
+/// Where a job stands; recorded at every transition.
 enum class BatchStatus { pending, created, completed, downloaded, failed, refused, error };
 std::string_view to_string(BatchStatus status) noexcept;
 
@@ -64,23 +64,45 @@ struct BatchJobState {
   bool from_earlier_run = false;
 };
 
-/// The state file: label -> state, written atomically (temp file, fsync, rename).
+/// The state file: label -> state. A JSON Lines log (docs/adr/0014-batch-state-log.md): a header
+/// line, then one line per job transition holding the job's whole state (a label's last line
+/// wins), appended as jobs move and compacted to one line per job by save(). Files of the older
+/// format (one JSON object, `"version": 1`) load too, and are rewritten in the new one by save().
 class BatchState {
 public:
   explicit BatchState(std::filesystem::path path) : m_path(std::move(path)) {}
-  /// Loads an earlier run's state; a missing file is an empty state.
+  /// Loads an earlier run's state; a missing or empty file is an empty state. A line cut off by a
+  /// crash is skipped (skipped_lines() counts them); a file in neither format is damaged
+  /// (invalid_argument), as is one written by a newer version.
   Result<void> load();
-  /// Writes the state atomically (temp file + rename, so a crash never leaves half a file);
-  /// `durable` also fsyncs it, for the last write of a run.
+  /// Rewrites the file with one line per job, atomically (temp file + rename, so a crash never
+  /// leaves half a file); `durable` also fsyncs it. Also repairs a torn last line.
   Result<void> save(bool durable = true) const;
+  /// Appends `job`'s whole state as one line (one write(2) with O_APPEND, so concurrent appends
+  /// never interleave); `durable` fsyncs it before returning. The map is not changed: callers
+  /// keep jobs() in step. Cost: one line, whatever the number of jobs.
+  Result<void> append(const BatchJobState& job, bool durable) const;
   const std::filesystem::path& path() const { return m_path; }
   std::map<std::string, BatchJobState>& jobs() { return m_jobs; }
   const std::map<std::string, BatchJobState>& jobs() const { return m_jobs; }
+  /// Lines of the last load() that were cut off by a crash and skipped.
+  std::size_t skipped_lines() const { return m_skipped_lines; }
 
 private:
   std::filesystem::path m_path;
   std::map<std::string, BatchJobState> m_jobs;
+  std::size_t m_skipped_lines = 0;
 };
+
+/// How far along a job is, for merging: pending < error < failed, refused < created < completed
+/// < downloaded.
+int progress_rank(BatchStatus status) noexcept;
+
+/// The states of several files (the shards of one manifest, each with its own file) merged by
+/// label; when more than one file names a job, the state furthest along (progress_rank) wins.
+/// Missing files are empty; the first damaged file is the error.
+Result<std::map<std::string, BatchJobState>>
+merge_batch_states(const std::vector<std::filesystem::path>& files);
 
 struct BatchOptions {
   int concurrency = 4;
@@ -91,8 +113,9 @@ struct BatchOptions {
   /// Called (from worker threads, serialised) when a job's state changes; `video_id` is set the
   /// moment a job is created, so callers can journal it.
   std::function<void(const BatchJobState&)> on_change;
-  /// Called (serialised) with every pipeline transition of every job; an error returned from the
-  /// `intent` event stops that job before its create is sent (the CLI journals here).
+  /// Called with every pipeline transition of every job, from the worker threads and possibly at
+  /// the same time (it must be thread-safe; a job's own events come in order); an error returned
+  /// from the `intent` event stops that job before its create is sent (the CLI journals here).
   std::function<Result<void>(const JobEvent&)> on_event;
   /// Jobs finished by an earlier run whose manifest line changed since (another fingerprint) are
   /// created anew; without it they are kept and listed in BatchReport::changed.

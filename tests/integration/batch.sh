@@ -41,7 +41,7 @@ assert_req "any(r['fields'].get('input_reference', {}).get('filename') == 'portr
 assert_req "any(r.get('json') and r['json'].get('seconds') == '8' and r['json'].get('size') == '1280x720' for r in reqs('POST', r'/videos$'))" \
   "line 2's settings were sent"
 assert_contains "$OUT" "broken"
-assert_file "$T/out/.sora-batch.json"
+assert_file "$T/out/.sora-batch.jsonl"
 assert_eq "$(wc -l <"$XDG_STATE_HOME/sora/jobs.jsonl" | tr -d ' ')" 5 "every started job is journaled"
 
 case_ "a rerun skips finished jobs, keeps the failure, and creates nothing"
@@ -51,6 +51,23 @@ assert_eq "$(posts)" 0 "creates on rerun"
 assert_json_lines "$OUT" 5
 assert_contains "$OUT" '"earlier_run":true'
 assert_contains "$OUT" '"status":"failed"'
+
+case_ "a folder with the older state file (one JSON object) resumes from it and creates nothing"
+python3 - "$T/out/.sora-batch.jsonl" "$T/out/.sora-batch.json" <<'PY'
+import json, sys
+jobs = {}
+for line in open(sys.argv[1]):
+    j = json.loads(line)
+    if "label" in j:
+        jobs[j.pop("label")] = j
+json.dump({"version": 1, "jobs": jobs}, open(sys.argv[2], "w"), indent=2)
+PY
+rm "$T/out/.sora-batch.jsonl"
+clear_requests
+expect_exit 6 -- sora batch "$T/m/jobs.jsonl" --out-dir "$T/out"
+assert_eq "$(posts)" 0 "creates after the older state file"
+assert_file "$T/out/.sora-batch.jsonl"
+rm "$T/out/.sora-batch.json"
 
 case_ "--retry-failed creates only the failed job anew"
 clear_requests
@@ -96,3 +113,41 @@ printf 'id,prompt,seconds\none,"a lake, at dawn",4\ntwo,"a city",8\n' >"$T/m/job
 expect_exit 0 -- sora batch "$T/m/jobs.csv" --out-dir "$T/csv" --concurrency 2
 assert_mp4 "$T/csv/one.mp4"
 assert_mp4 "$T/csv/two.mp4"
+
+case_ "three shards started at once in one folder: each job created and written once, one report"
+stop_mock
+start_mock --latency-ms 20
+for i in $(seq 12); do echo "{\"id\":\"s$i\",\"prompt\":\"shard job $i, static shot\"}"; done >"$T/m/many.jsonl"
+expect_exit 8 -- sora batch "$T/m/many.jsonl" --out-dir "$T/shards" --report
+assert_contains "$ERR" "12 jobs: 0 downloaded, 0 failed, 0 refused, 0 unfinished, 12 pending"
+pids=()
+for k in 1 2 3; do
+  "$SORA_BIN" --no-progress batch "$T/m/many.jsonl" --out-dir "$T/shards" --shard "$k/3" -j 4 \
+    >"$T/shard$k.out" 2>"$T/shard$k.err" &
+  pids+=("$!")
+done
+for k in 1 2 3; do
+  RC=0
+  wait "${pids[k - 1]}" || RC=$?
+  [[ $RC == 0 ]] || { _show "shard $k stderr" "$T/shard$k.err"; fail "shard $k/3 exited $RC"; }
+  assert_file "$T/shards/.sora-batch.shard-$k-of-3.jsonl"
+  assert_contains "$T/shard$k.err" "All shards in $T/shards: 12 jobs:"
+done
+for i in $(seq 12); do assert_same "$T/shards/s$i.mp4" "$SORA_TEST_DATA/sample-clip.mp4"; done
+assert_eq "$(reqpy "len(reqs('POST', r'/videos$'))")" 12 "creates"
+assert_eq "$(reqpy "len({param(r, 'prompt') for r in reqs('POST', r'/videos$')})")" 12 "jobs created"
+assert_eq "$(reqpy "len(reqs('GET', r'/content$'))")" 12 "downloads"
+assert_no_file "$T/shards/.sora-batch.jsonl"
+clear_requests
+expect_exit 0 -- sora batch "$T/m/many.jsonl" --out-dir "$T/shards" --report
+assert_lines "$OUT" 12
+assert_contains "$ERR" "12 jobs: 12 downloaded, 0 failed, 0 refused, 0 unfinished, 0 pending (from 3 state files"
+expect_exit 0 -- sora batch "$T/m/many.jsonl" --out-dir "$T/shards" --report --json
+assert_json_lines "$OUT" 12
+assert_contains "$OUT" '"batch_status":"downloaded"'
+assert_no_requests
+rm "$T/shards/.sora-batch.shard-2-of-3.jsonl"
+expect_exit 8 -- sora batch "$T/m/many.jsonl" --out-dir "$T/shards" --report
+assert_contains "$ERR" "12 jobs: 8 downloaded, 0 failed, 0 refused, 0 unfinished, 4 pending"
+expect_exit 8 -- sora batch "$T/m/many.jsonl" --out-dir "$T/shards" --shard 2/3 --report
+assert_lines "$OUT" 4

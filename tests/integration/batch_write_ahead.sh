@@ -10,7 +10,7 @@ start_mock --fault create-delay --delay-ms 3000
 
 posts() { reqpy "len([r for r in reqs('POST', r'/videos\$') if param(r, 'prompt') == '$1'])"; }
 OUTDIR="$T/out dir" # a space: the resume hint must quote it
-STATE="$T/run state.json"
+STATE="$T/run state.jsonl"
 mkdir -p "$OUTDIR"
 
 # start_batch MANIFEST PROMPT: `sora batch` in the background (own process group), returning
@@ -49,7 +49,7 @@ JSONL
 start_batch "$T/m.jsonl" "a batch fox, static shot"
 stop_with INT
 assert_eq "$RC" 130 "exit status after SIGINT"
-python3 -c 'import json,sys; j=json.load(open(sys.argv[1]))["jobs"]["fox"]; assert j["idempotency_key"].startswith("sora-") and j.get("fingerprint") and not j.get("video_id"), j' "$STATE" ||
+python3 -c 'import json,sys; j=[l for l in map(json.loads, open(sys.argv[1])) if l.get("label") == "fox"][-1]; assert j["idempotency_key"].startswith("sora-") and j.get("fingerprint") and not j.get("video_id"), j' "$STATE" ||
   fail "the state file should hold fox's intent (key and fingerprint, no id yet)"
 assert_contains "$XDG_STATE_HOME/sora/jobs.intents.jsonl" "a batch fox"
 

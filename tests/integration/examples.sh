@@ -45,3 +45,55 @@ assert_eq "$(ffprobe -v error -show_entries chapter_tags=title -of csv=p=0 "$T/l
   "establish closer keeper " "one chapter per shot"
 assert_file "$T/lighthouse.storyboard.json"
 [[ -z "$(git -C "$EXAMPLES" status --porcelain -- . 2>/dev/null)" ]] || fail "the example wrote into examples/"
+
+# Twelve quick jobs for the sharded examples.
+stop_mock
+start_mock --latency-ms 10
+for i in $(seq 12); do echo "{\"id\":\"c$i\",\"prompt\":\"example clip $i, static shot\"}"; done >"$T/shots.jsonl"
+
+case_ "examples/parallel.sh runs four shards under GNU parallel into one folder"
+command -v parallel >/dev/null || fail "GNU parallel is missing: install parallel (.ci/install-deps --test)"
+clear_requests
+expect_exit 0 -- bash "$EXAMPLES/parallel.sh" "$T/shots.jsonl" "$T/parallel"
+for i in $(seq 12); do assert_same "$T/parallel/c$i.mp4" "$SORA_TEST_DATA/sample-clip.mp4"; done
+for k in 1 2 3 4; do assert_file "$T/parallel/.sora-batch.shard-$k-of-4.jsonl"; done
+assert_eq "$(reqpy "len({param(r, 'prompt') for r in reqs('POST', r'/videos$')})")" 12 "jobs created"
+assert_eq "$(reqpy "len(reqs('POST', r'/videos$'))")" 12 "creates"
+assert_lines "$OUT" 12 # the merged report
+assert_contains "$ERR" "12 jobs: 12 downloaded"
+
+case_ "examples/k8s-indexed-job.yaml: the container's command, run as pods 0..3, makes every clip once"
+# The command is read from the YAML (not copied), its /work paths moved under the test's folder,
+# and run four times at once with JOB_COMPLETION_INDEX 0..3 and the pod's env (the mock's URL).
+mkdir -p "$T/k8s"
+cp "$T/shots.jsonl" "$T/k8s/shots.jsonl"
+clear_requests
+python3 - "$EXAMPLES/k8s-indexed-job.yaml" "$T/k8s" "$SORA_BASE_URL" >"$OUT" 2>"$ERR" <<'PY' ||
+import os, subprocess, sys, yaml
+doc = yaml.safe_load(open(sys.argv[1]))
+spec = doc["spec"]
+assert spec["completionMode"] == "Indexed", spec
+pods = spec["completions"]
+container = spec["template"]["spec"]["containers"][0]
+remap = lambda text: text.replace("/work/", sys.argv[2] + "/")
+argv = [remap(a) for a in container["command"] + container.get("args", [])]
+env = dict(os.environ)
+for item in container.get("env", []):
+    if "value" in item:
+        env[item["name"]] = remap(item["value"])
+env["SORA_BASE_URL"] = sys.argv[3]
+procs = [subprocess.Popen(argv, env=dict(env, JOB_COMPLETION_INDEX=str(i)), stdout=subprocess.DEVNULL)
+         for i in range(pods)]
+codes = [p.wait() for p in procs]
+print(pods, codes)
+sys.exit(max(codes))
+PY
+  { _show stderr "$ERR"; fail "a pod of the indexed Job failed: $(cat "$OUT")"; }
+assert_eq "$(cat "$OUT")" "4 [0, 0, 0, 0]" "pods and their exit codes"
+for i in $(seq 12); do assert_same "$T/k8s/clips/c$i.mp4" "$SORA_TEST_DATA/sample-clip.mp4"; done
+for k in 1 2 3 4; do assert_file "$T/k8s/clips/.sora-batch.shard-$k-of-4.jsonl"; done
+assert_eq "$(reqpy "len({param(r, 'prompt') for r in reqs('POST', r'/videos$')})")" 12 "jobs created"
+assert_eq "$(reqpy "len(reqs('POST', r'/videos$'))")" 12 "creates"
+assert_file "$T/k8s/state/sora/jobs.jsonl" # XDG_STATE_HOME from the YAML: the journal on the volume
+expect_exit 0 -- sora batch "$T/k8s/shots.jsonl" --out-dir "$T/k8s/clips" --report
+assert_contains "$ERR" "12 jobs: 12 downloaded"

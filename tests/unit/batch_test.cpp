@@ -182,3 +182,119 @@ TEST(BatchStateTest, AChangedLineIsFoundByItsFingerprint) {
   job.request.prompt = "a lake at dusk";
   EXPECT_EQ(changed_jobs({job}, state), std::vector<std::string>{"a"});
 }
+
+namespace {
+BatchJobState job_state(const std::string& label, BatchStatus status, const std::string& id = "") {
+  BatchJobState s;
+  s.label = label;
+  s.status = status;
+  s.video_id = id;
+  return s;
+}
+
+std::size_t count_lines(const std::string& text) {
+  return static_cast<std::size_t>(std::count(text.begin(), text.end(), '\n'));
+}
+} // namespace
+
+TEST(BatchStateTest, LoadsTheOlderWholeFileFormatAndSavesItAsALog) {
+  test::TempDir dir;
+  // As older versions wrote it: one indented object.
+  test::write_file(dir / ".sora-batch.json", R"({
+  "version": 1,
+  "jobs": {
+    "a": {"status": "downloaded", "video_id": "video_a", "output": "/clips/a.mp4"},
+    "b": {"status": "created", "video_id": "video_b", "idempotency_key": "sora-b"}
+  }
+}
+)");
+  BatchState state(dir / ".sora-batch.json");
+  ASSERT_TRUE(state.load());
+  ASSERT_EQ(state.jobs().size(), 2u);
+  EXPECT_EQ(state.jobs()["a"].status, BatchStatus::downloaded);
+  EXPECT_EQ(state.jobs()["b"].idempotency_key, "sora-b");
+  ASSERT_TRUE(state.save());
+  std::string text = test::read_file(dir / ".sora-batch.json");
+  EXPECT_EQ(count_lines(text), 3u) << "a header and one line per job: " << text;
+  BatchState again(dir / ".sora-batch.json");
+  ASSERT_TRUE(again.load());
+  EXPECT_EQ(again.jobs()["a"].video_id, "video_a");
+  EXPECT_EQ(again.jobs()["b"].status, BatchStatus::created);
+}
+
+TEST(BatchStateTest, AppendsOneLinePerTransitionAndSaveCompactsThem) {
+  test::TempDir dir;
+  BatchState state(dir / "s.jsonl");
+  state.jobs()["a"] = job_state("a", BatchStatus::pending);
+  state.jobs()["b"] = job_state("b", BatchStatus::pending);
+  ASSERT_TRUE(state.save());
+  ASSERT_TRUE(state.append(job_state("a", BatchStatus::created, "video_a"), true));
+  ASSERT_TRUE(state.append(job_state("b", BatchStatus::failed, "video_b"), false));
+  ASSERT_TRUE(state.append(job_state("a", BatchStatus::downloaded, "video_a"), false));
+  EXPECT_EQ(count_lines(test::read_file(dir / "s.jsonl")), 6u);
+  BatchState read(dir / "s.jsonl");
+  ASSERT_TRUE(read.load());
+  EXPECT_EQ(read.jobs()["a"].status, BatchStatus::downloaded) << "a label's last line wins";
+  EXPECT_EQ(read.jobs()["b"].status, BatchStatus::failed);
+  EXPECT_EQ(read.skipped_lines(), 0u);
+  ASSERT_TRUE(read.save());
+  EXPECT_EQ(count_lines(test::read_file(dir / "s.jsonl")), 3u) << "compacted";
+  BatchState compacted(dir / "s.jsonl");
+  ASSERT_TRUE(compacted.load());
+  EXPECT_EQ(compacted.jobs()["a"].status, BatchStatus::downloaded);
+  EXPECT_EQ(compacted.jobs()["b"].video_id, "video_b");
+}
+
+TEST(BatchStateTest, ALineCutOffByACrashIsSkippedNotFatal) {
+  test::TempDir dir;
+  BatchState state(dir / "s.jsonl");
+  state.jobs()["a"] = job_state("a", BatchStatus::created, "video_a");
+  ASSERT_TRUE(state.save());
+  std::string whole = test::read_file(dir / "s.jsonl");
+  test::write_file(dir / "s.jsonl", whole + R"({"label":"a","status":"downlo)");
+  BatchState torn(dir / "s.jsonl");
+  ASSERT_TRUE(torn.load()) << torn.load().error().message;
+  EXPECT_EQ(torn.jobs()["a"].status, BatchStatus::created) << "the torn transition is not taken";
+  EXPECT_EQ(torn.skipped_lines(), 1u);
+  // The next append starts on a fresh line, so it is read; the torn fragment stays skipped.
+  ASSERT_TRUE(torn.append(job_state("a", BatchStatus::completed, "video_a"), false));
+  BatchState after(dir / "s.jsonl");
+  ASSERT_TRUE(after.load());
+  EXPECT_EQ(after.jobs()["a"].status, BatchStatus::completed);
+  EXPECT_EQ(after.skipped_lines(), 1u);
+  // An empty file (a crash before anything was written) is an empty state.
+  test::write_file(dir / "empty.jsonl", "");
+  BatchState empty(dir / "empty.jsonl");
+  ASSERT_TRUE(empty.load());
+  EXPECT_TRUE(empty.jobs().empty());
+}
+
+TEST(BatchStateTest, RefusesAFileItCannotRead) {
+  test::TempDir dir;
+  test::write_file(dir / "newer.jsonl", R"({"format":"sora-batch-state","version":99})"
+                                        "\n");
+  auto newer = BatchState(dir / "newer.jsonl").load();
+  ASSERT_FALSE(newer);
+  EXPECT_NE(newer.error().message.find("newer sora"), std::string::npos);
+  test::write_file(dir / "other.json", "[1, 2, 3]\n");
+  EXPECT_FALSE(BatchState(dir / "other.json").load());
+}
+
+TEST(BatchStateTest, MergesTheShardsFilesTheFurthestAlongWinning) {
+  test::TempDir dir;
+  BatchState one(dir / "1.jsonl"), two(dir / "2.jsonl");
+  one.jobs()["a"] = job_state("a", BatchStatus::downloaded, "video_a");
+  one.jobs()["c"] = job_state("c", BatchStatus::error);
+  two.jobs()["b"] = job_state("b", BatchStatus::failed, "video_b");
+  two.jobs()["c"] = job_state("c", BatchStatus::created, "video_c");
+  ASSERT_TRUE(one.save());
+  ASSERT_TRUE(two.save());
+  auto merged = merge_batch_states({dir / "1.jsonl", dir / "2.jsonl", dir / "missing.jsonl"});
+  ASSERT_TRUE(merged) << merged.error().message;
+  ASSERT_EQ(merged->size(), 3u);
+  EXPECT_EQ(merged->at("a").status, BatchStatus::downloaded);
+  EXPECT_EQ(merged->at("b").status, BatchStatus::failed);
+  EXPECT_EQ(merged->at("c").video_id, "video_c");
+  test::write_file(dir / "bad.json", "{oops");
+  EXPECT_FALSE(merge_batch_states({dir / "1.jsonl", dir / "bad.json"}));
+}

@@ -1,4 +1,5 @@
 // `sora batch`: run every job of a manifest, concurrently, resumably, never paying twice.
+#include "commands/batch_report.hpp"
 #include "commands/capabilities.hpp"
 #include "commands/commands.hpp"
 #include "commands/cost_guard.hpp"
@@ -7,7 +8,6 @@
 #include "exit_codes.hpp"
 #include "job_observer.hpp"
 #include "output.hpp"
-#include "progress.hpp"
 
 #include <sora/batch.hpp>
 
@@ -39,6 +39,7 @@ struct BatchCommandOptions {
   double max_cost = 0; ///< USD; 0 when not given
   std::string prices;
   bool rerun_changed = false;
+  bool report = false;      ///< --report: the merged state files, nothing sent
   ProviderOptions provider; ///< --field, --field-json: added to every create, as `sora create`
 };
 
@@ -278,108 +279,100 @@ int print_plan(AppContext& ctx, const BatchCommandOptions& o, const std::vector<
   return k_exit_ok;
 }
 
-// The live summary (queued, running, done, failed, ETA), redrawn on every state change.
-class BatchProgress {
-public:
-  BatchProgress(const AppContext& ctx, const std::vector<BatchJob>& jobs, const BatchState& state)
-      : m_progress(ctx.show_progress()), m_jobs(jobs) {
-    for (const auto& [label, s] : state.jobs())
-      m_now[label] = s.status;
+// The manifest's jobs and the shard asked for ({1, 1} without --shard).
+Result<std::vector<BatchJob>> load_shard(AppContext& ctx, const BatchCommandOptions& o,
+                                         std::pair<int, int>& shard) {
+  auto settings = ctx.settings();
+  if (!settings) return unexpected(settings.error());
+  shard = {1, 1};
+  if (!o.shard.empty()) {
+    auto parsed = parse_shard(o.shard);
+    if (!parsed) return unexpected(parsed.error());
+    shard = *parsed;
   }
-  void finish() { m_progress.finish(); }
-  void changed(const BatchJobState& s) {
-    std::lock_guard guard(m_lock);
-    m_now[s.label] = s.status;
-    int queued = 0, running = 0, done = 0, failed = 0;
-    for (const auto& job : m_jobs) {
-      auto status = m_now.count(job.label) ? m_now[job.label] : BatchStatus::pending;
-      if (status == BatchStatus::pending)
-        ++queued;
-      else if (status == BatchStatus::created || status == BatchStatus::completed)
-        ++running;
-      else if (status == BatchStatus::downloaded)
-        ++done;
-      else
-        ++failed;
-    }
-    std::size_t total = m_jobs.size();
-    auto elapsed =
-        std::chrono::duration<double>(std::chrono::steady_clock::now() - m_started).count();
-    std::string eta;
-    if (done > 0 && static_cast<std::size_t>(done + failed) < total) {
-      auto left = elapsed / done * static_cast<double>(total - done - failed);
-      eta = ", ETA " + std::to_string(static_cast<int>(left)) + "s";
-    }
-    bool milestone = s.status == BatchStatus::downloaded || s.status == BatchStatus::failed ||
-                     s.status == BatchStatus::refused || s.status == BatchStatus::error;
-    m_progress.status(
-        "batch: " + std::to_string(queued) + " queued, " + std::to_string(running) + " running, " +
-            std::to_string(done) + " done, " + std::to_string(failed) + " failed of " +
-            std::to_string(total) + eta +
-            (milestone ? "  (" + s.label + ": " + std::string(to_string(s.status)) + ")" : ""),
-        milestone);
-  }
+  auto jobs = load_manifest(o.manifest, o.out_dir, (*settings)->effective.style.openai_enums);
+  if (!jobs) return unexpected(jobs.error());
+  if (shard.second > 1) *jobs = select_shard(*jobs, shard.first, shard.second);
+  return jobs;
+}
 
-private:
-  Progress m_progress;
-  const std::vector<BatchJob>& m_jobs;
-  std::mutex m_lock;
-  std::map<std::string, BatchStatus> m_now;
-  std::chrono::steady_clock::time_point m_started = std::chrono::steady_clock::now();
-};
-
-// The final table (or one JSON object per job) and the summary line.
-void print_report(const AppContext& ctx, const BatchReport& report, const BatchState& state) {
-  if (ctx.options.json) {
-    for (const auto& s : report.jobs)
-      print_line(batch_job_json(s));
-  } else {
-    std::vector<std::vector<std::string>> rows;
-    std::vector<std::size_t> widths(4, 0);
-    for (const auto& s : report.jobs) {
-      rows.push_back({s.label, std::string(to_string(s.status)) + (s.from_earlier_run ? "*" : ""),
-                      s.video_id.empty() ? "-" : s.video_id, s.error.empty() ? s.output : s.error});
-      for (std::size_t i = 0; i < 4; ++i)
-        widths[i] = std::max(widths[i], rows.back()[i].size());
-    }
-    for (const auto& row : rows) {
-      std::string line;
-      for (std::size_t i = 0; i < row.size(); ++i)
-        line +=
-            row[i] + (i + 1 < row.size() ? std::string(widths[i] - row[i].size() + 2, ' ') : "");
-      print_line(line);
-    }
+// The state a run keeps: --state, else its own file in DIR (one per shard). A run whose own file
+// does not exist yet takes over its jobs from the file older versions kept in DIR.
+Result<BatchState> open_state(const BatchCommandOptions& o, const std::vector<BatchJob>& jobs,
+                              std::pair<int, int> shard) {
+  if (!o.state.empty()) {
+    BatchState state{fs::path(o.state)};
+    if (auto ok = state.load(); !ok) return unexpected(ok.error());
+    return state;
   }
-  ctx.note(std::to_string(report.completed) + " downloaded, " + std::to_string(report.failed) +
-           " failed, " + std::to_string(report.refused) + " refused, " +
-           std::to_string(report.errors) + " unfinished; " + std::to_string(report.requests) +
-           " requests; state in " + state.path().string() +
-           (std::any_of(report.jobs.begin(), report.jobs.end(),
-                        [](const BatchJobState& s) { return s.from_earlier_run; })
-                ? " (* from an earlier run)"
-                : ""));
+  BatchState state(default_state_file(o.out_dir, shard.first, shard.second));
+  std::error_code ec;
+  if (!fs::exists(state.path(), ec) && fs::exists(legacy_state_file(o.out_dir), ec)) {
+    BatchState legacy(legacy_state_file(o.out_dir));
+    if (auto ok = legacy.load(); !ok) return unexpected(ok.error());
+    for (const auto& job : jobs)
+      if (auto it = legacy.jobs().find(job.label); it != legacy.jobs().end())
+        state.jobs()[job.label] = it->second;
+    return state;
+  }
+  if (auto ok = state.load(); !ok) return unexpected(ok.error());
+  return state;
+}
+
+// --report: every job of the manifest (or of --shard) as the state files in DIR (or --state)
+// tell, with the totals; nothing is sent. Exit 0 when all were downloaded, 6 when one failed, 7
+// when one was refused, 8 while any is unfinished.
+int print_merged_report(AppContext& ctx, const BatchCommandOptions& o) {
+  std::pair<int, int> shard;
+  auto jobs = load_shard(ctx, o, shard);
+  if (!jobs) return ctx.fail(jobs.error());
+  std::vector<fs::path> files =
+      o.state.empty() ? state_files_in(o.out_dir) : std::vector<fs::path>{o.state};
+  auto merged = merge_batch_states(files);
+  if (!merged) return ctx.fail(merged.error());
+  auto states = merged_jobs(*jobs, *merged);
+  print_jobs(ctx, states);
+  BatchTotals totals = count_jobs(states);
+  ctx.note(describe_totals(totals) + " (from " + std::to_string(files.size()) + " state " +
+           (files.size() == 1 ? "file" : "files") + " in " +
+           (o.state.empty() ? o.out_dir : fs::path(o.state).parent_path().string()) + ")");
+  if (totals.failed) return k_exit_job_failed;
+  if (totals.refused) return k_exit_moderation;
+  if (totals.downloaded < totals.total()) return k_exit_wait_timeout;
+  return k_exit_ok;
+}
+
+// After a shard's run: the totals of every shard of the manifest sharing DIR.
+void note_all_shards(AppContext& ctx, const BatchCommandOptions& o) {
+  BatchCommandOptions whole = o;
+  whole.shard.clear();
+  std::pair<int, int> shard;
+  auto all = load_shard(ctx, whole, shard);
+  auto merged = merge_batch_states(state_files_in(o.out_dir));
+  if (!all || !merged) return;
+  ctx.note("All shards in " + o.out_dir + ": " +
+           describe_totals(count_jobs(merged_jobs(*all, *merged))) + " (sora batch " +
+           shell_quote(o.manifest) + " --out-dir " + shell_quote(o.out_dir) +
+           " --report lists each job)");
 }
 
 // The manifest's jobs, sharded and completed with create's settings.
-Result<std::vector<BatchJob>> load_jobs(AppContext& ctx, const BatchCommandOptions& o) {
-  auto settings = ctx.settings();
-  if (!settings) return unexpected(settings.error());
-  auto jobs = load_manifest(o.manifest, o.out_dir, (*settings)->effective.style.openai_enums);
+Result<std::vector<BatchJob>> load_jobs(AppContext& ctx, const BatchCommandOptions& o,
+                                        std::pair<int, int>& shard) {
+  auto jobs = load_shard(ctx, o, shard);
   if (!jobs) return unexpected(jobs.error());
-  if (!o.shard.empty()) {
-    auto shard = parse_shard(o.shard);
-    if (!shard) return unexpected(shard.error());
-    *jobs = select_shard(*jobs, shard->first, shard->second);
-  }
   if (auto ok = complete_jobs(ctx, o, *jobs); !ok) return unexpected(ok.error());
   return jobs;
 }
 
 int run_batch_command(const BatchCommandOptions& o, AppContext& ctx, const std::string& resume) {
-  auto jobs = load_jobs(ctx, o);
+  if (o.report) return print_merged_report(ctx, o);
+  std::pair<int, int> shard;
+  auto jobs = load_jobs(ctx, o, shard);
   if (!jobs) return ctx.fail(jobs.error());
-  BatchState state(o.state.empty() ? fs::path(o.out_dir) / ".sora-batch.json" : fs::path(o.state));
-  if (auto ok = state.load(); !ok) return ctx.fail(ok.error());
+  auto opened = open_state(o, *jobs, shard);
+  if (!opened) return ctx.fail(opened.error());
+  BatchState& state = *opened;
   warn_changed(ctx, *jobs, state, o.rerun_changed);
   if (auto ok = check_clashes(*jobs, state, o.force); !ok) return ctx.fail(ok.error());
   auto prices = load_prices(ctx, o.prices);
@@ -412,11 +405,9 @@ int run_batch_command(const BatchCommandOptions& o, AppContext& ctx, const std::
   options.on_event = [&](const JobEvent& e) { return journal_event(ctx, host, "batch", e); };
   auto report = run_batch(config, *jobs, state, options);
   progress.finish();
-  if (!report)
-    return ctx.fail(report.error(), report.error().code == ErrorCode::interrupted
-                                        ? resume + "   (finished jobs are skipped)"
-                                        : "");
+  if (!report) return ctx.fail(report.error(), resume + "   (finished jobs are skipped)");
   print_report(ctx, *report, state);
+  if (shard.second > 1 && o.state.empty()) note_all_shards(ctx, o);
   return batch_exit_code(*report);
 }
 
@@ -436,10 +427,15 @@ Command register_batch(CLI::App& app, AppContext& ctx) {
   sub->add_option("--out-dir", o->out_dir, "Where outputs go (relative `output` paths too)")
       ->type_name("DIR")
       ->capture_default_str();
-  sub->add_option("--state", o->state, "State file (default DIR/.sora-batch.json)")
+  sub->add_option("--state", o->state,
+                  "State file (default DIR/.sora-batch.jsonl, or "
+                  "DIR/.sora-batch.shard-K-of-N.jsonl with --shard)")
       ->type_name("FILE");
   sub->add_option("--shard", o->shard, "Run shard K of N (every N-th job from the K-th)")
       ->type_name("K/N");
+  sub->add_flag("--report", o->report,
+                "Print how every job stands, merged from the state files of all shards in DIR "
+                "(or --state), with the totals; send nothing");
   sub->add_flag("--dry-run", o->dry_run,
                 "Check the manifest and show the plan with each job's estimated cost and the "
                 "total; send nothing");

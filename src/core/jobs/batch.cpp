@@ -1,7 +1,6 @@
-// Batch runs: manifest loading and validation, and the state file (the worker pool is in
-// batch_run.cpp).
+// Batch runs: manifest loading and validation (the state file is in batch_state.cpp, the worker
+// pool in batch_run.cpp).
 #include "api/portable_options.hpp"
-#include "common/atomic_file.hpp"
 
 #include <sora/batch.hpp>
 #include <sora/fit.hpp>
@@ -275,34 +274,6 @@ void check_remix_loops(const std::vector<BatchJob>& jobs,
 
 } // namespace
 
-std::string_view to_string(BatchStatus status) noexcept {
-  switch (status) {
-  case BatchStatus::pending:
-    return "pending";
-  case BatchStatus::created:
-    return "created";
-  case BatchStatus::completed:
-    return "completed";
-  case BatchStatus::downloaded:
-    return "downloaded";
-  case BatchStatus::failed:
-    return "failed";
-  case BatchStatus::refused:
-    return "refused";
-  case BatchStatus::error:
-    return "error";
-  }
-  return "pending";
-}
-
-static std::optional<BatchStatus> parse_batch_status(std::string_view text) {
-  for (auto s :
-       {BatchStatus::pending, BatchStatus::created, BatchStatus::completed, BatchStatus::downloaded,
-        BatchStatus::failed, BatchStatus::refused, BatchStatus::error})
-    if (to_string(s) == text) return s;
-  return std::nullopt;
-}
-
 Result<std::vector<BatchJob>> load_manifest(const fs::path& manifest, const fs::path& out_dir,
                                             bool openai_checks) {
   std::string fatal;
@@ -386,56 +357,6 @@ std::vector<BatchJob> select_shard(const std::vector<BatchJob>& jobs, int k, int
     if (n <= 1 || static_cast<int>(i % static_cast<std::size_t>(n)) == k - 1)
       out.push_back(jobs[i]);
   return out;
-}
-
-Result<void> BatchState::load() {
-  std::ifstream in(m_path, std::ios::binary);
-  if (!in) return {};
-  std::string text{std::istreambuf_iterator<char>(in), {}};
-  json j = json::parse(text, nullptr, false);
-  if (j.is_discarded() || !j.is_object() || !j.contains("jobs") || !j["jobs"].is_object())
-    return unexpected(ErrorCode::invalid_argument,
-                      "The batch state file " + m_path.string() + " is damaged.",
-                      "Move it aside to start over (jobs it names may already exist: see sora "
-                      "history).");
-  for (const auto& [label, item] : j["jobs"].items()) {
-    BatchJobState s;
-    s.label = label;
-    s.video_id = item.value("video_id", "");
-    s.status = parse_batch_status(item.value("status", "pending")).value_or(BatchStatus::pending);
-    s.output = item.value("output", "");
-    s.error = item.value("error", "");
-    s.exit_code = item.value("exit_code", 0); // older files: the CLI's exit code
-    s.error_kind = item.value("error_kind", "");
-    s.idempotency_key = item.value("idempotency_key", "");
-    s.fingerprint = item.value("fingerprint", "");
-    s.intent_time = item.value("intent_time", std::int64_t{0});
-    m_jobs[label] = s;
-  }
-  return {};
-}
-
-Result<void> BatchState::save(bool durable) const {
-  json j;
-  j["version"] = 1;
-  json& jobs = j["jobs"] = json::object();
-  for (const auto& [label, s] : m_jobs) {
-    json item;
-    item["status"] = std::string(to_string(s.status));
-    if (!s.video_id.empty()) item["video_id"] = s.video_id;
-    if (!s.output.empty()) item["output"] = s.output;
-    if (!s.error.empty()) item["error"] = s.error;
-    if (!s.error_kind.empty()) item["error_kind"] = s.error_kind;
-    if (s.exit_code) item["exit_code"] = s.exit_code; // carried over from an older file
-    if (!s.idempotency_key.empty()) item["idempotency_key"] = s.idempotency_key;
-    if (!s.fingerprint.empty()) item["fingerprint"] = s.fingerprint;
-    if (s.intent_time) item["intent_time"] = s.intent_time;
-    jobs[label] = item;
-  }
-  std::error_code ec;
-  if (m_path.has_parent_path()) fs::create_directories(m_path.parent_path(), ec);
-  return write_file_atomically(m_path, j.dump(2, ' ', false, json::error_handler_t::replace) + "\n",
-                               durable);
 }
 
 } // namespace sora

@@ -1,5 +1,8 @@
 // The batch worker pool: every job of a manifest through run_job (job.hpp), with an observer
-// that keeps the state file; intents are saved before a create is sent and resolved on a rerun.
+// that appends each transition to the state file (compacted before and after the run); intents
+// are saved before a create is sent and resolved on a rerun.
+#include "common/unix_time.hpp"
+
 #include <sora/batch.hpp>
 
 #include <algorithm>
@@ -13,12 +16,6 @@ namespace sora {
 namespace {
 
 namespace fs = std::filesystem;
-
-std::int64_t now_seconds() {
-  return std::chrono::duration_cast<std::chrono::seconds>(
-             std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 bool settled(const BatchJobState& s) {
   return s.status == BatchStatus::failed || s.status == BatchStatus::refused;
@@ -71,21 +68,25 @@ public:
     return report();
   }
 
-  // Saves a job's state (fsynced when `durable`) and tells the caller.
+  // Records a job's state: in memory and the caller told under the lock, then one line appended
+  // to the state file (fsynced when `durable`) outside it, so workers' fsyncs overlap. A job's
+  // transitions all come from the worker running it, so its lines stay in order.
   Result<void> update(const BatchJobState& s, bool durable = false) {
-    std::lock_guard lock(m_mutex);
-    m_state.jobs()[s.label] = s;
-    auto saved = m_state.save(durable);
-    if (m_options.on_change) m_options.on_change(s);
-    return saved;
+    {
+      std::lock_guard lock(m_mutex);
+      m_state.jobs()[s.label] = s;
+      if (m_options.on_change) m_options.on_change(s);
+    }
+    return m_state.append(s, durable);
   }
   BatchJobState snapshot(const std::string& label) {
     std::lock_guard lock(m_mutex);
     return m_state.jobs()[label];
   }
+  // Not serialised: the caller's fsync of an intent overlaps with other workers' (one at a time,
+  // they would cost a whole disk flush per job, one after another).
   Result<void> forward(const JobEvent& event) {
     if (!m_options.on_event) return {};
-    std::lock_guard lock(m_event_mutex);
     return m_options.on_event(event);
   }
 
@@ -99,8 +100,7 @@ private:
   std::vector<bool> m_todo;
   std::vector<std::string> m_changed;
   std::set<std::string> m_redo;
-  std::mutex m_mutex;       // guards the state, its file and on_change
-  std::mutex m_event_mutex; // serialises on_event
+  std::mutex m_mutex; // guards the state map and on_change (appends need no lock)
 
   bool cancelled() const { return m_config.cancel && m_config.cancel->load(); }
 
@@ -280,7 +280,7 @@ Result<void> StateObserver::on_event(const JobEvent& e) {
   case JobStage::intent: // durable before the create is sent, or it is not sent
     s.idempotency_key = e.idempotency_key;
     s.fingerprint = m_fingerprint;
-    s.intent_time = now_seconds();
+    s.intent_time = detail::unix_seconds_now();
     if (auto ok = m_run.update(s, true); !ok) return ok;
     return m_run.forward(e);
   case JobStage::submitted:
