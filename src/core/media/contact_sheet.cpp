@@ -81,14 +81,14 @@ void draw_text(RgbImage& sheet, int x, int y, const std::string& text) {
 void paste(RgbImage& sheet, const RgbImage& image, int x, int y, int width, int height) {
   if (image.width <= 0 || image.height <= 0) return;
   std::vector<std::uint8_t> scaled(static_cast<std::size_t>(width) * height * 3);
-  SwsPtr sws(sws_getContext(image.width, image.height, AV_PIX_FMT_RGB24, width, height,
-                            AV_PIX_FMT_RGB24, SWS_AREA, nullptr, nullptr, nullptr));
+  SwsPtr sws(av().sws_getContext(image.width, image.height, AV_PIX_FMT_RGB24, width, height,
+                                 AV_PIX_FMT_RGB24, SWS_AREA, nullptr, nullptr, nullptr));
   if (!sws) return;
   const std::uint8_t* src[1] = {image.rgb.data()};
   const int src_stride[1] = {image.width * 3};
   std::uint8_t* dst[1] = {scaled.data()};
   const int dst_stride[1] = {width * 3};
-  sws_scale(sws.get(), src, src_stride, 0, image.height, dst, dst_stride);
+  av().sws_scale(sws.get(), src, src_stride, 0, image.height, dst, dst_stride);
   for (int row = 0; row < height; ++row) {
     std::copy_n(scaled.begin() + static_cast<std::ptrdiff_t>(row) * width * 3, width * 3,
                 sheet.rgb.begin() +
@@ -105,6 +105,7 @@ Result<void> write_contact_sheet(const std::vector<ContactRow>& rows,
   if (rows.empty()) return unexpected(ErrorCode::invalid_argument, "No shots to show.");
   if (thumb_width < 16 || thumb_width > 4096)
     return unexpected(ErrorCode::invalid_argument, "The thumbnail width must be 16 to 4096.");
+  if (auto ok = load_av(); !ok) return ok; // libswscale scales the thumbnails
   int thumb_height = 0;
   for (const auto& row : rows) {
     if (row.first.width > 0)
