@@ -144,7 +144,7 @@ if(SORA_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 else()
   string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS
-         ", libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1, libspdlog1.10-fmt9, libfmt9,"
+         ", libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1,"
          " libjpeg62-turbo, libpng16-16, libwebp7, liblcms2-2, libtomlplusplus3,"
          " libcpp-httplib0.11") # sora listen and sora-mock both serve HTTP with cpp-httplib
 endif()
