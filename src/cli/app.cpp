@@ -67,20 +67,14 @@ std::string unknown_command(const CLI::App& app, int argc, char** argv) {
   return word;
 }
 
-// The one command argv runs, when building only it gives the same result as building all:
-// not for help asked before the command (it lists every command), nor for `completion` (it
-// reads every command). Null when the whole tree is needed. Building all 21 commands cost more
-// instructions than the rest of a `sora status` (docs/adr/0014).
+// The one command argv runs, when building only it gives the same result as building all: not
+// for `completion` (it reads every command), nor without a known command word (`--help`,
+// `--generate-man`, `--version`, a typo). Null when the whole tree is needed. Building all 21
+// commands cost more instructions than the rest of a `sora status` (docs/adr/0014). CLI11
+// shows the command's own help for `sora --help status` too, so help needs no exception.
 const CommandEntry* only_command(const CLI::App& app, int argc, char** argv) {
   auto at = command_word(app, argc, argv);
   if (!at) return nullptr;
-  for (int i = 1; i < *at; ++i) {
-    std::string_view arg = argv[i];
-    bool short_flags = arg.size() > 1 && arg[0] == '-' && arg[1] != '-';
-    if (arg == "--help" || arg.starts_with("--generate-man") ||
-        (short_flags && arg.find('h') != std::string_view::npos))
-      return nullptr;
-  }
   std::string_view word = argv[*at];
   if (word == "completion") return nullptr;
   for (const auto& entry : k_commands)
