@@ -37,12 +37,12 @@ std::size_t edit_distance(std::string_view a, std::string_view b) {
   return row[b.size()];
 }
 
-// The first word that is neither an option, an option's value nor a command: what the user meant
-// as a command. "" when every word is accounted for.
-std::string unknown_command(const CLI::App& app, int argc, char** argv) {
+// Where the first word that is neither an option nor an option's value is: the command the user
+// meant. None when every word is accounted for (or after "--").
+std::optional<int> command_word(const CLI::App& app, int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     std::string_view arg = argv[i];
-    if (arg == "--") return {};
+    if (arg == "--") return std::nullopt;
     if (arg.starts_with("-")) {
       auto name = std::string(arg.substr(0, arg.find('=')));
       const auto* option = app.get_option_no_throw(name);
@@ -50,13 +50,36 @@ std::string unknown_command(const CLI::App& app, int argc, char** argv) {
         ++i;
       continue;
     }
-    auto subs = app.get_subcommands([](const CLI::App*) { return true; });
-    if (std::any_of(subs.begin(), subs.end(),
-                    [&](const CLI::App* sub) { return sub->check_name(std::string(arg)); }))
-      return {};
-    return std::string(arg);
+    return i;
   }
-  return {};
+  return std::nullopt;
+}
+
+// The word meant as a command when it is none: "" when it is one (or there is none).
+std::string unknown_command(const CLI::App& app, int argc, char** argv) {
+  auto at = command_word(app, argc, argv);
+  if (!at) return {};
+  std::string word = argv[*at];
+  auto subs = app.get_subcommands([](const CLI::App*) { return true; });
+  if (std::any_of(subs.begin(), subs.end(),
+                  [&](const CLI::App* sub) { return sub->check_name(word); }))
+    return {};
+  return word;
+}
+
+// The one command argv runs, when building only it gives the same result as building all: not
+// for `completion` (it reads every command), nor without a known command word (`--help`,
+// `--generate-man`, `--version`, a typo). Null when the whole tree is needed. Building all 21
+// commands cost more instructions than the rest of a `sora status` (docs/adr/0015). CLI11
+// shows the command's own help for `sora --help status` too, so help needs no exception.
+const CommandEntry* only_command(const CLI::App& app, int argc, char** argv) {
+  auto at = command_word(app, argc, argv);
+  if (!at) return nullptr;
+  std::string_view word = argv[*at];
+  if (word == "completion") return nullptr;
+  for (const auto& entry : k_commands)
+    if (entry.name == word) return &entry;
+  return nullptr;
 }
 
 std::vector<std::string> command_names(const CLI::App& app) {
@@ -93,7 +116,8 @@ struct CommandTree {
   AppContext ctx;
   std::vector<Command> commands;
 
-  explicit CommandTree(const CliHooks& hooks) {
+  // With argv, only the command it names is built when that is enough (only_command).
+  explicit CommandTree(const CliHooks& hooks, int argc = 0, char** argv = nullptr) {
     app.set_version_flag("--version", "sora " + std::string(sora::version()));
     app.require_subcommand(1);
     app.footer(std::string("Environment: SORA_API_KEY (or the profile's key variable, e.g. "
@@ -105,8 +129,10 @@ struct CommandTree {
     if (hooks.transport) ctx.use_transport(hooks.transport, hooks.clock);
     ctx.register_options(app);
     add_man_page_option(app); // hidden: the build writes sora.1 with it
-    for (auto register_command : k_commands) {
-      commands.push_back(register_command(app, ctx));
+    const CommandEntry* only = argc > 0 ? only_command(app, argc, argv) : nullptr;
+    for (const auto& entry : k_commands) {
+      if (only && &entry != only) continue;
+      commands.push_back(entry.add(app, ctx));
       commands.back().app->fallthrough(); // global options may follow the subcommand
     }
   }
@@ -150,14 +176,14 @@ int run_cli(int argc, char** argv) {
 }
 
 int run_cli(int argc, char** argv, const CliHooks& hooks) {
-  CommandTree tree(hooks);
+  CommandTree tree(hooks, argc, argv);
   if (auto code = tree.parse(argc, argv)) return *code;
   const Command* command = tree.parsed();
   return command ? command->run() : k_exit_usage;
 }
 
 ParseOutcome parse_cli(int argc, char** argv) {
-  CommandTree tree(CliHooks{});
+  CommandTree tree(CliHooks{}, argc, argv);
   ParseOutcome outcome;
   if (auto code = tree.parse(argc, argv)) {
     outcome.exit_code = *code;

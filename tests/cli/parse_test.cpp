@@ -189,6 +189,23 @@ TEST_F(ParseTest, AnUnknownCommandIsNamedWithTheClosestOne) {
   EXPECT_NE(value.err.find("did you mean 'sora list'?"), std::string::npos) << value.err;
 }
 
+// Only the command on the command line is built (app.cpp); `--help` alone builds them all.
+TEST_F(ParseTest, HelpListsEveryCommandAndACommandsHelpIsItsOwn) {
+  auto all = parse({"--help"});
+  EXPECT_EQ(all.outcome.exit_code, 0) << all.err;
+  auto out = read_file(dir / "stdout");
+  for (const auto& name : sora::cli::cli_command_names())
+    EXPECT_NE(out.find("  " + name + " "), std::string::npos) << name << " missing from " << out;
+  for (std::vector<std::string> args : {std::vector<std::string>{"--help", "status"},
+                                        {"-qh", "status", "v"},
+                                        {"status", "--help"}}) {
+    auto one = parse(args);
+    EXPECT_EQ(one.outcome.exit_code, 0) << one.err;
+    EXPECT_NE(read_file(dir / "stdout").find("Usage: sora status"), std::string::npos)
+        << args.front();
+  }
+}
+
 TEST(ClosestName, PicksTheNearestWithinTwoEdits) {
   std::vector<std::string> names{"create", "remix", "status", "list", "delete", "download"};
   EXPECT_EQ(sora::cli::closest_name("craete", names), "create");

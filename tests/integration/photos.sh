@@ -64,3 +64,28 @@ case_ "a HEIC all the way to an MP4"
 expect_exit 0 -- sora create -p "waves, static shot" --image "$T/photos/IMG_0042.HEIC" -o "$T/clip.mp4"
 [[ -s "$T/clip.mp4" ]] || fail "no clip written"
 assert_tmp_empty
+
+# The dynamic loader's own log (LD_DEBUG=libs, one file per process) names every library a
+# command opened. libheif and FFmpeg's libraries are opened on first use (docs/adr/0015).
+loaded_by() { # NAME -- cmd...: runs cmd; its loader log in $T/ld/NAME.log
+  local name=$1
+  shift 2
+  mkdir -p "$T/ld"
+  LD_DEBUG=libs LD_DEBUG_OUTPUT="$T/ld/$name" expect_exit 0 -- "$@"
+  cat "$T/ld/$name".* >"$T/ld/$name.log"
+  grep -q "libcurl" "$T/ld/$name.log" || fail "the loader log of $name lacks libcurl: no log?"
+}
+media_libs='libheif|libde265|libx265|libavformat|libavcodec|libavutil|libswscale'
+
+case_ "--version and status open neither libheif nor FFmpeg; a HEIC opens libheif, inspect FFmpeg"
+id="$(sora -q --no-journal create -p "waves, static shot")"
+loaded_by version -- sora --version
+loaded_by status -- sora status "$id"
+for name in version status; do
+  opened="$({ grep -Eo "$media_libs" "$T/ld/$name.log" || true; } | sort -u | tr '\n' ' ')"
+  [[ -z $opened ]] || fail "sora $name opened $opened"
+done
+loaded_by heic -- sora create -p "waves, static shot" --image "$T/photos/IMG_0042.HEIC" --dry-run
+grep -q "libheif" "$T/ld/heic.log" || fail "a HEIC was converted without opening libheif"
+loaded_by inspect -- sora inspect "$T/clip.mp4"
+grep -q "libavformat" "$T/ld/inspect.log" || fail "inspect ran without opening libavformat"

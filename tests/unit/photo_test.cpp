@@ -1,6 +1,7 @@
 // Photos as they come off phones and cameras: HEIC and AVIF (made here with libheif's own
 // encoder), Display P3 and CMYK colour, 16-bit and grayscale PNGs, and the sRGB tag on the output.
 #include "media/raster.hpp"
+#include "media/shared_library.hpp"
 #include "support/read_image.hpp"
 #include "support/temp_dir.hpp"
 
@@ -333,4 +334,29 @@ TEST(PhotoTest, HeifShrunkFromYCbCrMatchesLibheifsRgb) {
       worst = std::max(worst, std::abs(expected.rgb[i] - shrunk->rgb[i]));
     EXPECT_LE(worst, 2) << name;
   }
+}
+
+// libheif (and FFmpeg) are opened on first use: a missing library or function is an io error
+// (exit 1) naming the file and the package that installs it, not a crash.
+TEST(PhotoTest, AMissingLibraryIsAnErrorNamingItsPackage) {
+  media::LibraryLoader missing({"libsora-no-such-library.so.7", "testing", "libsora-test7"});
+  void (*function)() = nullptr;
+  missing.resolve(function, "heif_context_alloc");
+  EXPECT_EQ(function, nullptr);
+  auto failed = missing.result();
+  ASSERT_FALSE(failed);
+  EXPECT_EQ(failed.error().code, ErrorCode::io);
+  EXPECT_NE(failed.error().message.find("libsora-no-such-library.so.7 is needed for testing"),
+            std::string::npos)
+      << failed.error().message;
+  EXPECT_NE(failed.error().hint.find("libsora-test7"), std::string::npos) << failed.error().hint;
+
+  media::LibraryLoader heif({"libheif.so.1", "HEIC and AVIF photos", "libheif1"});
+  heif.resolve(function, "heif_context_alloc");
+  EXPECT_NE(function, nullptr);
+  EXPECT_TRUE(heif.result());
+  heif.resolve(function, "heif_no_such_function");
+  ASSERT_FALSE(heif.result());
+  EXPECT_NE(heif.result().error().message.find("heif_no_such_function"), std::string::npos)
+      << heif.result().error().message;
 }

@@ -4,6 +4,7 @@
 #include "app_context.hpp"
 
 #include <functional>
+#include <string_view>
 
 namespace CLI {
 class App;
@@ -48,12 +49,25 @@ Command register_config(CLI::App& app, AppContext& ctx);
 /// `sora completion SHELL`: a completion script generated from the other commands' definitions.
 Command register_completion(CLI::App& app, AppContext& ctx);
 
-/// In the order `--help` lists them.
-inline constexpr Command (*k_commands[])(CLI::App&, AppContext&) = {
-    register_create,     register_remix,    register_extend,  register_edit,     register_status,
-    register_wait,       register_download, register_list,    register_delete,   register_batch,
-    register_storyboard, register_frames,   register_inspect, register_listen,   register_history,
-    register_cost,       register_models,   register_prompt,  register_profiles, register_config,
-    register_completion};
+/// A command's name (as its register function names it) and its register function.
+struct CommandEntry {
+  std::string_view name;
+  Command (*add)(CLI::App& app, AppContext& ctx);
+};
+
+/// In the order `--help` lists them. The names let `sora status ID` build only `status`
+/// (app.cpp); a name that differs from the registered one fails every parse test of that command.
+inline constexpr CommandEntry k_commands[] = {
+    {"create", register_create},         {"remix", register_remix},
+    {"extend", register_extend},         {"edit", register_edit},
+    {"status", register_status},         {"wait", register_wait},
+    {"download", register_download},     {"list", register_list},
+    {"delete", register_delete},         {"batch", register_batch},
+    {"storyboard", register_storyboard}, {"frames", register_frames},
+    {"inspect", register_inspect},       {"listen", register_listen},
+    {"history", register_history},       {"cost", register_cost},
+    {"models", register_models},         {"prompt", register_prompt},
+    {"profiles", register_profiles},     {"config", register_config},
+    {"completion", register_completion}};
 
 } // namespace sora::cli

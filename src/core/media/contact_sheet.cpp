@@ -81,8 +81,8 @@ void draw_text(RgbImage& sheet, int x, int y, const std::string& text) {
 void paste(RgbImage& sheet, const RgbImage& image, int x, int y, int width, int height) {
   if (image.width <= 0 || image.height <= 0) return;
   std::vector<std::uint8_t> scaled(static_cast<std::size_t>(width) * height * 3);
-  SwsPtr sws(sws_getContext(image.width, image.height, AV_PIX_FMT_RGB24, width, height,
-                            AV_PIX_FMT_RGB24, SWS_AREA, nullptr, nullptr, nullptr));
+  SwsPtr sws(av().sws_getContext(image.width, image.height, AV_PIX_FMT_RGB24, width, height,
+                                 AV_PIX_FMT_RGB24, SWS_AREA, nullptr, nullptr, nullptr));
   if (!sws) return;
   const std::uint8_t* src[1] = {image.rgb.data()};
   const int src_stride[1] = {image.width * 3};

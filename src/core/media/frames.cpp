@@ -24,56 +24,31 @@ namespace sora {
 namespace fs = std::filesystem;
 namespace media {
 
-std::string av_text(int code) {
-  char text[AV_ERROR_MAX_STRING_SIZE] = {};
-  av_strerror(code, text, sizeof(text));
-  return text;
-}
-
-Result<InputPtr> open_input(const fs::path& path) {
-  std::error_code ec;
-  if (!fs::exists(path, ec))
-    return unexpected(ErrorCode::io, "Cannot read " + path.string() + ": no such file.");
-  if (fs::is_directory(path, ec))
-    return unexpected(ErrorCode::invalid_argument, path.string() + " is a folder, not a video.");
-  av_log_set_level(AV_LOG_ERROR);
-  AVFormatContext* raw = nullptr;
-  if (const int rc = avformat_open_input(&raw, path.c_str(), nullptr, nullptr); rc < 0) {
-    const auto code = rc == AVERROR(EACCES) ? ErrorCode::io : ErrorCode::invalid_argument;
-    return unexpected(code, "Cannot read " + path.string() + " as media: " + av_text(rc) + ".");
-  }
-  InputPtr input(raw);
-  if (const int rc = avformat_find_stream_info(input.get(), nullptr); rc < 0)
-    return unexpected(ErrorCode::invalid_argument,
-                      "Cannot read the streams of " + path.string() + ": " + av_text(rc) + ".");
-  return input;
-}
-
 bool scale_to_packed_rgb(SwsContext& sws, const std::uint8_t* const source[],
                          const int source_stride[], int source_height, int width, int height,
                          std::uint8_t* rgb) {
   std::uint8_t* planes[4] = {};
   int strides[4] = {};
-  if (av_image_alloc(planes, strides, width, height, AV_PIX_FMT_RGB24, 64) < 0) return false;
-  sws_scale(&sws, source, source_stride, 0, source_height, planes, strides);
+  if (av().av_image_alloc(planes, strides, width, height, AV_PIX_FMT_RGB24, 64) < 0) return false;
+  av().sws_scale(&sws, source, source_stride, 0, source_height, planes, strides);
   const auto row = static_cast<std::size_t>(width) * 3;
   for (int y = 0; y < height; ++y)
     std::memcpy(rgb + row * y, planes[0] + static_cast<std::size_t>(strides[0]) * y, row);
-  av_freep(&planes[0]);
+  av().av_freep(&planes[0]);
   return true;
 }
 
 Result<CodecPtr> open_decoder(const AVStream& stream) {
-  const AVCodec* codec = avcodec_find_decoder(stream.codecpar->codec_id);
+  const AVCodec* codec = av().avcodec_find_decoder(stream.codecpar->codec_id);
   if (!codec)
-    return unexpected(ErrorCode::invalid_argument, std::string("No decoder for the video codec ") +
-                                                       avcodec_get_name(stream.codecpar->codec_id) +
-                                                       ".");
-  CodecPtr decoder(avcodec_alloc_context3(codec));
-  avcodec_parameters_to_context(decoder.get(), stream.codecpar);
+    return unexpected(ErrorCode::invalid_argument,
+                      std::string("No decoder for the video codec ") +
+                          av().avcodec_get_name(stream.codecpar->codec_id) + ".");
+  CodecPtr decoder(av().avcodec_alloc_context3(codec));
+  av().avcodec_parameters_to_context(decoder.get(), stream.codecpar);
   decoder->thread_count = 0; // as many as the machine has, like the ffmpeg command
   decoder->pkt_timebase = stream.time_base;
-  if (const int rc = avcodec_open2(decoder.get(), codec, nullptr); rc < 0)
+  if (const int rc = av().avcodec_open2(decoder.get(), codec, nullptr); rc < 0)
     return unexpected(ErrorCode::invalid_argument,
                       "Cannot open the video decoder: " + av_text(rc) + ".");
   return decoder;
@@ -88,9 +63,9 @@ using namespace media;
 RgbImage to_rgb(const AVFrame& frame) {
   RgbImage out{frame.width, frame.height,
                std::vector<std::uint8_t>(static_cast<std::size_t>(frame.width) * frame.height * 3)};
-  SwsPtr sws(sws_getContext(frame.width, frame.height, static_cast<AVPixelFormat>(frame.format),
-                            frame.width, frame.height, AV_PIX_FMT_RGB24, SWS_BICUBIC, nullptr,
-                            nullptr, nullptr));
+  SwsPtr sws(av().sws_getContext(
+      frame.width, frame.height, static_cast<AVPixelFormat>(frame.format), frame.width,
+      frame.height, AV_PIX_FMT_RGB24, SWS_BICUBIC, nullptr, nullptr, nullptr));
   if (!sws || !scale_to_packed_rgb(*sws, frame.data, frame.linesize, frame.height, frame.width,
                                    frame.height, out.rgb.data()))
     return {};
@@ -102,29 +77,29 @@ RgbImage to_rgb(const AVFrame& frame) {
 template <typename Keep>
 Result<bool> decode_frames(AVFormatContext& input, int stream_index, AVCodecContext& decoder,
                            AVFrame& kept, Keep keep) {
-  PacketPtr packet(av_packet_alloc());
-  FramePtr frame(av_frame_alloc());
+  PacketPtr packet(av().av_packet_alloc());
+  FramePtr frame(av().av_frame_alloc());
   bool any = false;
   bool draining = false;
   bool resend = false; // the packet in `packet` still has to be sent
   while (true) {
     if (resend) {
-      const int sent = avcodec_send_packet(&decoder, packet.get());
+      const int sent = av().avcodec_send_packet(&decoder, packet.get());
       resend = sent == AVERROR(EAGAIN);
-      if (!resend) av_packet_unref(packet.get());
+      if (!resend) av().av_packet_unref(packet.get());
     } else if (!draining) {
-      const int rc = av_read_frame(&input, packet.get());
+      const int rc = av().av_read_frame(&input, packet.get());
       if (rc == AVERROR_EOF) {
         draining = true;
-        avcodec_send_packet(&decoder, nullptr);
+        av().avcodec_send_packet(&decoder, nullptr);
       } else if (rc < 0) {
         return unexpected(ErrorCode::io, "Reading the video failed: " + av_text(rc) + ".");
       } else if (packet->stream_index != stream_index) {
-        av_packet_unref(packet.get());
+        av().av_packet_unref(packet.get());
       } else {
-        const int sent = avcodec_send_packet(&decoder, packet.get());
+        const int sent = av().avcodec_send_packet(&decoder, packet.get());
         // EAGAIN: frames must be taken out first; the packet is sent again below.
-        if (sent != AVERROR(EAGAIN)) av_packet_unref(packet.get());
+        if (sent != AVERROR(EAGAIN)) av().av_packet_unref(packet.get());
         if (sent < 0 && sent != AVERROR(EAGAIN) && sent != AVERROR_INVALIDDATA)
           return unexpected(ErrorCode::invalid_argument,
                             "Decoding the video failed: " + av_text(sent) + ".");
@@ -132,7 +107,7 @@ Result<bool> decode_frames(AVFormatContext& input, int stream_index, AVCodecCont
       }
     }
     while (true) {
-      const int rc = avcodec_receive_frame(&decoder, frame.get());
+      const int rc = av().avcodec_receive_frame(&decoder, frame.get());
       if (rc == AVERROR(EAGAIN)) break;
       if (rc == AVERROR_EOF) return any;
       if (rc < 0)
@@ -140,11 +115,11 @@ Result<bool> decode_frames(AVFormatContext& input, int stream_index, AVCodecCont
                           "Decoding the video failed: " + av_text(rc) + ".");
       const auto verdict = keep(*frame);
       if (verdict != 0) {
-        av_frame_unref(&kept);
-        av_frame_move_ref(&kept, frame.get());
+        av().av_frame_unref(&kept);
+        av().av_frame_move_ref(&kept, frame.get());
         any = true;
       } else {
-        av_frame_unref(frame.get());
+        av().av_frame_unref(frame.get());
       }
       if (verdict != 1) return any; // 1: keep and go on; 2: keep and stop; 0: stop
     }
@@ -156,13 +131,13 @@ Result<bool> decode_frames(AVFormatContext& input, int stream_index, AVCodecCont
 Result<RgbImage> read_frame(const fs::path& video, FramePick pick) {
   auto input = open_input(video);
   if (!input) return unexpected(input.error());
-  const int index = av_find_best_stream(input->get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+  const int index = av().av_find_best_stream(input->get(), AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
   if (index < 0)
     return unexpected(ErrorCode::invalid_argument, video.string() + " has no video stream.");
   const AVStream& stream = *(*input)->streams[index];
   auto decoder = open_decoder(stream);
   if (!decoder) return unexpected(decoder.error());
-  FramePtr kept(av_frame_alloc());
+  FramePtr kept(av().av_frame_alloc());
   Result<bool> found = false;
   if (pick.kind == FramePick::Kind::first) {
     found = decode_frames(**input, index, **decoder, *kept, [](const AVFrame&) { return 2; });
@@ -181,7 +156,7 @@ Result<RgbImage> read_frame(const fs::path& video, FramePick pick) {
     const auto start = stream.start_time == AV_NOPTS_VALUE ? 0 : stream.start_time;
     const auto target = start + static_cast<std::int64_t>(std::floor(pick.seconds / base + 1e-6));
     // The keyframe at or before the time, then forward: exact, and quick for late times.
-    av_seek_frame(input->get(), index, target, AVSEEK_FLAG_BACKWARD);
+    av().av_seek_frame(input->get(), index, target, AVSEEK_FLAG_BACKWARD);
     found = decode_frames(**input, index, **decoder, *kept, [&](const AVFrame& f) {
       const auto pts = f.best_effort_timestamp;
       if (pts == AV_NOPTS_VALUE || pts <= target) return 1;

@@ -2,7 +2,10 @@
 // mirror transforms (irot, imir) while decoding; an EXIF orientation is used only when the file
 // has no such transform, since phones write both and applying both would turn the photo twice.
 // libheif 1.15 decodes the whole primary image (no tile API), which the shrink then reduces.
+// libheif is opened on first use (media/shared_library.hpp, docs/adr/0015): its codecs'
+// constructors alone cost more than the rest of a `sora status`.
 #include "media/raster.hpp"
+#include "media/shared_library.hpp"
 
 #include <cstring>
 #include <fstream>
@@ -16,17 +19,76 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// The soname the headers belong to: libheif 1.x is libheif.so.1.
+static_assert(LIBHEIF_NUMERIC_VERSION >> 24 == 1, "libheif's soname is no longer libheif.so.1");
+
+// Every libheif function the decoder calls, resolved once.
+#define SORA_HEIF_FUNCTIONS(X)                                                                     \
+  X(heif_context_alloc)                                                                            \
+  X(heif_context_free)                                                                             \
+  X(heif_context_read_from_file)                                                                   \
+  X(heif_context_get_primary_image_handle)                                                         \
+  X(heif_image_handle_release)                                                                     \
+  X(heif_image_handle_get_width)                                                                   \
+  X(heif_image_handle_get_height)                                                                  \
+  X(heif_image_handle_has_alpha_channel)                                                           \
+  X(heif_image_handle_get_list_of_metadata_block_IDs)                                              \
+  X(heif_image_handle_get_metadata_size)                                                           \
+  X(heif_image_handle_get_metadata)                                                                \
+  X(heif_image_handle_get_color_profile_type)                                                      \
+  X(heif_image_handle_get_raw_color_profile_size)                                                  \
+  X(heif_image_handle_get_raw_color_profile)                                                       \
+  X(heif_image_handle_get_nclx_color_profile)                                                      \
+  X(heif_nclx_color_profile_free)                                                                  \
+  X(heif_decoding_options_alloc)                                                                   \
+  X(heif_decoding_options_free)                                                                    \
+  X(heif_decode_image)                                                                             \
+  X(heif_image_release)                                                                            \
+  X(heif_image_get_width)                                                                          \
+  X(heif_image_get_height)                                                                         \
+  X(heif_image_get_bits_per_pixel_range)                                                           \
+  X(heif_image_get_chroma_format)                                                                  \
+  X(heif_image_get_colorspace)                                                                     \
+  X(heif_image_get_nclx_color_profile)                                                             \
+  X(heif_image_handle_get_luma_bits_per_pixel)                                                     \
+  X(heif_image_get_plane_readonly)
+
+struct HeifLibrary {
+#define SORA_HEIF_POINTER(name) decltype(&::name) name = nullptr;
+  SORA_HEIF_FUNCTIONS(SORA_HEIF_POINTER)
+#undef SORA_HEIF_POINTER
+};
+
+// Opens libheif on the first call (thread-safe); later calls return the same answer.
+const Result<HeifLibrary>& load_heif() {
+  static const Result<HeifLibrary> loaded = []() -> Result<HeifLibrary> {
+    LibraryLoader library({"libheif.so.1", "HEIC and AVIF photos", "libheif1"});
+    HeifLibrary heif;
+#define SORA_HEIF_RESOLVE(name) library.resolve(heif.name, #name);
+    SORA_HEIF_FUNCTIONS(SORA_HEIF_RESOLVE)
+#undef SORA_HEIF_RESOLVE
+    if (auto ok = library.result(); !ok) return unexpected(std::move(ok).error());
+    return heif;
+  }();
+  return loaded;
+}
+
+// The loaded library; only called once load_heif() has succeeded.
+const HeifLibrary& heif() {
+  return *load_heif();
+}
+
 struct ContextCloser {
-  void operator()(heif_context* c) const noexcept { heif_context_free(c); }
+  void operator()(heif_context* c) const noexcept { heif().heif_context_free(c); }
 };
 struct HandleCloser {
-  void operator()(heif_image_handle* h) const noexcept { heif_image_handle_release(h); }
+  void operator()(heif_image_handle* h) const noexcept { heif().heif_image_handle_release(h); }
 };
 struct ImageCloser {
-  void operator()(heif_image* i) const noexcept { heif_image_release(i); }
+  void operator()(heif_image* i) const noexcept { heif().heif_image_release(i); }
 };
 struct OptionsCloser {
-  void operator()(heif_decoding_options* o) const noexcept { heif_decoding_options_free(o); }
+  void operator()(heif_decoding_options* o) const noexcept { heif().heif_decoding_options_free(o); }
 };
 using Context = std::unique_ptr<heif_context, ContextCloser>;
 using Handle = std::unique_ptr<heif_image_handle, HandleCloser>;
@@ -41,12 +103,13 @@ Unexpected heif_failed(const fs::path& path, const heif_error& e) {
 }
 
 Result<Handle> open_primary(const fs::path& path, Context& context) {
-  context.reset(heif_context_alloc());
+  if (const auto& library = load_heif(); !library) return unexpected(library.error());
+  context.reset(heif().heif_context_alloc());
   if (!context) return unexpected(ErrorCode::internal, "libheif could not start.");
-  heif_error e = heif_context_read_from_file(context.get(), path.c_str(), nullptr);
+  heif_error e = heif().heif_context_read_from_file(context.get(), path.c_str(), nullptr);
   if (e.code != heif_error_Ok) return heif_failed(path, e);
   heif_image_handle* handle = nullptr;
-  e = heif_context_get_primary_image_handle(context.get(), &handle);
+  e = heif().heif_context_get_primary_image_handle(context.get(), &handle);
   if (e.code != heif_error_Ok) return heif_failed(path, e);
   return Handle(handle);
 }
@@ -71,9 +134,9 @@ bool has_transform_box(const fs::path& path) {
 // 4-byte offset to the TIFF header.
 int exif_orientation_of(heif_image_handle* handle) {
   heif_item_id id = 0;
-  if (heif_image_handle_get_list_of_metadata_block_IDs(handle, "Exif", &id, 1) < 1) return 1;
-  std::vector<unsigned char> exif(heif_image_handle_get_metadata_size(handle, id));
-  if (exif.size() < 10 || heif_image_handle_get_metadata(handle, id, exif.data()).code != 0)
+  if (heif().heif_image_handle_get_list_of_metadata_block_IDs(handle, "Exif", &id, 1) < 1) return 1;
+  std::vector<unsigned char> exif(heif().heif_image_handle_get_metadata_size(handle, id));
+  if (exif.size() < 10 || heif().heif_image_handle_get_metadata(handle, id, exif.data()).code != 0)
     return 1;
   std::size_t skip = 4 + ((std::size_t{exif[0]} << 24) | (std::size_t{exif[1]} << 16) |
                           (std::size_t{exif[2]} << 8) | exif[3]);
@@ -86,16 +149,16 @@ int exif_orientation_of(heif_image_handle* handle) {
 // The colour profile: an embedded ICC profile, or a Display P3 one for nclx primaries 12.
 std::vector<unsigned char> colour_profile(heif_image_handle* handle) {
   std::vector<unsigned char> icc;
-  auto type = heif_image_handle_get_color_profile_type(handle);
+  auto type = heif().heif_image_handle_get_color_profile_type(handle);
   if (type == heif_color_profile_type_prof || type == heif_color_profile_type_rICC) {
-    icc.resize(heif_image_handle_get_raw_color_profile_size(handle));
-    if (heif_image_handle_get_raw_color_profile(handle, icc.data()).code != 0) icc.clear();
+    icc.resize(heif().heif_image_handle_get_raw_color_profile_size(handle));
+    if (heif().heif_image_handle_get_raw_color_profile(handle, icc.data()).code != 0) icc.clear();
     return icc;
   }
   heif_color_profile_nclx* nclx = nullptr;
-  if (heif_image_handle_get_nclx_color_profile(handle, &nclx).code == 0 && nclx) {
+  if (heif().heif_image_handle_get_nclx_color_profile(handle, &nclx).code == 0 && nclx) {
     if (nclx->color_primaries == heif_color_primaries_SMPTE_EG_432_1) icc = display_p3_profile();
-    heif_nclx_color_profile_free(nclx);
+    heif().heif_nclx_color_profile_free(nclx);
   }
   return icc;
 }
@@ -103,21 +166,21 @@ std::vector<unsigned char> colour_profile(heif_image_handle* handle) {
 // The decoded image's 8-bit Y'CbCr 4:2:0 planes and matrix; false for anything else (a matrix
 // other than BT.601, BT.709 or BT.2020), which libheif converts.
 bool ycbcr_planes(const heif_image* image, YCbCrPlanes& p) {
-  if (heif_image_get_colorspace(image) != heif_colorspace_YCbCr ||
-      heif_image_get_chroma_format(image) != heif_chroma_420 ||
-      heif_image_get_bits_per_pixel_range(image, heif_channel_Y) != 8 ||
-      heif_image_get_bits_per_pixel_range(image, heif_channel_Cb) != 8)
+  if (heif().heif_image_get_colorspace(image) != heif_colorspace_YCbCr ||
+      heif().heif_image_get_chroma_format(image) != heif_chroma_420 ||
+      heif().heif_image_get_bits_per_pixel_range(image, heif_channel_Y) != 8 ||
+      heif().heif_image_get_bits_per_pixel_range(image, heif_channel_Cb) != 8)
     return false;
-  p.width = heif_image_get_width(image, heif_channel_Y);
-  p.height = heif_image_get_height(image, heif_channel_Y);
-  p.y = heif_image_get_plane_readonly(image, heif_channel_Y, &p.y_stride);
-  p.cb = heif_image_get_plane_readonly(image, heif_channel_Cb, &p.c_stride);
-  p.cr = heif_image_get_plane_readonly(image, heif_channel_Cr, &p.c_stride);
+  p.width = heif().heif_image_get_width(image, heif_channel_Y);
+  p.height = heif().heif_image_get_height(image, heif_channel_Y);
+  p.y = heif().heif_image_get_plane_readonly(image, heif_channel_Y, &p.y_stride);
+  p.cb = heif().heif_image_get_plane_readonly(image, heif_channel_Cb, &p.c_stride);
+  p.cr = heif().heif_image_get_plane_readonly(image, heif_channel_Cr, &p.c_stride);
   heif_color_profile_nclx* nclx = nullptr; // none: BT.601, full range (libheif's default)
-  if (heif_image_get_nclx_color_profile(image, &nclx).code == heif_error_Ok && nclx) {
+  if (heif().heif_image_get_nclx_color_profile(image, &nclx).code == heif_error_Ok && nclx) {
     int matrix = nclx->matrix_coefficients;
     p.full_range = nclx->full_range_flag != 0;
-    heif_nclx_color_profile_free(nclx);
+    heif().heif_nclx_color_profile_free(nclx);
     if (matrix == 1)
       p.kr = 0.2126, p.kb = 0.0722;
     else if (matrix == 9 || matrix == 10)
@@ -132,19 +195,19 @@ bool ycbcr_planes(const heif_image* image, YCbCrPlanes& p) {
 std::optional<Raster> shrink_decoded(const heif_image* image, int factor) {
   YCbCrPlanes planes;
   if (ycbcr_planes(image, planes)) return shrink_ycbcr(planes, factor);
-  if (heif_image_get_colorspace(image) != heif_colorspace_RGB ||
-      heif_image_get_chroma_format(image) != heif_chroma_444)
+  if (heif().heif_image_get_colorspace(image) != heif_colorspace_RGB ||
+      heif().heif_image_get_chroma_format(image) != heif_chroma_444)
     return std::nullopt;
   const std::uint8_t* plane[3] = {};
   int stride[3] = {};
   const heif_channel channels[3] = {heif_channel_R, heif_channel_G, heif_channel_B};
   for (int c = 0; c < 3; ++c) {
-    if (heif_image_get_bits_per_pixel_range(image, channels[c]) != 8) return std::nullopt;
-    plane[c] = heif_image_get_plane_readonly(image, channels[c], &stride[c]);
+    if (heif().heif_image_get_bits_per_pixel_range(image, channels[c]) != 8) return std::nullopt;
+    plane[c] = heif().heif_image_get_plane_readonly(image, channels[c], &stride[c]);
     if (!plane[c]) return std::nullopt;
   }
-  int w = heif_image_get_width(image, heif_channel_R),
-      h = heif_image_get_height(image, heif_channel_R);
+  int w = heif().heif_image_get_width(image, heif_channel_R),
+      h = heif().heif_image_get_height(image, heif_channel_R);
   RowShrinker shrinker(w, h, factor);
   std::vector<unsigned char> row(std::size_t(w) * 3);
   for (int y = 0; y < h; ++y) {
@@ -164,11 +227,11 @@ Result<Raster> decode_heif(const fs::path& path, const DecodeTarget& target) {
   Context context;
   auto handle = open_primary(path, context);
   if (!handle) return unexpected(handle.error());
-  int w = heif_image_handle_get_width(handle->get()),
-      h = heif_image_handle_get_height(handle->get());
+  int w = heif().heif_image_handle_get_width(handle->get()),
+      h = heif().heif_image_handle_get_height(handle->get());
   if (std::uint64_t(w) * std::uint64_t(h) > k_max_pixels) return too_large(path, w, h);
-  bool alpha = heif_image_handle_has_alpha_channel(handle->get()) != 0;
-  Options options(heif_decoding_options_alloc());
+  bool alpha = heif().heif_image_handle_has_alpha_channel(handle->get()) != 0;
+  Options options(heif().heif_decoding_options_alloc());
   heif_image* decoded = nullptr;
   int orientation = has_transform_box(path) ? 1 : exif_orientation_of(handle->get());
   // A photo that will be shrunk (8 bits, no alpha) is decoded without a full-size RGB copy and
@@ -177,11 +240,12 @@ Result<Raster> decode_heif(const fs::path& path, const DecodeTarget& target) {
   // A 48 MP photo: 70 to 146 MB less. Anything else is converted by libheif.
   heif_error e{};
   int factor = shrink_factor(w, h, orientation, target.fit);
-  if (!alpha && heif_image_handle_get_luma_bits_per_pixel(handle->get()) == 8 && factor > 1) {
+  if (!alpha && heif().heif_image_handle_get_luma_bits_per_pixel(handle->get()) == 8 &&
+      factor > 1) {
     bool grid = header_has(path, {"grid"});
-    e = heif_decode_image(handle->get(), &decoded,
-                          grid ? heif_colorspace_RGB : heif_colorspace_YCbCr,
-                          grid ? heif_chroma_444 : heif_chroma_420, options.get());
+    e = heif().heif_decode_image(handle->get(), &decoded,
+                                 grid ? heif_colorspace_RGB : heif_colorspace_YCbCr,
+                                 grid ? heif_chroma_444 : heif_chroma_420, options.get());
     if (e.code != heif_error_Ok) return heif_failed(path, e);
     Image native(decoded);
     if (auto out = shrink_decoded(native.get(), factor)) {
@@ -191,16 +255,16 @@ Result<Raster> decode_heif(const fs::path& path, const DecodeTarget& target) {
       return std::move(*out);
     }
   }
-  e = heif_decode_image(handle->get(), &decoded, heif_colorspace_RGB,
-                        alpha ? heif_chroma_interleaved_RGBA : heif_chroma_interleaved_RGB,
-                        options.get());
+  e = heif().heif_decode_image(handle->get(), &decoded, heif_colorspace_RGB,
+                               alpha ? heif_chroma_interleaved_RGBA : heif_chroma_interleaved_RGB,
+                               options.get());
   if (e.code != heif_error_Ok) return heif_failed(path, e);
   Image image(decoded);
   int stride = 0;
   const std::uint8_t* pixels =
-      heif_image_get_plane_readonly(image.get(), heif_channel_interleaved, &stride);
-  w = heif_image_get_width(image.get(), heif_channel_interleaved);
-  h = heif_image_get_height(image.get(), heif_channel_interleaved);
+      heif().heif_image_get_plane_readonly(image.get(), heif_channel_interleaved, &stride);
+  w = heif().heif_image_get_width(image.get(), heif_channel_interleaved);
+  h = heif().heif_image_get_height(image.get(), heif_channel_interleaved);
   if (!pixels || w < 1 || h < 1) return bad_image(path, "the HEIF/AVIF image has no pixels.");
   RowShrinker shrinker(w, h, shrink_factor(w, h, orientation, target.fit));
   std::vector<unsigned char> rgb(std::size_t(w) * 3);
@@ -232,8 +296,8 @@ Result<ImageInfo> probe_heif(const fs::path& path, ImageType type) {
   Context context;
   auto handle = open_primary(path, context);
   if (!handle) return unexpected(handle.error());
-  ImageInfo info{type, heif_image_handle_get_width(handle->get()),
-                 heif_image_handle_get_height(handle->get())};
+  ImageInfo info{type, heif().heif_image_handle_get_width(handle->get()),
+                 heif().heif_image_handle_get_height(handle->get())};
   if (!has_transform_box(path) && exif_orientation_of(handle->get()) >= 5)
     std::swap(info.width, info.height);
   return info;

@@ -18,15 +18,15 @@ using namespace media;
 std::string container_name(const AVFormatContext& input) {
   const std::string name = input.iformat->name;
   if (name.rfind("mov,mp4", 0) != 0) return name;
-  const auto* brand = av_dict_get(input.metadata, "major_brand", nullptr, 0);
+  const auto* brand = av().av_dict_get(input.metadata, "major_brand", nullptr, 0);
   return brand && std::string(brand->value).rfind("qt", 0) == 0 ? "mov" : "mp4";
 }
 
 void read_video(const AVStream& stream, MediaInfo& info) {
   const auto& par = *stream.codecpar;
   info.has_video = true;
-  info.video_codec = avcodec_get_name(par.codec_id);
-  if (const char* profile = avcodec_profile_name(par.codec_id, par.profile)) {
+  info.video_codec = av().avcodec_get_name(par.codec_id);
+  if (const char* profile = av().avcodec_profile_name(par.codec_id, par.profile)) {
     info.video_profile = profile;
   }
   info.width = par.width;
@@ -34,7 +34,7 @@ void read_video(const AVStream& stream, MediaInfo& info) {
   const auto rate = stream.avg_frame_rate.num > 0 ? stream.avg_frame_rate : stream.r_frame_rate;
   info.frame_rate = rate.den > 0 ? av_q2d(rate) : 0;
   info.frames = stream.nb_frames;
-  if (const char* format = av_get_pix_fmt_name(static_cast<AVPixelFormat>(par.format))) {
+  if (const char* format = av().av_get_pix_fmt_name(static_cast<AVPixelFormat>(par.format))) {
     info.pixel_format = format;
   }
 }
@@ -42,7 +42,7 @@ void read_video(const AVStream& stream, MediaInfo& info) {
 void read_audio(const AVStream& stream, MediaInfo& info) {
   const auto& par = *stream.codecpar;
   info.has_audio = true;
-  info.audio_codec = avcodec_get_name(par.codec_id);
+  info.audio_codec = av().avcodec_get_name(par.codec_id);
   info.sample_rate = par.sample_rate;
   info.channels = par.ch_layout.nb_channels;
 }
@@ -67,7 +67,7 @@ Result<MediaInfo> inspect_media(const std::filesystem::path& path) {
     if (type == AVMEDIA_TYPE_AUDIO && !info.has_audio) read_audio(stream, info);
   }
   for (unsigned i = 0; i < ctx.nb_chapters; ++i) {
-    const auto* title = av_dict_get(ctx.chapters[i]->metadata, "title", nullptr, 0);
+    const auto* title = av().av_dict_get(ctx.chapters[i]->metadata, "title", nullptr, 0);
     info.chapters.emplace_back(title ? title->value : "");
   }
   auto provenance = read_provenance(path);

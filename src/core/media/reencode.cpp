@@ -24,7 +24,7 @@ using namespace media;
 namespace fs = std::filesystem;
 
 struct ParametersCloser {
-  void operator()(AVCodecParameters* p) const { avcodec_parameters_free(&p); }
+  void operator()(AVCodecParameters* p) const { av().avcodec_parameters_free(&p); }
 };
 using ParametersPtr = std::unique_ptr<AVCodecParameters, ParametersCloser>;
 
@@ -40,7 +40,7 @@ struct FilmPlan {
 };
 
 int find_stream(AVFormatContext& input, AVMediaType type) {
-  return av_find_best_stream(&input, type, -1, -1, nullptr, 0);
+  return av().av_find_best_stream(&input, type, -1, -1, nullptr, 0);
 }
 
 Unexpected audio_mismatch(const StitchClip& first, const StitchClip& clip, const std::string& why) {
@@ -69,8 +69,8 @@ Result<FilmPlan> plan_film(const std::vector<StitchClip>& clips) {
       const auto rate = v.avg_frame_rate.num > 0 ? v.avg_frame_rate : v.r_frame_rate;
       if (rate.num > 0 && rate.den > 0) plan.rate = rate;
     }
-    const auto slots = av_rescale_q_rnd(clip_length(**input), AV_TIME_BASE_Q, av_inv_q(plan.rate),
-                                        AV_ROUND_NEAR_INF);
+    const auto slots = av().av_rescale_q_rnd(clip_length(**input), AV_TIME_BASE_Q,
+                                             av_inv_q(plan.rate), AV_ROUND_NEAR_INF);
     plan.frames.push_back(std::max<std::int64_t>(1, slots));
     if (!first) {
       first = std::move(*input);
@@ -89,9 +89,9 @@ Result<FilmPlan> plan_film(const std::vector<StitchClip>& clips) {
     return unexpected(ErrorCode::invalid_argument,
                       clips.front().file.string() + " has no picture size.");
   if (first_audio >= 0) {
-    plan.audio.reset(avcodec_parameters_alloc());
+    plan.audio.reset(av().avcodec_parameters_alloc());
     if (!plan.audio ||
-        avcodec_parameters_copy(plan.audio.get(), first->streams[first_audio]->codecpar) < 0)
+        av().avcodec_parameters_copy(plan.audio.get(), first->streams[first_audio]->codecpar) < 0)
       return unexpected(ErrorCode::internal, "Out of memory.");
     plan.audio_time_base = first->streams[first_audio]->time_base;
   }
@@ -104,37 +104,38 @@ public:
   Result<void> open(const fs::path& part, const FilmPlan& plan,
                     const std::vector<StitchClip>& clips) {
     AVFormatContext* raw = nullptr;
-    if (const int rc = avformat_alloc_output_context2(&raw, nullptr, "mp4", part.c_str()); rc < 0)
+    if (const int rc = av().avformat_alloc_output_context2(&raw, nullptr, "mp4", part.c_str());
+        rc < 0)
       return unexpected(ErrorCode::internal, "Cannot make an MP4 muxer: " + av_text(rc) + ".");
     m_output.reset(raw);
     if (auto ok = open_encoder(plan); !ok) return ok;
-    m_video = avformat_new_stream(m_output.get(), nullptr);
-    if (!m_video || avcodec_parameters_from_context(m_video->codecpar, m_encoder.get()) < 0)
+    m_video = av().avformat_new_stream(m_output.get(), nullptr);
+    if (!m_video || av().avcodec_parameters_from_context(m_video->codecpar, m_encoder.get()) < 0)
       return unexpected(ErrorCode::internal, "Cannot add a video stream to the film.");
     m_video->time_base = m_encoder->time_base;
     m_video->avg_frame_rate = plan.rate;
     if (plan.audio) {
-      m_audio = avformat_new_stream(m_output.get(), nullptr);
-      if (!m_audio || avcodec_parameters_copy(m_audio->codecpar, plan.audio.get()) < 0)
+      m_audio = av().avformat_new_stream(m_output.get(), nullptr);
+      if (!m_audio || av().avcodec_parameters_copy(m_audio->codecpar, plan.audio.get()) < 0)
         return unexpected(ErrorCode::internal, "Cannot add an audio stream to the film.");
       m_audio->codecpar->codec_tag = 0;
       m_audio->time_base = plan.audio_time_base;
     }
     std::vector<std::int64_t> lengths;
     for (const auto frames : plan.frames)
-      lengths.push_back(av_rescale_q(frames, av_inv_q(plan.rate), AV_TIME_BASE_Q));
+      lengths.push_back(av().av_rescale_q(frames, av_inv_q(plan.rate), AV_TIME_BASE_Q));
     if (!add_chapters(*m_output, clips, lengths))
       return unexpected(ErrorCode::internal, "Cannot add a chapter.");
-    m_packet.reset(av_packet_alloc());
+    m_packet.reset(av().av_packet_alloc());
     return start_film(*m_output, part);
   }
 
   /// Sends one picture (null: the end) and writes every packet that comes out.
   Result<void> encode(const AVFrame* frame) {
-    int rc = avcodec_send_frame(m_encoder.get(), frame);
+    int rc = av().avcodec_send_frame(m_encoder.get(), frame);
     if (rc < 0) return unexpected(ErrorCode::internal, "Encoding failed: " + av_text(rc) + ".");
-    while ((rc = avcodec_receive_packet(m_encoder.get(), m_packet.get())) >= 0) {
-      av_packet_rescale_ts(m_packet.get(), m_encoder->time_base, m_video->time_base);
+    while ((rc = av().avcodec_receive_packet(m_encoder.get(), m_packet.get())) >= 0) {
+      av().av_packet_rescale_ts(m_packet.get(), m_encoder->time_base, m_video->time_base);
       m_packet->stream_index = m_video->index;
       if (auto ok = write(*m_packet); !ok) return ok;
     }
@@ -156,12 +157,12 @@ public:
 
 private:
   Result<void> open_encoder(const FilmPlan& plan) {
-    const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
+    const AVCodec* codec = av().avcodec_find_encoder_by_name("libx264");
     if (!codec)
       return unexpected(ErrorCode::unsupported,
                         "Re-encoding needs FFmpeg's libx264 H.264 encoder, which this libavcodec "
                         "was built without.");
-    m_encoder.reset(avcodec_alloc_context3(codec));
+    m_encoder.reset(av().avcodec_alloc_context3(codec));
     auto* c = m_encoder.get();
     c->width = plan.width;
     c->height = plan.height;
@@ -172,15 +173,15 @@ private:
     c->gop_size = std::max(1, static_cast<int>(av_q2d(plan.rate) * 2 + 0.5));
     c->thread_count = 0;
     if (m_output->oformat->flags & AVFMT_GLOBALHEADER) c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;
-    av_opt_set(c->priv_data, "preset", "veryfast", 0);
-    av_opt_set(c->priv_data, "crf", "18", 0); // visually lossless
-    if (const int rc = avcodec_open2(c, codec, nullptr); rc < 0)
+    av().av_opt_set(c->priv_data, "preset", "veryfast", 0);
+    av().av_opt_set(c->priv_data, "crf", "18", 0); // visually lossless
+    if (const int rc = av().avcodec_open2(c, codec, nullptr); rc < 0)
       return unexpected(ErrorCode::internal, "Cannot open the H.264 encoder: " + av_text(rc) + ".");
     return {};
   }
 
   Result<void> write(AVPacket& packet) {
-    if (const int rc = av_interleaved_write_frame(m_output.get(), &packet); rc < 0)
+    if (const int rc = av().av_interleaved_write_frame(m_output.get(), &packet); rc < 0)
       return unexpected(ErrorCode::io, "Writing the film failed: " + av_text(rc) + ".");
     ++m_packets;
     return {};
@@ -199,11 +200,11 @@ private:
 class Canvas {
 public:
   Result<void> init(int width, int height) {
-    m_frame.reset(av_frame_alloc());
+    m_frame.reset(av().av_frame_alloc());
     m_frame->format = AV_PIX_FMT_YUV420P;
     m_frame->width = width;
     m_frame->height = height;
-    if (av_frame_get_buffer(m_frame.get(), 0) < 0)
+    if (av().av_frame_get_buffer(m_frame.get(), 0) < 0)
       return unexpected(ErrorCode::internal, "Out of memory.");
     return {};
   }
@@ -216,26 +217,26 @@ public:
     const int h = std::clamp(static_cast<int>(picture.height * scale + 0.5) & ~1, 2, height);
     const int x = ((width - w) / 2) & ~1;
     const int y = ((height - h) / 2) & ~1;
-    if (av_frame_make_writable(m_frame.get()) < 0)
+    if (av().av_frame_make_writable(m_frame.get()) < 0)
       return unexpected(ErrorCode::internal, "Out of memory.");
     if (w < width || h < height) paint_black();
-    m_sws.reset(sws_getCachedContext(m_sws.release(), picture.width, picture.height,
-                                     static_cast<AVPixelFormat>(picture.format), w, h,
-                                     AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr, nullptr));
+    m_sws.reset(av().sws_getCachedContext(
+        m_sws.release(), picture.width, picture.height, static_cast<AVPixelFormat>(picture.format),
+        w, h, AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr, nullptr));
     if (!m_sws)
       return unexpected(ErrorCode::invalid_argument,
                         "Cannot convert the video's pixel format for re-encoding.");
     // Scaled into a picture of its own (libswscale may write past a row's end), then placed.
     if (!m_scaled || m_scaled->width != w || m_scaled->height != h) {
-      m_scaled.reset(av_frame_alloc());
+      m_scaled.reset(av().av_frame_alloc());
       m_scaled->format = AV_PIX_FMT_YUV420P;
       m_scaled->width = w;
       m_scaled->height = h;
-      if (av_frame_get_buffer(m_scaled.get(), 0) < 0)
+      if (av().av_frame_get_buffer(m_scaled.get(), 0) < 0)
         return unexpected(ErrorCode::internal, "Out of memory.");
     }
-    sws_scale(m_sws.get(), picture.data, picture.linesize, 0, picture.height, m_scaled->data,
-              m_scaled->linesize);
+    av().sws_scale(m_sws.get(), picture.data, picture.linesize, 0, picture.height, m_scaled->data,
+                   m_scaled->linesize);
     for (int plane = 0; plane < 3; ++plane) {
       const int shift = plane == 0 ? 0 : 1;
       for (int row = 0; row < (h >> shift); ++row)
@@ -267,15 +268,15 @@ class ClipFrames {
 public:
   ClipFrames(FilmEncoder& film, Canvas& canvas, std::int64_t first, std::int64_t count)
       : m_film(film), m_canvas(canvas), m_first(first), m_count(count),
-        m_pending(av_frame_alloc()) {}
+        m_pending(av().av_frame_alloc()) {}
 
   /// Takes a decoded picture that belongs in `slot` (relative to the clip).
   Result<void> take(AVFrame& picture, std::int64_t slot) {
     if (m_pending->width > 0) {
       if (auto ok = fill_until(std::min(slot, m_count)); !ok) return ok;
     }
-    av_frame_unref(m_pending.get());
-    av_frame_move_ref(m_pending.get(), &picture);
+    av().av_frame_unref(m_pending.get());
+    av().av_frame_move_ref(m_pending.get(), &picture);
     m_drawn = false;
     return {};
   }
@@ -295,7 +296,7 @@ private:
         if (auto ok = m_canvas.draw(*m_pending); !ok) return ok;
         m_drawn = true;
       }
-      FramePtr copy(av_frame_clone(&m_canvas.frame()));
+      FramePtr copy(av().av_frame_clone(&m_canvas.frame()));
       if (!copy) return unexpected(ErrorCode::internal, "Out of memory.");
       copy->pts = m_first + m_next;
       copy->pict_type = AV_PICTURE_TYPE_NONE;
@@ -324,19 +325,19 @@ Result<void> encode_clip(const StitchClip& clip, const FilmPlan& plan, FilmEncod
   auto decoder = open_decoder(stream);
   if (!decoder) return unexpected(decoder.error());
   const auto start_us = (*input)->start_time == AV_NOPTS_VALUE ? 0 : (*input)->start_time;
-  const auto start = av_rescale_q(start_us, AV_TIME_BASE_Q, stream.time_base);
-  const auto shift = av_rescale_q(first, av_inv_q(plan.rate), AV_TIME_BASE_Q) - start_us;
+  const auto start = av().av_rescale_q(start_us, AV_TIME_BASE_Q, stream.time_base);
+  const auto shift = av().av_rescale_q(first, av_inv_q(plan.rate), AV_TIME_BASE_Q) - start_us;
   ClipFrames frames(film, canvas, first, count);
-  PacketPtr packet(av_packet_alloc());
-  FramePtr picture(av_frame_alloc());
+  PacketPtr packet(av().av_packet_alloc());
+  FramePtr picture(av().av_frame_alloc());
   auto receive = [&]() -> Result<void> {
     int rc = 0;
-    while ((rc = avcodec_receive_frame(decoder->get(), picture.get())) >= 0) {
+    while ((rc = av().avcodec_receive_frame(decoder->get(), picture.get())) >= 0) {
       const auto pts = picture->best_effort_timestamp;
       const auto slot = pts == AV_NOPTS_VALUE
                             ? frames.next()
-                            : av_rescale_q_rnd(pts - start, stream.time_base, av_inv_q(plan.rate),
-                                               AV_ROUND_NEAR_INF);
+                            : av().av_rescale_q_rnd(pts - start, stream.time_base,
+                                                    av_inv_q(plan.rate), AV_ROUND_NEAR_INF);
       if (auto ok = frames.take(*picture, slot); !ok) return ok;
     }
     if (rc != AVERROR(EAGAIN) && rc != AVERROR_EOF)
@@ -345,14 +346,14 @@ Result<void> encode_clip(const StitchClip& clip, const FilmPlan& plan, FilmEncod
     return {};
   };
   while (true) {
-    const int rc = av_read_frame(input->get(), packet.get());
+    const int rc = av().av_read_frame(input->get(), packet.get());
     if (rc == AVERROR_EOF) break;
     if (rc < 0)
       return unexpected(ErrorCode::io,
                         "Reading " + clip.file.string() + " failed: " + av_text(rc) + ".");
     Result<void> ok;
     if (packet->stream_index == video) {
-      const int sent = avcodec_send_packet(decoder->get(), packet.get());
+      const int sent = av().avcodec_send_packet(decoder->get(), packet.get());
       if (sent < 0 && sent != AVERROR_INVALIDDATA)
         ok = unexpected(ErrorCode::invalid_argument,
                         "Decoding " + clip.file.string() + " failed: " + av_text(sent) + ".");
@@ -361,10 +362,10 @@ Result<void> encode_clip(const StitchClip& clip, const FilmPlan& plan, FilmEncod
     } else if (packet->stream_index == audio) {
       ok = film.copy_audio(*packet, (*input)->streams[audio]->time_base, shift);
     }
-    av_packet_unref(packet.get());
+    av().av_packet_unref(packet.get());
     if (!ok) return ok;
   }
-  avcodec_send_packet(decoder->get(), nullptr);
+  av().avcodec_send_packet(decoder->get(), nullptr);
   if (auto ok = receive(); !ok) return ok;
   return frames.finish(clip.file);
 }

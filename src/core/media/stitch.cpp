@@ -22,7 +22,7 @@ namespace media {
 namespace {
 
 std::string describe(const AVCodecParameters& p) {
-  std::string text = avcodec_get_name(p.codec_id);
+  std::string text = av().avcodec_get_name(p.codec_id);
   if (p.codec_type == AVMEDIA_TYPE_VIDEO)
     text += " " + std::to_string(p.width) + "x" + std::to_string(p.height);
   if (p.codec_type == AVMEDIA_TYPE_AUDIO)
@@ -67,7 +67,7 @@ std::int64_t clip_length(const AVFormatContext& clip) {
     const auto* s = clip.streams[i];
     if (s->duration <= 0) continue;
     const auto start = s->start_time == AV_NOPTS_VALUE ? 0 : s->start_time;
-    length = std::max(length, av_rescale_q(start + s->duration, s->time_base, AV_TIME_BASE_Q));
+    length = std::max(length, av().av_rescale_q(start + s->duration, s->time_base, AV_TIME_BASE_Q));
   }
   if (length == 0 && clip.duration > 0) length = clip.duration;
   return length;
@@ -78,18 +78,18 @@ namespace {
 /// Appends a chapter (libavformat frees it with the context), as the ffmpeg tool does.
 bool add_chapter(AVFormatContext& output, std::int64_t id, std::int64_t start, std::int64_t end,
                  const std::string& title) {
-  auto* chapter = static_cast<AVChapter*>(av_mallocz(sizeof(AVChapter)));
+  auto* chapter = static_cast<AVChapter*>(av().av_mallocz(sizeof(AVChapter)));
   if (!chapter) return false;
   chapter->id = id;
   chapter->time_base = AV_TIME_BASE_Q;
   chapter->start = start;
   chapter->end = end;
-  av_dict_set(&chapter->metadata, "title", title.c_str(), 0);
+  av().av_dict_set(&chapter->metadata, "title", title.c_str(), 0);
   auto* grown = static_cast<AVChapter**>(
-      av_realloc_array(output.chapters, output.nb_chapters + 1, sizeof(AVChapter*)));
+      av().av_realloc_array(output.chapters, output.nb_chapters + 1, sizeof(AVChapter*)));
   if (!grown) {
-    av_dict_free(&chapter->metadata);
-    av_free(chapter);
+    av().av_dict_free(&chapter->metadata);
+    av().av_free(chapter);
     return false;
   }
   output.chapters = grown;
@@ -120,10 +120,10 @@ bool add_chapters(AVFormatContext& output, const std::vector<StitchClip>& clips,
 
 void shift_packet(AVPacket& packet, AVRational in, AVRational out, std::int64_t shift,
                   std::int64_t& last_dts) {
-  const auto ticks = av_rescale_q(shift, AV_TIME_BASE_Q, in);
+  const auto ticks = av().av_rescale_q(shift, AV_TIME_BASE_Q, in);
   if (packet.pts != AV_NOPTS_VALUE) packet.pts += ticks;
   if (packet.dts != AV_NOPTS_VALUE) packet.dts += ticks;
-  av_packet_rescale_ts(&packet, in, out);
+  av().av_packet_rescale_ts(&packet, in, out);
   if (packet.dts != AV_NOPTS_VALUE) {
     if (last_dts != AV_NOPTS_VALUE && packet.dts <= last_dts) packet.dts = last_dts + 1;
     if (packet.pts != AV_NOPTS_VALUE && packet.pts < packet.dts) packet.pts = packet.dts;
@@ -133,17 +133,17 @@ void shift_packet(AVPacket& packet, AVRational in, AVRational out, std::int64_t 
 }
 
 Result<void> start_film(AVFormatContext& output, const fs::path& part) {
-  if (const int rc = avio_open(&output.pb, part.c_str(), AVIO_FLAG_WRITE); rc < 0)
+  if (const int rc = av().avio_open(&output.pb, part.c_str(), AVIO_FLAG_WRITE); rc < 0)
     return unexpected(ErrorCode::io, "Cannot write " + part.string() + ": " + av_text(rc) + ".");
-  if (const int rc = avformat_write_header(&output, nullptr); rc < 0)
+  if (const int rc = av().avformat_write_header(&output, nullptr); rc < 0)
     return unexpected(ErrorCode::io, "Cannot write the film's header: " + av_text(rc) + ".");
   return {};
 }
 
 Result<void> finish_film(OutputPtr output, const fs::path& part, const fs::path& film,
                          bool overwrite) {
-  const int trailer = av_write_trailer(output.get());
-  const int closed = avio_closep(&output->pb);
+  const int trailer = av().av_write_trailer(output.get());
+  const int closed = av().avio_closep(&output->pb);
   output.reset();
   if (trailer < 0 || closed < 0) {
     ::unlink(part.c_str());
@@ -210,18 +210,19 @@ Result<OutputPtr> open_output(const fs::path& part, const std::vector<StitchClip
   auto model = open_input(clips.front().file);
   if (!model) return unexpected(model.error());
   AVFormatContext* raw = nullptr;
-  if (const int rc = avformat_alloc_output_context2(&raw, nullptr, "mp4", part.c_str()); rc < 0)
+  if (const int rc = av().avformat_alloc_output_context2(&raw, nullptr, "mp4", part.c_str());
+      rc < 0)
     return unexpected(ErrorCode::internal, "Cannot make an MP4 muxer: " + av_text(rc) + ".");
   OutputPtr output(raw);
   for (unsigned i = 0; i < (*model)->nb_streams; ++i) {
     const AVStream* in = (*model)->streams[i];
-    AVStream* out = avformat_new_stream(output.get(), nullptr);
-    if (!out || avcodec_parameters_copy(out->codecpar, in->codecpar) < 0)
+    AVStream* out = av().avformat_new_stream(output.get(), nullptr);
+    if (!out || av().avcodec_parameters_copy(out->codecpar, in->codecpar) < 0)
       return unexpected(ErrorCode::internal, "Cannot add a stream to the film.");
     out->codecpar->codec_tag = 0;
     out->time_base = in->time_base;
     out->avg_frame_rate = in->avg_frame_rate;
-    av_dict_copy(&out->metadata, in->metadata, 0);
+    av().av_dict_copy(&out->metadata, in->metadata, 0);
   }
   if (!add_chapters(*output, clips, lengths))
     return unexpected(ErrorCode::internal, "Cannot add a chapter.");
@@ -235,22 +236,22 @@ Result<std::uint64_t> copy_clip(const StitchClip& clip, AVFormatContext& output,
   auto input = open_input(clip.file);
   if (!input) return unexpected(input.error());
   const auto start = (*input)->start_time == AV_NOPTS_VALUE ? 0 : (*input)->start_time;
-  PacketPtr packet(av_packet_alloc());
+  PacketPtr packet(av().av_packet_alloc());
   std::uint64_t count = 0;
   while (true) {
-    const int rc = av_read_frame(input->get(), packet.get());
+    const int rc = av().av_read_frame(input->get(), packet.get());
     if (rc == AVERROR_EOF) break;
     if (rc < 0)
       return unexpected(ErrorCode::io,
                         "Reading " + clip.file.string() + " failed: " + av_text(rc) + ".");
     const auto index = static_cast<unsigned>(packet->stream_index);
     if (index >= output.nb_streams) {
-      av_packet_unref(packet.get());
+      av().av_packet_unref(packet.get());
       continue;
     }
     shift_packet(*packet, (*input)->streams[index]->time_base, output.streams[index]->time_base,
                  offset - start, last_dts[index]);
-    if (const int w = av_interleaved_write_frame(&output, packet.get()); w < 0)
+    if (const int w = av().av_interleaved_write_frame(&output, packet.get()); w < 0)
       return unexpected(ErrorCode::io, "Writing the film failed: " + av_text(w) + ".");
     ++count;
   }
