@@ -43,7 +43,7 @@ Command register_history(CLI::App& app, AppContext& ctx) {
   auto count = std::make_shared<int>(20);
   auto with_cost = std::make_shared<bool>(false);
   auto* sub = app.add_subcommand("history", "List the jobs sora has started (the local journal)");
-  sub->add_option("-n,--count", *count, "Show the last N jobs")
+  sub->add_option("-n,--count,--limit", *count, "Show the last N jobs")
       ->type_name("N")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
@@ -54,7 +54,8 @@ Command register_history(CLI::App& app, AppContext& ctx) {
               "(default ~/.local/state/sora/jobs.jsonl); --no-journal turns recording off.");
   return {sub, [count, with_cost, &ctx] {
             auto journal = ctx.journal();
-            auto contents = journal.load();
+            // Only the newest jobs are read (from the end of the journal): flat in its size.
+            auto contents = journal.load_newest(static_cast<std::size_t>(*count));
             if (!contents) return ctx.fail(contents.error());
             const auto* entries = &contents->jobs;
             std::optional<PriceTable> prices;
@@ -64,8 +65,7 @@ Command register_history(CLI::App& app, AppContext& ctx) {
               prices = std::move(*loaded);
             }
             std::size_t total = entries->size();
-            std::size_t first = total > static_cast<std::size_t>(*count) ? total - *count : 0;
-            for (std::size_t i = first; i < total; ++i) {
+            for (std::size_t i = 0; i < total; ++i) {
               const auto& e = (*entries)[i];
               if (ctx.options.json) {
                 print_line(e.raw_json);
