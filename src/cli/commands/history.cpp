@@ -15,8 +15,10 @@
 namespace sora::cli {
 namespace {
 
-// Creates whose answer never came (Ctrl-C, a crash): shown plainly, never hidden.
-void print_unresolved(const AppContext& ctx, const JournalContents& contents) {
+// Creates whose answer never came (Ctrl-C, a crash): shown plainly, never hidden. `whole` says
+// the journal was read to its start (it holds fewer jobs than asked for): otherwise only the
+// damaged lines newer than the oldest job shown are known.
+void print_unresolved(const AppContext& ctx, const JournalContents& contents, bool whole) {
   for (const auto& intent : contents.unresolved) {
     if (ctx.options.json) {
       nlohmann::ordered_json j{
@@ -33,7 +35,9 @@ void print_unresolved(const AppContext& ctx, const JournalContents& contents) {
              "looks it up (or rerun the same command: it is found before anything is paid twice).");
   if (!contents.damaged_lines.empty())
     ctx.warn("The journal has " + std::to_string(contents.damaged_lines.size()) +
-             " unreadable line(s) (first: line " + std::to_string(contents.damaged_lines[0]) +
+             " unreadable line(s) " +
+             (whole ? "" : "newer than @" + std::to_string(contents.jobs.size()) + " ") +
+             "(first: line " + std::to_string(contents.damaged_lines[0]) +
              "); they are left out above.");
 }
 
@@ -81,7 +85,7 @@ Command register_history(CLI::App& app, AppContext& ctx) {
               if (prices) line += "  " + cost_columns(*prices, e);
               print_line(line);
             }
-            print_unresolved(ctx, *contents);
+            print_unresolved(ctx, *contents, total < static_cast<std::size_t>(*count));
             if (total == 0 && contents->unresolved.empty())
               ctx.note("No jobs recorded yet in " + journal.path().string() + ".");
             return static_cast<int>(k_exit_ok);
