@@ -1,5 +1,6 @@
 # --- 6. many ids and a long history ---------------------------------------------------------------
-# `sora status @last` with a long journal against a short one (it must not grow with the journal),
+# `sora status @last` and `sora history -n 5` with a long journal against a short one (neither
+# may grow with the journal),
 # and status / wait of many ids against a server MANYIDS_LATENCY_MS away: concurrently (the default
 # --concurrency) against one at a time (-j 1) and against the ideal.
 
@@ -58,6 +59,22 @@ manyids_section() {
   target "status @last, $entries vs 10 journal entries" "$(two "$last_pm")" 1.1
   rows[-1]=${rows[-1]/≤ 1.1 |/≤ 1.1: $ok |}
   verdicts+=("status @last with $entries journal entries vs 10: $(two "$last_pm")× ($ok)")
+  # history -n 5: the same two journals (local only, no request).
+  log "manyids: history -n 5 with $entries journal entries vs 10, $runs rounds"
+  newest() { XDG_STATE_HOME="$tmp/$2" timed "$tmp/$1" "$sora" -q history -n 5 >/dev/null; }
+  newest mh.big jbig # warm-up
+  newest mh.small jsmall
+  : >"$tmp/mh.big"
+  : >"$tmp/mh.small"
+  for i in $(seq "$runs"); do
+    if ((i % 2)); then newest mh.big jbig; newest mh.small jsmall
+    else newest mh.small jsmall; newest mh.big jbig; fi
+  done
+  row "\`sora history -n 5\`, journal of $entries jobs ($big_mib MiB, and as many intents) vs 10 jobs, $(runs_note "$runs")" \
+    "journal in the page cache" "$tmp/mh.big" "$tmp/mh.small" "≤ 1.1"
+  target "history -n 5, $entries vs 10 journal entries" "$(two "$last_pm")" 1.1
+  rows[-1]=${rows[-1]/≤ 1.1 |/≤ 1.1: $ok |}
+  verdicts+=("history -n 5 with $entries journal entries vs 10: $(two "$last_pm")× ($ok)")
 
   # 2. n ids at lat ms per request: concurrently vs one at a time, and vs the ideal.
   start_mock manyids --latency-ms "$lat" --polls 3 --poll-after-ms 0

@@ -33,7 +33,7 @@ struct JournalEntry {
   std::string idempotency_key; ///< the key the create was sent with (closes its intent)
   std::string fingerprint;     ///< see fingerprint() in job.hpp
   std::string raw_json;        ///< the line as stored
-  std::size_t line = 0;        ///< 1-based line number in the journal
+  std::size_t line = 0;        ///< 1-based line number in the journal (0: not counted)
 };
 
 /// A create about to be sent: written and fsynced before the request leaves, so a crash or a
@@ -95,6 +95,12 @@ public:
   Result<void> settle_intent(std::string_view idempotency_key, std::string_view outcome) const;
   /// The jobs, the unresolved intents and the damaged lines (the whole of both files).
   Result<JournalContents> load() const;
+  /// The newest `count` jobs as load() gives them (cost lines folded in, oldest first) but with
+  /// `line` 0, the damaged lines newer than the oldest of them (all of them when the journal
+  /// holds fewer jobs), and recent_unresolved(max(count, k_recent_intents)). Both files are read
+  /// from their end, only as far as needed; damaged lines are numbered (which reads the file up
+  /// to them) only when there are any.
+  Result<JournalContents> load_newest(std::size_t count) const;
   /// The unresolved intents among the newest `count` intent records, oldest first: what a job
   /// reference looks up on the server before it names a job. Both files are read from their
   /// end, only as far as needed, so the cost does not grow with the journal.

@@ -101,6 +101,7 @@ const std::vector<Invocation> k_invocations = {
      {"batch", "jobs.jsonl", "--out-dir", "out", "--report", "--shard", "2/3"},
      {"--out-dir", "--report", "--shard"}},
     {"history", {"history", "-n", "3"}, {"--count"}},
+    {"history", {"history", "--limit", "3", "--cost"}, {"--count"}}, // as `sora list` says it
     {"prompt", {"prompt", "-p", "a fox", "--strict", "-s", "8"}, {"--strict"}},
     {"profiles", {"profiles", "--json"}, {}},
     {"config", {"config", "show"}, {}},

@@ -246,3 +246,115 @@ TEST(JournalTest, RecentUnresolvedStopsAtJobsOlderThanItsIntents) {
   ASSERT_EQ(recent->size(), 1u) << "read back past jobs older than the intent";
   EXPECT_EQ(journal.load()->unresolved.size(), 0u);
 }
+
+namespace {
+
+// What `sora history` prints of a job, and the fields load() gives it beside its line number.
+std::string shown(const JournalEntry& e) {
+  auto money = [](const std::optional<double>& usd) { return usd ? std::to_string(*usd) : "-"; };
+  return std::to_string(e.time) + " " + e.id + " " + e.command + " " + e.host + " " + e.model +
+         " " + e.size + " " + e.seconds + " " + e.prompt + " " + e.output + " " + e.profile +
+         " cost " + money(e.cost_usd) + " est " + money(e.estimate_usd) + " " + e.idempotency_key +
+         " " + e.fingerprint + " " + e.raw_json;
+}
+
+std::vector<std::string> shown(const std::vector<JournalEntry>& jobs) {
+  std::vector<std::string> out;
+  for (const auto& e : jobs)
+    out.push_back(shown(e));
+  return out;
+}
+
+std::vector<std::string> shown(const std::vector<JournalIntent>& intents) {
+  std::vector<std::string> out;
+  for (const auto& i : intents)
+    out.push_back(std::to_string(i.time) + " " + i.idempotency_key + " " + i.command + " " +
+                  i.prompt + " " + i.output);
+  return out;
+}
+
+} // namespace
+
+// `history -n N` reads only the newest N jobs: what it gets must be what load() gives of them.
+TEST(JournalTest, NewestJobsMatchTheWholeFile) {
+  test::TempDir dir;
+  Journal journal(dir / "jobs.jsonl");
+  std::string text =
+      "\n" + job_line("v1", 1, "k1") + "{\"id\":\"v1\",\"command\":\"cost\",\"cost_usd\":0.1}\n" +
+      "   \r\n" + job_line("v2", 2, "k2") + "not json\n" + job_line("v3", 3) +
+      "{\"id\":\"v2\",\"command\":\"cost\",\"cost_usd\":0.2}\n" +  // far from its job
+      "{\"id\":\"v2\",\"command\":\"cost\",\"cost_usd\":0.25}\n" + // the last one wins
+      "{\"id\":\"v9\",\"command\":\"cost\",\"cost_usd\":9}\n" +    // no such job before it
+      job_line("v1", 4) +                                          // the same id again
+      "{\"id\":\"v1\",\"command\":\"cost\",\"cost_usd\":0.4}\n" + "{\"no\":\"id\"}\n" +
+      job_line("v9", 5) + "{\"id\":\"v3\",\"command\":\"cost\"}\n" + // a cost without a number
+      "{\"id\":\"v5\",\"prompt\":\"" + std::string(100 * 1024, 'p') + "\"}\n" + "\n" +
+      job_line("v6", 6, "k6") + "{\"id\":\"torn";
+  test::write_file(dir / "jobs.jsonl", text);
+  auto intent = [&](const std::string& key, std::int64_t time) {
+    JournalIntent i;
+    i.idempotency_key = key;
+    i.time = time;
+    i.prompt = "prompt " + key;
+    i.command = "create";
+    ASSERT_TRUE(journal.append_intent(i));
+  };
+  intent("k1", 1);
+  intent("open-a", 1);
+  intent("k2", 2);
+  intent("open-b", 2);
+  intent("open-a", 3); // sent again with its key: listed where it was first sent
+  intent("settled", 3);
+  intent("k6", 6);
+  ASSERT_TRUE(journal.settle_intent("settled", "not_created"));
+
+  auto all = journal.load();
+  ASSERT_TRUE(all);
+  ASSERT_EQ(all->jobs.size(), 7u);
+  ASSERT_EQ(shown(all->unresolved).size(), 2u);
+  for (std::size_t n = 1; n <= all->jobs.size() + 2; ++n) {
+    auto newest = journal.load_newest(n);
+    ASSERT_TRUE(newest) << n;
+    auto first = all->jobs.size() > n ? all->jobs.size() - n : 0;
+    std::vector<JournalEntry> want_jobs(all->jobs.begin() + static_cast<std::ptrdiff_t>(first),
+                                        all->jobs.end());
+    EXPECT_EQ(shown(newest->jobs), shown(want_jobs)) << n;
+    std::vector<std::size_t> want_damaged;
+    for (auto line : all->damaged_lines)
+      if (first == 0 || line > want_jobs.front().line) want_damaged.push_back(line);
+    EXPECT_EQ(newest->damaged_lines, want_damaged) << n;
+    EXPECT_EQ(shown(newest->unresolved), shown(all->unresolved)) << n;
+  }
+  auto none = Journal(dir / "missing.jsonl").load_newest(5);
+  ASSERT_TRUE(none);
+  EXPECT_TRUE(none->jobs.empty() && none->unresolved.empty() && none->damaged_lines.empty());
+}
+
+// A long history: the newest jobs, their costs and the damaged lines among them, without the rest.
+TEST(JournalTest, NewestJobsInALongJournal) {
+  test::TempDir dir;
+  constexpr int k_jobs = 200'000;
+  {
+    std::ofstream out(dir / "jobs.jsonl", std::ios::binary);
+    out << "not json\n"; // line 1: older than the jobs asked for, so not named
+    for (int i = 1; i <= k_jobs; ++i) {
+      out << job_line("video_" + std::to_string(i), 1'800'000'000 + i);
+      if (i == k_jobs - 1000)
+        out << "{\"id\":\"video_" << k_jobs - 1 << "\",\"command\":\"cost\",\"cost_usd\":7}\n";
+    }
+    out << "{\"id\":\"video_" << k_jobs - 1 << "\",\"command\":\"cost\",\"cost_usd\":0.1}\n";
+    out << "{\"id\":\"video_" << k_jobs - 5 << "\",\"command\":\"cost\",\"cost_usd\":0.5}\n";
+    out << "{\"id\":\"half a li"; // torn: line k_jobs + 5
+  }
+  Journal journal(dir / "jobs.jsonl");
+  auto newest = journal.load_newest(5);
+  ASSERT_TRUE(newest);
+  ASSERT_EQ(newest->jobs.size(), 5u);
+  for (int back = 0; back < 5; ++back) {
+    const auto& e = newest->jobs[4 - back];
+    EXPECT_EQ(e.id, "video_" + std::to_string(k_jobs - back));
+    EXPECT_EQ(e.cost_usd, back == 1 ? std::optional<double>(0.1) : std::nullopt) << e.id;
+  }
+  EXPECT_EQ(newest->damaged_lines, std::vector<std::size_t>{k_jobs + 5});
+  EXPECT_TRUE(newest->unresolved.empty());
+}

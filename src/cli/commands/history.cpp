@@ -15,8 +15,10 @@
 namespace sora::cli {
 namespace {
 
-// Creates whose answer never came (Ctrl-C, a crash): shown plainly, never hidden.
-void print_unresolved(const AppContext& ctx, const JournalContents& contents) {
+// Creates whose answer never came (Ctrl-C, a crash): shown plainly, never hidden. `whole` says
+// the journal was read to its start (it holds fewer jobs than asked for): otherwise only the
+// damaged lines newer than the oldest job shown are known.
+void print_unresolved(const AppContext& ctx, const JournalContents& contents, bool whole) {
   for (const auto& intent : contents.unresolved) {
     if (ctx.options.json) {
       nlohmann::ordered_json j{
@@ -33,7 +35,9 @@ void print_unresolved(const AppContext& ctx, const JournalContents& contents) {
              "looks it up (or rerun the same command: it is found before anything is paid twice).");
   if (!contents.damaged_lines.empty())
     ctx.warn("The journal has " + std::to_string(contents.damaged_lines.size()) +
-             " unreadable line(s) (first: line " + std::to_string(contents.damaged_lines[0]) +
+             " unreadable line(s) " +
+             (whole ? "" : "newer than @" + std::to_string(contents.jobs.size()) + " ") +
+             "(first: line " + std::to_string(contents.damaged_lines[0]) +
              "); they are left out above.");
 }
 
@@ -43,7 +47,7 @@ Command register_history(CLI::App& app, AppContext& ctx) {
   auto count = std::make_shared<int>(20);
   auto with_cost = std::make_shared<bool>(false);
   auto* sub = app.add_subcommand("history", "List the jobs sora has started (the local journal)");
-  sub->add_option("-n,--count", *count, "Show the last N jobs")
+  sub->add_option("-n,--count,--limit", *count, "Show the last N jobs")
       ->type_name("N")
       ->check(CLI::Range(1, 1000000))
       ->capture_default_str();
@@ -54,7 +58,8 @@ Command register_history(CLI::App& app, AppContext& ctx) {
               "(default ~/.local/state/sora/jobs.jsonl); --no-journal turns recording off.");
   return {sub, [count, with_cost, &ctx] {
             auto journal = ctx.journal();
-            auto contents = journal.load();
+            // Only the newest jobs are read (from the end of the journal): flat in its size.
+            auto contents = journal.load_newest(static_cast<std::size_t>(*count));
             if (!contents) return ctx.fail(contents.error());
             const auto* entries = &contents->jobs;
             std::optional<PriceTable> prices;
@@ -64,8 +69,7 @@ Command register_history(CLI::App& app, AppContext& ctx) {
               prices = std::move(*loaded);
             }
             std::size_t total = entries->size();
-            std::size_t first = total > static_cast<std::size_t>(*count) ? total - *count : 0;
-            for (std::size_t i = first; i < total; ++i) {
+            for (std::size_t i = 0; i < total; ++i) {
               const auto& e = (*entries)[i];
               if (ctx.options.json) {
                 print_line(e.raw_json);
@@ -81,7 +85,7 @@ Command register_history(CLI::App& app, AppContext& ctx) {
               if (prices) line += "  " + cost_columns(*prices, e);
               print_line(line);
             }
-            print_unresolved(ctx, *contents);
+            print_unresolved(ctx, *contents, total < static_cast<std::size_t>(*count));
             if (total == 0 && contents->unresolved.empty())
               ctx.note("No jobs recorded yet in " + journal.path().string() + ".");
             return static_cast<int>(k_exit_ok);

@@ -357,6 +357,43 @@ Result<JournalContents> Journal::load() const {
   return out;
 }
 
+// The newest `count` jobs from the end of the file. A cost line applies to the newest job before
+// it with its id, and the last such line wins (as read_jobs folds them): read backwards, the first
+// cost line met for an id waits for the next job with that id, which takes it.
+Result<JournalContents> Journal::load_newest(std::size_t count) const {
+  JournalContents out;
+  std::map<std::string, std::optional<double>> costs; // id -> the newest cost not yet taken
+  std::vector<std::uint64_t> damaged;                 // newest first
+  BackwardLines lines(m_path);
+  std::string line;
+  std::uint64_t start = 0;
+  while (out.jobs.size() < count && lines.previous(line, start)) {
+    if (blank(line)) continue;
+    auto j = job_record(line);
+    if (!j) {
+      damaged.push_back(start);
+      continue;
+    }
+    JournalEntry e = entry_from(*j, line, 0);
+    if (e.command == "cost") {
+      costs.try_emplace(e.id, e.cost_usd);
+      continue;
+    }
+    if (auto cost = costs.find(e.id); cost != costs.end()) {
+      e.cost_usd = cost->second;
+      costs.erase(cost);
+    }
+    out.jobs.push_back(std::move(e));
+  }
+  std::reverse(out.jobs.begin(), out.jobs.end());
+  std::reverse(damaged.begin(), damaged.end());
+  if (!damaged.empty()) out.damaged_lines = line_numbers(m_path, damaged);
+  auto unresolved = recent_unresolved(std::max(count, k_recent_intents));
+  if (!unresolved) return unexpected(unresolved.error());
+  out.unresolved = std::move(*unresolved);
+  return out;
+}
+
 Result<std::vector<JournalEntry>> Journal::read() const {
   auto contents = load();
   if (!contents) return unexpected(contents.error());
@@ -402,7 +439,12 @@ Result<JournalReference> Journal::resolve_reference(std::string_view reference) 
 // scanned (plain_member), not parsed: only the intents left open are parsed in full.
 Result<std::vector<JournalIntent>> Journal::recent_unresolved(std::size_t count) const {
   constexpr std::int64_t k_clock_skew = 600;
-  std::vector<std::pair<std::string, std::string>> candidates; // key and line, newest first
+  struct Candidate {
+    std::string key;
+    std::string line;      ///< the oldest attempt's line
+    std::size_t depth = 0; ///< how far back that line is, in records
+  };
+  std::vector<Candidate> candidates; // newest first
   std::map<std::string, std::size_t> index;
   std::set<std::string> settled;
   std::int64_t oldest = std::numeric_limits<std::int64_t>::max();
@@ -421,13 +463,15 @@ Result<std::vector<JournalIntent>> Journal::recent_unresolved(std::size_t count)
     oldest = std::min(oldest, fields->time);
     auto [at, added] = index.try_emplace(fields->key, candidates.size());
     if (added)
-      candidates.emplace_back(fields->key, line);
-    else
-      candidates[at->second].second = line; // the first attempt's time finds its job
+      candidates.push_back({fields->key, line, records});
+    else // the first attempt's time finds its job, and its place orders the list (as load())
+      candidates[at->second] = {fields->key, line, records};
   }
+  std::sort(candidates.begin(), candidates.end(),
+            [](const Candidate& a, const Candidate& b) { return a.depth < b.depth; });
   std::set<std::string> open;
   for (const auto& c : candidates)
-    open.insert(c.first);
+    open.insert(c.key);
   BackwardLines jobs(m_path);
   while (!open.empty() && jobs.previous(line, start)) {
     auto fields = record_fields(line, "id");
@@ -437,8 +481,8 @@ Result<std::vector<JournalIntent>> Journal::recent_unresolved(std::size_t count)
   }
   std::vector<JournalIntent> out;
   for (auto it = candidates.rbegin(); it != candidates.rend(); ++it)
-    if (open.contains(it->first))
-      if (json j = json::parse(it->second, nullptr, false); j.is_object())
+    if (open.contains(it->key))
+      if (json j = json::parse(it->line, nullptr, false); j.is_object())
         out.push_back(intent_from(j));
   return out;
 }
