@@ -3,7 +3,9 @@
 # create options mapped per profile (and refused where a profile cannot express one), `sora
 # models` (server list, cache, --refresh, the profile's knowledge), the capability check before
 # sending, the server-reported cost in the journal, `history --cost`, `sora cost`, `--max-cost`
-# with a published price, and batch manifests with the same fields.
+# with a published price, batch manifests with the same fields, and remix/extend/edit (and a
+# storyboard shot continuing with them) refused up front where the profile knows the server
+# lacks them.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PNG="$DATA/photo-1280x720.png"
@@ -99,6 +101,45 @@ expect_exit 2 -- sora storyboard "$T/sb.toml" --dry-run # the cached model list:
 assert_contains "$ERR" "shot 'close': google/veo-3.1 does not accept the duration 9"
 assert_contains "$ERR" "give seconds = 8"
 assert_eq "$(posts)" 0 "creates sent"
+
+case_ "rule 25: extend, remix, edit on a profile known not to have them: exit 2, nothing sent"
+cat >"$T/ext.toml" <<'TOML'
+[film]
+profile = "openrouter"
+model = "google/veo-3.1"
+seconds = 4
+output = "ext.mp4"
+
+[[shot]]
+label = "wide"
+prompt = "a kite over dunes"
+
+[[shot]]
+label = "higher"
+after = "wide"
+continue = "extend"
+prompt = "the kite climbs"
+TOML
+clear_requests
+expect_exit 2 -- sora storyboard "$T/ext.toml"
+assert_contains "$ERR" "ext.toml:11: shot 'higher' continues with extend, which the profile 'openrouter' is known not to have"
+assert_contains "$ERR" 'Use continue = "last-frame"'
+sed -i 's/^continue = "extend"$/continue = "remix"/' "$T/ext.toml"
+expect_exit 2 -- sora storyboard "$T/ext.toml" --dry-run
+assert_contains "$ERR" "continues with remix"
+expect_exit 2 -- sora --profile openrouter remix video_abc -p "at night"
+assert_contains "$ERR" "The profile 'openrouter' is known not to have remix"
+assert_contains "$ERR" "--profile openai, litellm, new-api, azure"
+expect_exit 2 -- sora --profile openrouter extend video_abc -p "more" -s 4 --dry-run
+assert_contains "$ERR" "known not to have extend"
+# A config file may declare what its server has; an operation it leaves out stays allowed.
+printf '[profiles.gw]\nbase_url = "%s"\noperations = { edit = false }\n' "$SORA_BASE_URL" >"$T/ops.toml"
+SORA_CONFIG="$T/ops.toml" expect_exit 2 -- sora --profile gw edit video_abc -p "night"
+assert_contains "$ERR" "The profile 'gw' is known not to have edit"
+assert_no_requests
+# Unknown: sent, and the server's answer decides (no such video here; rule 25 for no route).
+SORA_CONFIG="$T/ops.toml" expect_exit 5 -- sora --profile gw remix video_abc -p "night"
+assert_req "len(reqs('POST', r'/videos/video_abc/remix$')) == 1" "the remix was sent"
 
 case_ "sora models: the server's list, cached a day, --refresh asks again"
 rm -rf "$HOME/.cache/sora"
