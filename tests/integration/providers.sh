@@ -191,6 +191,20 @@ expect_exit 0 -- sora --profile openrouter status "$sid"
 assert_eq "$(grep -c "\"command\":\"cost\".*\"id\":\"$sid\"\|\"id\":\"$sid\".*\"command\":\"cost\"" "$JOURNAL")" 1 "cost line"
 expect_exit 0 -- sora --json cost --by profile
 assert_eq "$(jpy "$OUT" 'd["total"]["reported_jobs"]')" 2 "reported jobs"
+
+case_ "real cost: sora download of a job created without --wait journals the cost it reports"
+expect_exit 0 -- sora --profile openrouter create -m google/veo-3.1 -p "a downloaded kite" -s 4
+did="$(single_line)"
+expect_exit 0 -- sora --no-journal --profile openrouter wait "$did"
+cost_lines() { grep -c "\"command\":\"cost\".*\"id\":\"$1\"\|\"id\":\"$1\".*\"command\":\"cost\"" "$JOURNAL"; }
+assert_eq "$(cost_lines "$did")" 0 "no cost before the download"
+expect_exit 0 -- sora --profile openrouter download "$did" -o "$T/downloaded.mp4"
+assert_mp4 "$T/downloaded.mp4"
+assert_eq "$(cost_lines "$did")" 1 "cost line"
+expect_exit 0 -- sora history -n 1 --cost
+assert_contains "$OUT" 'actual $1.60'
+expect_exit 0 -- sora --json cost --by profile
+assert_eq "$(jpy "$OUT" 'd["total"]["reported_jobs"]')" 3 "reported jobs"
 stop_mock
 
 # ---------------------------------------------------------------------------------------------
@@ -210,7 +224,7 @@ assert_req 'param(reqs("POST")[0], "frame_images") is None and param(reqs("POST"
   "no deprecated top-level image members"
 expect_exit 0 -- sora --json cost --by profile
 assert_eq "$(jpy "$OUT" '[g["actual_usd"] for g in d["groups"] if g["key"] == "together"]')" '[0.2]'
-assert_eq "$(jpy "$OUT" 'd["total"]["actual_usd"]')" 5.0 "both servers' costs together"
+assert_eq "$(jpy "$OUT" 'd["total"]["actual_usd"]')" 6.6 "both servers' costs together"
 expect_exit 0 -- sora --json cost --since 2999-01-01
 assert_eq "$(jpy "$OUT" 'd["total"]["jobs"]')" 0 "jobs after a future --since"
 expect_exit 2 -- sora cost --since yesterday
