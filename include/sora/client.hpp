@@ -308,6 +308,9 @@ struct DownloadResult {
   /// Empty, or why an existing OUTPUT.part was discarded and the file started over (it belonged
   /// to another video or variant, or the file on the server changed). For the caller to report.
   std::string restarted_reason = {};
+  /// What the server says the job cost, when the download read the job to find its file
+  /// (OpenRouter `usage.cost`, Together `outputs.cost`); nullopt otherwise.
+  std::optional<double> reported_cost = {};
 };
 
 /// A Sora Videos API client. Not thread-safe: use one per thread. Every call returns a Result;

@@ -5,12 +5,21 @@
 #include <sora/client.hpp>
 #include <sora/models.hpp>
 
+#include <map>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 namespace sora {
+
+/// The Videos API operations a server may lack (tolerance rule 25: capabilities, not guarantees).
+enum class Operation { remix, extend, edit, list, remove };
+
+/// "remix", "extend", "edit", "list", "delete".
+std::string_view to_string(Operation operation) noexcept;
+/// The operation named by `text` (the names above), or nullopt.
+std::optional<Operation> parse_operation(std::string_view text) noexcept;
 
 /// One provider's settings. Empty strings mean "not set".
 struct Profile {
@@ -33,6 +42,10 @@ struct Profile {
   /// The create request member that carries a per-job callback URL (OpenRouter: `callback_url`);
   /// empty when the provider takes none (OpenAI's webhooks are set up in its dashboard).
   std::string callback_field;
+  /// What is known of the server's optional operations: true (it has it), false (known not to).
+  /// An operation not in the map is unknown: allowed, and a 404/405/501 answer says the server
+  /// does not support it (rule 25).
+  std::map<Operation, bool> operations = {};
 };
 
 /// The name of the profile used when none is selected.
@@ -42,6 +55,10 @@ inline constexpr std::string_view k_default_profile = "openai";
 const std::vector<Profile>& builtin_profiles();
 /// The built-in profile called `name`, or null.
 const Profile* find_builtin_profile(std::string_view name) noexcept;
+
+/// Fails (invalid_argument, nothing sent) when `profile` is known not to have `operation`,
+/// naming both; setting "profile", with the built-in profiles that have it as `hint_values`.
+Result<void> check_operation(const Profile& profile, Operation operation);
 
 /// The portable create options set in `request` ("aspect ratio", "resolution", "last frame",
 /// "reference images", "audio", "seed", "negative prompt") that `style` has no field for.

@@ -53,6 +53,29 @@ string_table(const std::string& path, const std::string& key, const toml::node& 
   return out;
 }
 
+// `operations = { remix = false, extend = true }`: known operation names, true or false each.
+Result<std::vector<std::pair<std::string, bool>>> operation_table(const std::string& path,
+                                                                  const toml::node& node) {
+  const std::string valid = "remix, extend, edit, list or delete";
+  const auto* table = node.as_table();
+  if (!table)
+    return bad(path, node.source(), "'operations' must be a table of true or false.",
+               "Write operations = { remix = false, extend = true } (names: " + valid + ").");
+  std::vector<std::pair<std::string, bool>> out;
+  for (const auto& [name, value] : *table) {
+    std::string operation(name.str());
+    if (!parse_operation(operation))
+      return bad(path, value.source(), "unknown operation '" + operation + "' in 'operations'.",
+                 "Use " + valid + ".");
+    auto known = value.value<bool>();
+    if (!known)
+      return bad(path, value.source(), "'operations." + operation + "' must be true or false.",
+                 "true: the server has it; false: it does not (refused before sending).");
+    out.emplace_back(operation, *known);
+  }
+  return out;
+}
+
 // Checks a value against the words it may take.
 Result<void> check_word(const std::string& path, const toml::node& node, const std::string& key,
                         const std::string& value, bool ok, const std::string& valid) {
@@ -74,6 +97,12 @@ Result<ConfigProfile> read_profile(const std::string& path, const std::string& n
       auto table_value = string_table(path, key, node);
       if (!table_value) return unexpected(table_value.error());
       (key == "headers" ? p.headers : p.query) = std::move(*table_value);
+      continue;
+    }
+    if (key == "operations") {
+      auto table_value = operation_table(path, node);
+      if (!table_value) return unexpected(table_value.error());
+      p.operations = std::move(*table_value);
       continue;
     }
     if (key == "send_model") {
@@ -140,7 +169,7 @@ const std::vector<std::string>& config_profile_keys() {
       "description", "base_url",       "api_key_env",   "api_key_file", "auth",
       "headers",     "query",          "encoding",      "image_field",  "image_url_field",
       "image_shape", "duration_field", "duration_type", "send_model",   "model",
-      "size",        "seconds"};
+      "size",        "seconds",        "operations"};
   return keys;
 }
 

@@ -32,6 +32,9 @@ struct ConfigProfile {
   std::optional<std::string> model;
   std::optional<std::string> size;
   std::optional<std::string> seconds; ///< a TOML integer is accepted too
+  /// `operations = { remix = false, ... }`: what the server is known to have (or not), by name
+  /// ("remix", "extend", "edit", "list", "delete"); names left out keep the built-in profile's.
+  std::vector<std::pair<std::string, bool>> operations = {};
 };
 
 struct ConfigFile {

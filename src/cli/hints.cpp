@@ -39,6 +39,7 @@ constexpr std::array k_settings{
     SettingWords{"video_id", "the video id"},
     SettingWords{"output", "-o"},
     SettingWords{"force", "--force"},
+    SettingWords{"profile", "--profile"},
 };
 
 std::string or_list(const std::vector<std::string>& values) {

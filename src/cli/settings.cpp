@@ -31,6 +31,20 @@ std::string show_pairs(const std::vector<std::pair<std::string, std::string>>& p
   return out.empty() ? "(none)" : out;
 }
 
+// What the profile knows of its server's optional operations, for `sora config`.
+std::string describe_operations(const std::map<Operation, bool>& operations) {
+  std::string has;
+  std::string lacks;
+  for (const auto& [operation, known] : operations) {
+    std::string& list = known ? has : lacks;
+    list += (list.empty() ? "" : ", ") + std::string(to_string(operation));
+  }
+  std::string out = has.empty() ? "" : "has " + has;
+  if (!lacks.empty()) out += (out.empty() ? "" : "; ") + std::string("lacks ") + lacks;
+  if (operations.size() < 5) out += out.empty() ? "unknown" : "; others unknown";
+  return out;
+}
+
 } // namespace
 
 std::vector<std::string> profile_names(const ConfigFile& file) {
@@ -144,6 +158,9 @@ Result<Settings> resolve_settings(const ConfigFile& file, const SettingFlags& fl
     take_opt(cp->model, p.model, "model");
     take_opt(cp->size, p.size, "size");
     take_opt(cp->seconds, p.seconds, "seconds");
+    for (const auto& [name, known] : cp->operations)
+      if (auto operation = parse_operation(name)) p.operations[*operation] = known;
+    if (!cp->operations.empty()) source["operations"] = from;
   }
 
   // Environment, then flags.
@@ -219,6 +236,7 @@ Result<Settings> resolve_settings(const ConfigFile& file, const SettingFlags& fl
   row("model", opt(p.model), source["model"]);
   row("size", opt(p.size), source["size"]);
   row("seconds", opt(p.seconds), source["seconds"]);
+  row("operations", describe_operations(p.operations), source["operations"]);
   return s;
 }
 

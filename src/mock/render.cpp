@@ -225,14 +225,25 @@ std::optional<std::string> render_frames(const RenderSpec& spec, const Picture& 
   SwsPtr sws(sws_getContext(spec.width, spec.height, AV_PIX_FMT_RGB24, spec.width, spec.height,
                             AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr, nullptr));
   if (!sws) return std::string("cannot convert RGB to YUV");
+  // libswscale's SIMD input code reads whole vectors, past the end of a packed row when width * 3
+  // is not a multiple of its vector size (360 or 720 wide): each frame goes through rows aligned
+  // to 64 bytes (and av_image_alloc's padding after the last one), so it reads only our memory.
+  std::uint8_t* aligned[4] = {};
+  int strides[4] = {};
+  if (av_image_alloc(aligned, strides, spec.width, spec.height, AV_PIX_FMT_RGB24, 64) < 0)
+    return std::string("out of memory");
+  std::unique_ptr<std::uint8_t*, void (*)(std::uint8_t**)> release(
+      &aligned[0], [](std::uint8_t** p) { av_freep(p); });
+  const auto row = static_cast<std::size_t>(spec.width) * 3;
   const int count = spec.seconds * spec.fps;
   Picture painted{spec.width, spec.height, {}};
   for (int i = 0; i < count; ++i) {
     paint(base, i, count, painted);
     if (av_frame_make_writable(frame.get()) < 0) return std::string("out of memory");
-    const std::uint8_t* planes[1] = {painted.rgb.data()};
-    const int strides[1] = {spec.width * 3};
-    sws_scale(sws.get(), planes, strides, 0, spec.height, frame->data, frame->linesize);
+    for (int y = 0; y < spec.height; ++y)
+      std::memcpy(aligned[0] + static_cast<std::size_t>(strides[0]) * y, &painted.rgb[row * y],
+                  row);
+    sws_scale(sws.get(), aligned, strides, 0, spec.height, frame->data, frame->linesize);
     frame->pts = i;
     if (auto error = writer.encode(frame.get())) return error;
   }

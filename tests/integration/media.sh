@@ -104,3 +104,16 @@ expect_exit 0 -- sora inspect tone.mp4
 assert_contains "$OUT" "audio: aac 44100 Hz, 1 channel"
 expect_exit 2 -- sora inspect bogus.mp4
 expect_exit 1 -- sora inspect missing.mp4
+
+case_ "a 360x640 render: rows of 1080 bytes, not a multiple of libswscale's vector size"
+# The mock converts each frame from 64-byte-aligned rows, so libswscale's SIMD reads stay inside
+# its buffer; under valgrind the packed buffer it used before showed an invalid 16-byte read.
+stop_mock
+start_mock --render --dialect sglang
+expect_exit 0 -- sora create --profile sglang --base-url "$MOCK_URL/v1" -p "a narrow harbour" \
+  --size 360x640 -s 4 -o narrow.mp4
+assert_eq "$(probe narrow.mp4 stream=codec_name,width,height,nb_frames | tr '\n' ' ')" \
+  "h264 360 640 96 " "codec, size and frames"
+expect_exit 0 -- sora frames narrow.mp4 --first -o narrow-first.png
+nth_frame narrow.mp4 0 narrow-ref-0.png
+assert_eq "$(psnr narrow-first.png narrow-ref-0.png)" "inf" "first frame"

@@ -3,7 +3,9 @@
 # create options mapped per profile (and refused where a profile cannot express one), `sora
 # models` (server list, cache, --refresh, the profile's knowledge), the capability check before
 # sending, the server-reported cost in the journal, `history --cost`, `sora cost`, `--max-cost`
-# with a published price, and batch manifests with the same fields.
+# with a published price, batch manifests with the same fields, and remix/extend/edit (and a
+# storyboard shot continuing with them) refused up front where the profile knows the server
+# lacks them.
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 PNG="$DATA/photo-1280x720.png"
@@ -100,6 +102,45 @@ assert_contains "$ERR" "shot 'close': google/veo-3.1 does not accept the duratio
 assert_contains "$ERR" "give seconds = 8"
 assert_eq "$(posts)" 0 "creates sent"
 
+case_ "rule 25: extend, remix, edit on a profile known not to have them: exit 2, nothing sent"
+cat >"$T/ext.toml" <<'TOML'
+[film]
+profile = "openrouter"
+model = "google/veo-3.1"
+seconds = 4
+output = "ext.mp4"
+
+[[shot]]
+label = "wide"
+prompt = "a kite over dunes"
+
+[[shot]]
+label = "higher"
+after = "wide"
+continue = "extend"
+prompt = "the kite climbs"
+TOML
+clear_requests
+expect_exit 2 -- sora storyboard "$T/ext.toml"
+assert_contains "$ERR" "ext.toml:11: shot 'higher' continues with extend, which the profile 'openrouter' is known not to have"
+assert_contains "$ERR" 'Use continue = "last-frame"'
+sed -i 's/^continue = "extend"$/continue = "remix"/' "$T/ext.toml"
+expect_exit 2 -- sora storyboard "$T/ext.toml" --dry-run
+assert_contains "$ERR" "continues with remix"
+expect_exit 2 -- sora --profile openrouter remix video_abc -p "at night"
+assert_contains "$ERR" "The profile 'openrouter' is known not to have remix"
+assert_contains "$ERR" "--profile openai, litellm, new-api, azure"
+expect_exit 2 -- sora --profile openrouter extend video_abc -p "more" -s 4 --dry-run
+assert_contains "$ERR" "known not to have extend"
+# A config file may declare what its server has; an operation it leaves out stays allowed.
+printf '[profiles.gw]\nbase_url = "%s"\noperations = { edit = false }\n' "$SORA_BASE_URL" >"$T/ops.toml"
+SORA_CONFIG="$T/ops.toml" expect_exit 2 -- sora --profile gw edit video_abc -p "night"
+assert_contains "$ERR" "The profile 'gw' is known not to have edit"
+assert_no_requests
+# Unknown: sent, and the server's answer decides (no such video here; rule 25 for no route).
+SORA_CONFIG="$T/ops.toml" expect_exit 5 -- sora --profile gw remix video_abc -p "night"
+assert_req "len(reqs('POST', r'/videos/video_abc/remix$')) == 1" "the remix was sent"
+
 case_ "sora models: the server's list, cached a day, --refresh asks again"
 rm -rf "$HOME/.cache/sora"
 clear_requests
@@ -150,6 +191,20 @@ expect_exit 0 -- sora --profile openrouter status "$sid"
 assert_eq "$(grep -c "\"command\":\"cost\".*\"id\":\"$sid\"\|\"id\":\"$sid\".*\"command\":\"cost\"" "$JOURNAL")" 1 "cost line"
 expect_exit 0 -- sora --json cost --by profile
 assert_eq "$(jpy "$OUT" 'd["total"]["reported_jobs"]')" 2 "reported jobs"
+
+case_ "real cost: sora download of a job created without --wait journals the cost it reports"
+expect_exit 0 -- sora --profile openrouter create -m google/veo-3.1 -p "a downloaded kite" -s 4
+did="$(single_line)"
+expect_exit 0 -- sora --no-journal --profile openrouter wait "$did"
+cost_lines() { grep -c "\"command\":\"cost\".*\"id\":\"$1\"\|\"id\":\"$1\".*\"command\":\"cost\"" "$JOURNAL"; }
+assert_eq "$(cost_lines "$did")" 0 "no cost before the download"
+expect_exit 0 -- sora --profile openrouter download "$did" -o "$T/downloaded.mp4"
+assert_mp4 "$T/downloaded.mp4"
+assert_eq "$(cost_lines "$did")" 1 "cost line"
+expect_exit 0 -- sora history -n 1 --cost
+assert_contains "$OUT" 'actual $1.60'
+expect_exit 0 -- sora --json cost --by profile
+assert_eq "$(jpy "$OUT" 'd["total"]["reported_jobs"]')" 3 "reported jobs"
 stop_mock
 
 # ---------------------------------------------------------------------------------------------
@@ -169,7 +224,7 @@ assert_req 'param(reqs("POST")[0], "frame_images") is None and param(reqs("POST"
   "no deprecated top-level image members"
 expect_exit 0 -- sora --json cost --by profile
 assert_eq "$(jpy "$OUT" '[g["actual_usd"] for g in d["groups"] if g["key"] == "together"]')" '[0.2]'
-assert_eq "$(jpy "$OUT" 'd["total"]["actual_usd"]')" 5.0 "both servers' costs together"
+assert_eq "$(jpy "$OUT" 'd["total"]["actual_usd"]')" 6.6 "both servers' costs together"
 expect_exit 0 -- sora --json cost --since 2999-01-01
 assert_eq "$(jpy "$OUT" 'd["total"]["jobs"]')" 0 "jobs after a future --since"
 expect_exit 2 -- sora cost --since yesterday

@@ -220,3 +220,41 @@ TEST(Settings, AnUnknownProfileListsTheNames) {
   EXPECT_FALSE(mine->effective.style.openai_enums);
   EXPECT_EQ(source_of(*mine, "encoding"), "default");
 }
+
+TEST(Settings, Rule25_OperationsAreKnownPerProfileAndAConfigFileMayDeclareThem) {
+  // The built-in table (compatible-servers.md section 2).
+  auto openrouter = resolve_settings({}, {"openrouter", {}, {}}, env_of({}));
+  ASSERT_TRUE(openrouter);
+  EXPECT_FALSE(check_operation(openrouter->effective, Operation::extend));
+  EXPECT_FALSE(check_operation(openrouter->effective, Operation::remix));
+  for (const auto& row : openrouter->rows) { // what `sora config` shows
+    if (row.key == "operations") {
+      EXPECT_EQ(row.value, "lacks remix, extend, edit, list, delete");
+    }
+  }
+  // A profile only the config defines knows nothing: everything is allowed (rule 25 at run time).
+  auto config = parse_config(R"([profiles.gw]
+base_url = "https://gw.example.com/v1"
+
+[profiles.openrouter]
+operations = { remix = true }
+)",
+                             k_path);
+  ASSERT_TRUE(config) << config.error().message;
+  auto gw = resolve_settings(*config, {"gw", {}, {}}, env_of({}));
+  ASSERT_TRUE(gw);
+  EXPECT_TRUE(gw->effective.operations.empty());
+  EXPECT_TRUE(check_operation(gw->effective, Operation::extend));
+  // A declared operation overrides the built-in profile's; the others stay.
+  auto declared = resolve_settings(*config, {"openrouter", {}, {}}, env_of({}));
+  ASSERT_TRUE(declared);
+  EXPECT_TRUE(check_operation(declared->effective, Operation::remix));
+  EXPECT_FALSE(check_operation(declared->effective, Operation::extend));
+  // Bad declarations name their line.
+  auto unknown = parse_config("[profiles.a]\n\noperations = { rewind = false }\n", k_path);
+  ASSERT_FALSE(unknown);
+  EXPECT_NE(unknown.error().message.find(":3:"), std::string::npos) << unknown.error().message;
+  EXPECT_NE(unknown.error().hint.find("remix, extend, edit, list or delete"), std::string::npos);
+  EXPECT_FALSE(parse_config("[profiles.a]\noperations = { remix = \"no\" }\n", k_path));
+  EXPECT_FALSE(parse_config("[profiles.a]\noperations = [\"remix\"]\n", k_path));
+}

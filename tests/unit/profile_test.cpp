@@ -13,6 +13,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <random>
 
 using namespace sora;
@@ -424,4 +425,74 @@ TEST_F(ProfileFixture, TogetherSendsWidthHeightAndNestsImagesInMedia) {
   auto bad = prompt_only();
   bad.size = "720p";
   EXPECT_EQ(together.plan_create(bad).error().code, ErrorCode::invalid_argument);
+}
+
+TEST(Profiles, Rule25_TheOptionalOperationsEachBuiltInProfileKnows) {
+  // compatible-servers.md section 2: remix on OpenAI, Azure, LiteLLM, new-api; edits and
+  // extensions on OpenAI and LiteLLM; list and delete per server; absent means unknown.
+  const std::map<std::string, std::map<Operation, bool>> expected{
+      {"openai",
+       {{Operation::remix, true},
+        {Operation::extend, true},
+        {Operation::edit, true},
+        {Operation::list, true},
+        {Operation::remove, true}}},
+      {"litellm",
+       {{Operation::remix, true},
+        {Operation::extend, true},
+        {Operation::edit, true},
+        {Operation::list, true},
+        {Operation::remove, true}}},
+      {"vllm-omni",
+       {{Operation::remix, false},
+        {Operation::extend, false},
+        {Operation::edit, false},
+        {Operation::list, true},
+        {Operation::remove, true}}},
+      {"sglang",
+       {{Operation::remix, false},
+        {Operation::extend, false},
+        {Operation::edit, false},
+        {Operation::list, true},
+        {Operation::remove, true}}},
+      {"new-api", {{Operation::remix, true}, {Operation::list, false}, {Operation::remove, false}}},
+      {"openrouter",
+       {{Operation::remix, false},
+        {Operation::extend, false},
+        {Operation::edit, false},
+        {Operation::list, false},
+        {Operation::remove, false}}},
+      {"together",
+       {{Operation::remix, false}, {Operation::extend, false}, {Operation::edit, false}}},
+      {"azure", {{Operation::remix, true}, {Operation::list, true}, {Operation::remove, true}}}};
+  ASSERT_EQ(builtin_profiles().size(), expected.size());
+  for (const auto& profile : builtin_profiles()) {
+    ASSERT_TRUE(expected.contains(profile.name)) << profile.name;
+    EXPECT_EQ(profile.operations, expected.at(profile.name)) << profile.name;
+  }
+  for (auto op :
+       {Operation::remix, Operation::extend, Operation::edit, Operation::list, Operation::remove})
+    EXPECT_EQ(parse_operation(to_string(op)), op);
+  EXPECT_EQ(to_string(Operation::remove), "delete");
+  EXPECT_FALSE(parse_operation("remove"));
+}
+
+TEST(Profiles, Rule25_AnOperationKnownMissingIsRefusedBeforeSending) {
+  auto refused = check_operation(*find_builtin_profile("openrouter"), Operation::extend);
+  ASSERT_FALSE(refused);
+  const Error& e = refused.error();
+  EXPECT_EQ(e.code, ErrorCode::invalid_argument);
+  EXPECT_FALSE(e.request_sent);
+  EXPECT_NE(e.message.find("'openrouter'"), std::string::npos) << e.message;
+  EXPECT_NE(e.message.find("extend"), std::string::npos) << e.message;
+  EXPECT_EQ(e.setting, "profile");
+  EXPECT_EQ(e.hint_values, (std::vector<std::string>{"openai", "litellm"}));
+  // The CLI words the setting as its flag; the core's hint names none.
+  EXPECT_EQ(e.hint.find("--"), std::string::npos) << e.hint;
+  EXPECT_NE(cli::hint_for(e).find("--profile openai, litellm"), std::string::npos)
+      << cli::hint_for(e);
+  // Known to have it, or unknown (a profile of the config file's own): allowed.
+  EXPECT_TRUE(check_operation(*find_builtin_profile("openai"), Operation::extend));
+  EXPECT_TRUE(check_operation(*find_builtin_profile("new-api"), Operation::extend));
+  EXPECT_TRUE(check_operation(Profile{}, Operation::remix));
 }

@@ -93,11 +93,13 @@ struct Tolerance : ::testing::Test {
 TEST_F(Tolerance, Rule4_ResultUrlOnAnotherOriginGetsNoCredentials) {
   transport->push(json_reply(404, R"({"error":{"message":"no route"}})"));
   transport->push(json_reply(
-      200, job("v1", "completed", R"(,"outputs":{"video_url":"https://storage.example/v1.mp4"})")));
+      200, job("v1", "completed",
+               R"(,"outputs":{"video_url":"https://storage.example/v1.mp4","cost":0.25})")));
   transport->push(media(mp4()));
   auto client = make();
   auto got = client.download("v1", to("a.mp4"));
   ASSERT_TRUE(got) << got.error().message;
+  EXPECT_EQ(got->reported_cost, 0.25); // the job read to find the file says what it cost
   ASSERT_EQ(transport->requests.size(), 3u);
   EXPECT_EQ(transport->requests[2].url, "https://storage.example/v1.mp4");
   EXPECT_FALSE(has_auth(transport->requests[2]));
@@ -114,6 +116,7 @@ TEST_F(Tolerance, Rule4_RelativeResultUrlResolvesAgainstTheBaseOriginWithCredent
   auto client = make("https://router.example/api/v1");
   auto got = client.download("gen-1", to("a.mp4"));
   ASSERT_TRUE(got) << got.error().message;
+  EXPECT_FALSE(got->reported_cost); // a job that says nothing of its cost
   EXPECT_EQ(transport->requests[2].url,
             "https://router.example/api/v1/videos/gen-1/content?index=0");
   EXPECT_TRUE(has_auth(transport->requests[2]));

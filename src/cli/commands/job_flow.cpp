@@ -317,6 +317,12 @@ int save_content(AppContext& ctx, Client& client, const std::string& id, Variant
     bool resumable = code == k_exit_unavailable || code == k_exit_interrupted;
     return ctx.fail(result.error(), resumable ? resume : "");
   }
+  if (result->reported_cost) { // the job the download read to find its file says what it cost
+    Video job;
+    job.id = id;
+    job.cost = result->reported_cost;
+    record_reported_cost(ctx, job);
+  }
   ctx.note("Saved " + output + " (" + human_bytes(result->bytes) +
            (result->resumed_from ? ", resumed from " + human_bytes(result->resumed_from) : "") +
            ")");

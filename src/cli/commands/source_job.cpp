@@ -5,6 +5,8 @@
 #include "commands/cost_guard.hpp"
 #include "commands/job_flow.hpp"
 
+#include <sora/profile.hpp>
+
 #include <CLI/CLI.hpp>
 
 #include <memory>
@@ -32,6 +34,17 @@ Result<RequestPlan> plan_for(const Client& client, const JobSpec& spec) {
   }
 }
 
+Operation operation_of(JobKind kind) {
+  switch (kind) {
+  case JobKind::extend:
+    return Operation::extend;
+  case JobKind::edit:
+    return Operation::edit;
+  default:
+    return Operation::remix;
+  }
+}
+
 int run_source_job(const SourceJobCommand& command, const SourceJobOptions& o, AppContext& ctx) {
   auto parts = read_prompt_parts(o.prompt, ctx.options.api_key_file == "-");
   if (!parts) return ctx.fail(parts.error());
@@ -42,6 +55,12 @@ int run_source_job(const SourceJobCommand& command, const SourceJobOptions& o, A
   if (command.lint) warn_about_prompt(ctx, *parts, std::nullopt, true);
   auto id = ctx.resolve_id(o.id);
   if (!id) return ctx.fail(id.error());
+  // A profile known not to have the operation: refused here, --dry-run too (rule 25's "not
+  // supported" answer stays for servers whose operations are unknown).
+  auto settings = ctx.settings();
+  if (!settings) return ctx.fail(settings.error());
+  if (auto ok = check_operation((*settings)->effective, operation_of(command.kind)); !ok)
+    return ctx.fail(ok.error());
   auto client = ctx.client();
   if (!client) return ctx.fail(client.error());
   JobSpec spec;

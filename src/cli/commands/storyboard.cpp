@@ -10,6 +10,7 @@
 #include "output.hpp"
 
 #include <sora/job.hpp>
+#include <sora/profile.hpp>
 #include <sora/storyboard.hpp>
 
 #include <CLI/CLI.hpp>
@@ -49,12 +50,38 @@ std::string shot_key(const std::string& what) {
   return what + " =";
 }
 
+/// A shot that continues with extend or remix on a profile known not to have that operation:
+/// refused before anything is sent (not even a `sora models` lookup), naming the shot's line.
+Result<void> check_continuations(AppContext& ctx, const Film& film) {
+  auto settings = ctx.settings();
+  if (!settings) return unexpected(settings.error());
+  for (const auto& shot : film.shots) {
+    if (shot.start != ShotStart::extend && shot.start != ShotStart::remix) continue;
+    auto operation = shot.start == ShotStart::extend ? Operation::extend : Operation::remix;
+    auto ok = check_operation((*settings)->effective, operation);
+    if (ok) continue;
+    Error e = ok.error();
+    const std::string name(to_string(operation));
+    e.message = film.source.string() + ":" + std::to_string(shot.line) + ": shot '" + shot.label +
+                "' continues with " + name + ", which the profile '" + (*settings)->profile +
+                "' is known not to have. Nothing was sent.";
+    std::string with;
+    for (const auto& p : e.hint_values)
+      with += (with.empty() ? "" : ", ") + p;
+    e.hint = "Use continue = \"last-frame\" (the shot starts from the exact last frame of '" +
+             shot.after + "'), or a profile whose server has " + name + " (" + with + ").";
+    return unexpected(std::move(e));
+  }
+  return {};
+}
+
 /// Every shot that creates a video, checked before anything is sent as create checks its
 /// request: the profile's model capabilities (`sora models`), and an audio part, which asks for
 /// an audio track where the profile and the model take one. Returns the labels of those shots.
 /// The server's published prices join `prices` for models the table has none for.
 Result<std::set<std::string>> check_shots(AppContext& ctx, const Film& film, bool offline,
                                           PriceTable& prices) {
+  if (auto ok = check_continuations(ctx, film); !ok) return unexpected(ok.error());
   std::set<std::string> with_audio;
   for (const auto& shot : film.shots) {
     if (shot.start == ShotStart::remix || shot.start == ShotStart::extend) continue;

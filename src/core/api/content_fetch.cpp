@@ -436,6 +436,7 @@ Result<std::uint64_t> ContentFetcher::fetch(ContentFetch& state, const ContentSi
   Error error = std::move(first->error);
   auto job = m_poller.retrieve(state.id, nullptr);
   if (!job) return unexpected(std::move(error)); // e.g. no such video: what /content said
+  state.reported_cost = job->cost;
   if (explain_missing_content(*job, error)) return unexpected(std::move(error));
   if (job->status != VideoStatus::completed) return unexpected(error_from_job(*job));
 

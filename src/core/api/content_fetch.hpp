@@ -41,7 +41,8 @@ struct ContentFetch {
   // Filled in by the fetch:
   std::uint64_t resumed_from = 0;
   std::string content_type;
-  std::string restarted_reason; ///< why the sink's earlier bytes were dropped, if they were
+  std::string restarted_reason;        ///< why the sink's earlier bytes were dropped, if they were
+  std::optional<double> reported_cost; ///< the job's cost, when the fetch read the job
 };
 
 class ContentFetcher {

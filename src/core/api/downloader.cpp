@@ -36,6 +36,7 @@ Result<DownloadResult> download_to_path(ContentFetcher& fetcher, std::string_vie
   result.resumed_from = state.resumed_from;
   result.content_type = state.content_type;
   result.restarted_reason = part.restarted_reason();
+  result.reported_cost = state.reported_cost;
   if (!state.restarted_reason.empty()) {
     if (!result.restarted_reason.empty()) result.restarted_reason += "; ";
     result.restarted_reason += state.restarted_reason;

@@ -24,6 +24,16 @@ std::vector<VideoModelInfo> openai_models() {
   return {sora2, pro};
 }
 
+constexpr Operation k_operations[] = {Operation::remix, Operation::extend, Operation::edit,
+                                      Operation::list, Operation::remove};
+
+std::map<Operation, bool> all_operations(bool known) {
+  std::map<Operation, bool> out;
+  for (auto operation : k_operations)
+    out[operation] = known;
+  return out;
+}
+
 // Longer than 80 lines: it is data, one block of settings per provider (docs/providers.md), kept
 // in one place so the profiles can be read side by side.
 std::vector<Profile> make_builtin_profiles() {
@@ -35,6 +45,7 @@ std::vector<Profile> make_builtin_profiles() {
   openai.base_url = std::string(k_default_base_url);
   openai.api_key_env = "OPENAI_API_KEY";
   openai.known_models = openai_models();
+  openai.operations = all_operations(true); // edits and extensions since March 2026
   all.push_back(openai);
 
   Profile litellm;
@@ -42,6 +53,7 @@ std::vector<Profile> make_builtin_profiles() {
   litellm.description = "LiteLLM proxy (self-hosted gateway to many video models)";
   litellm.api_key_env = "LITELLM_API_KEY";
   litellm.style.openai_enums = false;
+  litellm.operations = all_operations(true); // per backend; its routes mirror OpenAI's
   all.push_back(litellm);
 
   Profile vllm;
@@ -55,6 +67,11 @@ std::vector<Profile> make_builtin_profiles() {
   vllm.style.openai_enums = false;
   vllm.style.portable.seed = "seed"; // form fields of its /v1/videos
   vllm.style.portable.negative_prompt = "negative_prompt";
+  vllm.operations = {{Operation::remix, false},
+                     {Operation::extend, false},
+                     {Operation::edit, false},
+                     {Operation::list, true},
+                     {Operation::remove, true}};
   all.push_back(vllm);
 
   Profile sglang;
@@ -67,6 +84,7 @@ std::vector<Profile> make_builtin_profiles() {
   sglang.style.openai_enums = false;
   sglang.style.portable.seed = "seed";
   sglang.style.portable.negative_prompt = "negative_prompt";
+  sglang.operations = vllm.operations; // a remix request model, but no route
   all.push_back(sglang);
 
   Profile new_api;
@@ -74,6 +92,9 @@ std::vector<Profile> make_builtin_profiles() {
   new_api.description = "new-api gateways and the resellers built on it (CometAPI, LaoZhang, ...)";
   new_api.style.image_shape = ImageShape::url;
   new_api.style.openai_enums = false;
+  // Remix is forwarded to the job's own channel; edits and extensions depend on the channel.
+  new_api.operations = {
+      {Operation::remix, true}, {Operation::list, false}, {Operation::remove, false}};
   all.push_back(new_api);
 
   Profile openrouter;
@@ -96,6 +117,7 @@ std::vector<Profile> make_builtin_profiles() {
   openrouter.style.portable.last_frame = true;
   openrouter.lists_models = true;
   openrouter.callback_field = "callback_url";
+  openrouter.operations = all_operations(false);
   all.push_back(openrouter);
 
   Profile together;
@@ -118,6 +140,9 @@ std::vector<Profile> make_builtin_profiles() {
   together.style.portable.negative_prompt = "negative_prompt";
   together.style.portable.references = "reference_images";
   together.style.portable.last_frame = true;
+  // No remix, edits or extensions in its API; list and delete unconfirmed.
+  together.operations = {
+      {Operation::remix, false}, {Operation::extend, false}, {Operation::edit, false}};
   all.push_back(together);
 
   Profile azure;
@@ -128,6 +153,8 @@ std::vector<Profile> make_builtin_profiles() {
   azure.auth_header = "api-key";
   azure.api_key_env = "AZURE_OPENAI_API_KEY";
   azure.style.openai_enums = false;
+  // Sora 2 on Azure had remix, list and delete; edits and extensions came after it was retired.
+  azure.operations = {{Operation::remix, true}, {Operation::list, true}, {Operation::remove, true}};
   all.push_back(azure);
   return all;
 }
@@ -143,6 +170,50 @@ const Profile* find_builtin_profile(std::string_view name) noexcept {
   const auto& all = builtin_profiles();
   auto it = std::find_if(all.begin(), all.end(), [&](const Profile& p) { return p.name == name; });
   return it == all.end() ? nullptr : &*it;
+}
+
+std::string_view to_string(Operation operation) noexcept {
+  switch (operation) {
+  case Operation::remix:
+    return "remix";
+  case Operation::extend:
+    return "extend";
+  case Operation::edit:
+    return "edit";
+  case Operation::list:
+    return "list";
+  case Operation::remove:
+    return "delete";
+  }
+  return "remix";
+}
+
+std::optional<Operation> parse_operation(std::string_view text) noexcept {
+  for (auto operation : k_operations)
+    if (text == to_string(operation)) return operation;
+  return std::nullopt;
+}
+
+Result<void> check_operation(const Profile& profile, Operation operation) {
+  auto known = profile.operations.find(operation);
+  if (known == profile.operations.end() || known->second) return {};
+  const std::string name(to_string(operation));
+  Error error;
+  error.code = ErrorCode::invalid_argument;
+  error.request_sent = false;
+  error.message = "The profile '" + profile.name + "' is known not to have " + name +
+                  ": its server offers no such operation. Nothing was sent.";
+  error.setting = "profile";
+  for (const auto& p : builtin_profiles())
+    if (auto it = p.operations.find(operation); it != p.operations.end() && it->second)
+      error.hint_values.push_back(p.name);
+  std::string with;
+  for (const auto& p : error.hint_values)
+    with += (with.empty() ? "" : ", ") + p;
+  error.hint = "Start the new video from the source's last frame instead, or use a profile whose "
+               "server has " +
+               name + " (`profile` " + with + ").";
+  return unexpected(std::move(error));
 }
 
 std::string auth_to_string(AuthScheme scheme, std::string_view header) {
