@@ -31,6 +31,32 @@ manyids_create() {
   [[ $(grep -c . "$2") -eq $1 ]] || die "created $(grep -c . "$2") of $1 jobs"
 }
 
+# journal_row NAME WHAT BIG SMALL ARGS...: `sora ARGS` with the long journal (XDG_STATE_HOME=BIG)
+# against the short one, $runs pairs in alternating order after one warm-up each; one row, its
+# target (flat: at most 1.1) and its verdict. Uses $entries, $big_mib and $runs of the caller.
+journal_row() {
+  local name=$1 what=$2 big=$3 small=$4 i ok
+  shift 4
+  journal_one() {
+    local which=$1 dir=$2
+    shift 2
+    XDG_STATE_HOME="$dir" timed "$tmp/$name.$which" "$sora" -q "$@" >/dev/null
+  }
+  journal_one big "$big" "$@" # warm-up: both journals in the page cache
+  journal_one small "$small" "$@"
+  : >"$tmp/$name.big"
+  : >"$tmp/$name.small"
+  for i in $(seq "$runs"); do
+    if ((i % 2)); then journal_one big "$big" "$@"; journal_one small "$small" "$@"
+    else journal_one small "$small" "$@"; journal_one big "$big" "$@"; fi
+  done
+  row "\`sora $what\`, journal of $entries jobs ($big_mib MiB, and as many intents) vs 10 jobs, $(runs_note "$runs")" \
+    "journal in the page cache" "$tmp/$name.big" "$tmp/$name.small" "≤ 1.1"
+  target "$what, $entries vs 10 journal entries" "$(two "$last_pm")" 1.1
+  rows[-1]=${rows[-1]/≤ 1.1 |/≤ 1.1: $ok |}
+  verdicts+=("$what with $entries journal entries vs 10: $(two "$last_pm")× ($ok)")
+}
+
 manyids_section() {
   local entries=${MANYIDS_JOURNAL:-240000} runs=${MANYIDS_RUNS:-10} n=${MANYIDS_IDS:-40}
   local lat=${MANYIDS_LATENCY_MS:-50} j=8 i ok ids=() wids=()
@@ -44,37 +70,10 @@ manyids_section() {
   manyids_journal "$tmp/jsmall" 10 "$id"
   local big_mib
   big_mib=$(mib $(($(file_size "$tmp/jbig/sora/jobs.jsonl") / 1024)))
-  at_last() { XDG_STATE_HOME="$tmp/$2" timed "$tmp/$1" "$sora" -q status @last >/dev/null; }
-  at_last ml.big jbig # warm-up: both journals in the page cache
-  at_last ml.small jsmall
-  : >"$tmp/ml.big"
-  : >"$tmp/ml.small"
-  for i in $(seq "$runs"); do
-    if ((i % 2)); then at_last ml.big jbig; at_last ml.small jsmall
-    else at_last ml.small jsmall; at_last ml.big jbig; fi
-  done
+  journal_row ml "status @last" "$tmp/jbig" "$tmp/jsmall" status @last
   stop_mock "$pid"
-  row "\`sora status @last\`, journal of $entries jobs ($big_mib MiB, and as many intents) vs 10 jobs, $(runs_note "$runs")" \
-    "journal in the page cache" "$tmp/ml.big" "$tmp/ml.small" "≤ 1.1"
-  target "status @last, $entries vs 10 journal entries" "$(two "$last_pm")" 1.1
-  rows[-1]=${rows[-1]/≤ 1.1 |/≤ 1.1: $ok |}
-  verdicts+=("status @last with $entries journal entries vs 10: $(two "$last_pm")× ($ok)")
-  # history -n 5: the same two journals (local only, no request).
   log "manyids: history -n 5 with $entries journal entries vs 10, $runs rounds"
-  newest() { XDG_STATE_HOME="$tmp/$2" timed "$tmp/$1" "$sora" -q history -n 5 >/dev/null; }
-  newest mh.big jbig # warm-up
-  newest mh.small jsmall
-  : >"$tmp/mh.big"
-  : >"$tmp/mh.small"
-  for i in $(seq "$runs"); do
-    if ((i % 2)); then newest mh.big jbig; newest mh.small jsmall
-    else newest mh.small jsmall; newest mh.big jbig; fi
-  done
-  row "\`sora history -n 5\`, journal of $entries jobs ($big_mib MiB, and as many intents) vs 10 jobs, $(runs_note "$runs")" \
-    "journal in the page cache" "$tmp/mh.big" "$tmp/mh.small" "≤ 1.1"
-  target "history -n 5, $entries vs 10 journal entries" "$(two "$last_pm")" 1.1
-  rows[-1]=${rows[-1]/≤ 1.1 |/≤ 1.1: $ok |}
-  verdicts+=("history -n 5 with $entries journal entries vs 10: $(two "$last_pm")× ($ok)")
+  journal_row mh "history -n 5" "$tmp/jbig" "$tmp/jsmall" history -n 5 # local only, no request
 
   # 2. n ids at lat ms per request: concurrently vs one at a time, and vs the ideal.
   start_mock manyids --latency-ms "$lat" --polls 3 --poll-after-ms 0
