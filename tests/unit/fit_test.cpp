@@ -1,6 +1,7 @@
 #include "hints.hpp"
 #include "support/read_image.hpp"
 #include "support/temp_dir.hpp"
+#include "support/write_jpeg.hpp"
 
 #include <sora/batch.hpp>
 #include <sora/fit.hpp>
@@ -63,37 +64,16 @@ std::vector<unsigned char> exif_app1(int orientation, bool big_endian) {
 
 void write_jpeg(const fs::path& path, int w, int h, const PixelFn& pixel, int orientation = 1,
                 int quality = 95) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  ASSERT_NE(f, nullptr);
-  jpeg_compress_struct cinfo{};
-  jpeg_error_mgr err{};
-  cinfo.err = jpeg_std_error(&err);
-  jpeg_create_compress(&cinfo);
-  jpeg_stdio_dest(&cinfo, f);
-  cinfo.image_width = static_cast<JDIMENSION>(w);
-  cinfo.image_height = static_cast<JDIMENSION>(h);
-  cinfo.input_components = 3;
-  cinfo.in_color_space = JCS_RGB;
-  jpeg_set_defaults(&cinfo);
-  jpeg_set_quality(&cinfo, quality, TRUE);
-  jpeg_start_compress(&cinfo, TRUE);
-  if (orientation != 1) {
-    auto app1 = exif_app1(orientation, orientation % 2 == 0);
-    jpeg_write_marker(&cinfo, JPEG_APP0 + 1, app1.data(), static_cast<unsigned>(app1.size()));
-  }
-  std::vector<unsigned char> row(std::size_t(w) * 3);
-  for (int y = 0; y < h; ++y) {
-    for (int x = 0; x < w; ++x) {
-      Color c = pixel(x, y);
-      row[std::size_t(x) * 3] = c.r, row[std::size_t(x) * 3 + 1] = c.g,
-                           row[std::size_t(x) * 3 + 2] = c.b;
-    }
-    JSAMPROW r = row.data();
-    jpeg_write_scanlines(&cinfo, &r, 1);
-  }
-  jpeg_finish_compress(&cinfo);
-  jpeg_destroy_compress(&cinfo);
-  std::fclose(f);
+  test::JpegWriteOptions options;
+  options.quality = quality;
+  if (orientation != 1) options.app1 = exif_app1(orientation, orientation % 2 == 0);
+  test::write_test_jpeg(
+      path, w, h,
+      [&](int x, int y, unsigned char* out) {
+        Color c = pixel(x, y);
+        out[0] = c.r, out[1] = c.g, out[2] = c.b;
+      },
+      options);
 }
 
 // RGBA, so transparency can be tested.

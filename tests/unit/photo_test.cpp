@@ -4,6 +4,7 @@
 #include "media/shared_library.hpp"
 #include "support/read_image.hpp"
 #include "support/temp_dir.hpp"
+#include "support/write_jpeg.hpp"
 
 #include <sora/fit.hpp>
 
@@ -31,36 +32,12 @@ using Pixel = std::function<Color(int x, int y)>;
 void write_jpeg(const fs::path& path, int w, int h, int components,
                 const std::function<std::vector<unsigned char>(int, int)>& pixel,
                 const std::vector<unsigned char>& icc = {}, J_COLOR_SPACE stored = JCS_UNKNOWN) {
-  std::FILE* f = std::fopen(path.c_str(), "wb");
-  ASSERT_NE(f, nullptr);
-  jpeg_compress_struct cinfo{};
-  jpeg_error_mgr err{};
-  cinfo.err = jpeg_std_error(&err);
-  jpeg_create_compress(&cinfo);
-  jpeg_stdio_dest(&cinfo, f);
-  cinfo.image_width = static_cast<JDIMENSION>(w);
-  cinfo.image_height = static_cast<JDIMENSION>(h);
-  cinfo.input_components = components;
-  cinfo.in_color_space = components == 4 ? JCS_CMYK : JCS_RGB;
-  jpeg_set_defaults(&cinfo);
-  if (stored != JCS_UNKNOWN) jpeg_set_colorspace(&cinfo, stored);
-  for (int i = 0; i < cinfo.num_components; ++i)
-    cinfo.comp_info[i].h_samp_factor = cinfo.comp_info[i].v_samp_factor = 1;
-  jpeg_set_quality(&cinfo, 100, TRUE);
-  jpeg_start_compress(&cinfo, TRUE);
-  if (!icc.empty()) jpeg_write_icc_profile(&cinfo, icc.data(), static_cast<unsigned>(icc.size()));
-  std::vector<unsigned char> row(std::size_t(w) * std::size_t(components));
-  for (int y = 0; y < h; ++y) {
-    for (int x = 0; x < w; ++x) {
-      auto p = pixel(x, y);
-      std::copy(p.begin(), p.end(), row.begin() + x * components);
-    }
-    JSAMPROW r = row.data();
-    jpeg_write_scanlines(&cinfo, &r, 1);
-  }
-  jpeg_finish_compress(&cinfo);
-  jpeg_destroy_compress(&cinfo);
-  std::fclose(f);
+  test::write_test_jpeg(path, w, h,
+                        [&](int x, int y, unsigned char* out) {
+                          auto p = pixel(x, y);
+                          std::copy(p.begin(), p.end(), out);
+                        },
+                        {components, 100, true, stored, icc, {}});
 }
 
 // A PNG through the simplified API: `format` PNG_FORMAT_GRAY, PNG_FORMAT_LINEAR_RGB (16-bit)…
