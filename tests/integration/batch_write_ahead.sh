@@ -30,24 +30,13 @@ start_batch() {
   fail "the create of '$2' did not reach the mock within 10 s"
 }
 
-stop_with() { # SIGNAL: stops the background batch; RC its exit status
-  kill "-$1" "$pid"
-  for ((i = 0; i < 200; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.05
-  done
-  kill -0 "$pid" 2>/dev/null && fail "sora batch still running 10 s after SIG$1"
-  RC=0
-  wait "$pid" || RC=$?
-}
-
 case_ "SIGINT while a batch create is in flight: exit 130, the intent is in the state file"
 cat >"$T/m.jsonl" <<'JSONL'
 {"id": "fox", "prompt": "a batch fox, static shot"}
 {"id": "heron", "prompt": "a batch heron, static shot"}
 JSONL
 start_batch "$T/m.jsonl" "a batch fox, static shot"
-stop_with INT
+stop_with INT "sora batch"
 assert_eq "$RC" 130 "exit status after SIGINT"
 python3 -c 'import json,sys; j=[l for l in map(json.loads, open(sys.argv[1])) if l.get("label") == "fox"][-1]; assert j["idempotency_key"].startswith("sora-") and j.get("fingerprint") and not j.get("video_id"), j' "$STATE" ||
   fail "the state file should hold fox's intent (key and fingerprint, no id yet)"
@@ -74,7 +63,7 @@ cat >"$T/k.jsonl" <<'JSONL'
 {"id": "crane", "prompt": "a batch crane, static shot"}
 JSONL
 start_batch "$T/k.jsonl" "a batch crane, static shot"
-stop_with KILL
+stop_with KILL "sora batch"
 assert_eq "$RC" 137 "exit status after SIGKILL"
 expect_exit 0 -- sora --no-progress batch "$T/k.jsonl" --out-dir "$OUTDIR" --state "$STATE"
 assert_eq "$(posts 'a batch crane, static shot')" 1 "POSTs of crane"

@@ -114,14 +114,7 @@ done
 ((sent == 1)) || fail "the create did not reach the mock within 10 s"
 [[ -n "$(find "$TMPDIR" -name 'photo-1024x768.jpg')" ]] ||
   fail "the fitted copy should exist while the create is in flight"
-kill -INT "$pid"
-for ((i = 0; i < 200; i++)); do
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.05
-done
-kill -0 "$pid" 2>/dev/null && fail "sora create still running 10 s after SIGINT"
-RC=0
-wait "$pid" || RC=$?
+stop_with INT "sora create"
 [[ "$RC" == 130 ]] || {
   _show stderr "$ERR"
   fail "sora create exited $RC after SIGINT, expected 130"

@@ -29,14 +29,7 @@ if ((polled == 0)); then
   _show stderr "$ERR"
   fail "sora wait did not poll $id within 10 s (or exited early)"
 fi
-kill -INT "$pid"
-for ((i = 0; i < 200; i++)); do
-  kill -0 "$pid" 2>/dev/null || break
-  sleep 0.05
-done
-kill -0 "$pid" 2>/dev/null && fail "sora wait still running 10 s after SIGINT"
-RC=0
-wait "$pid" || RC=$?
+stop_with INT "sora wait"
 if [[ "$RC" != 130 ]]; then
   _show stdout "$OUT"
   _show stderr "$ERR"

@@ -347,3 +347,17 @@ timed_expect_exit() { # CODE -- cmd...
   # shellcheck disable=SC2034 # read by the scripts
   ELAPSED=$(((end - start) / 1000000000))
 }
+
+# stop_with SIGNAL [WHAT]: sends SIGNAL to the background command in $pid, waits for it (at most
+# 10 s, else the case fails naming WHAT) and sets RC to its exit status.
+stop_with() {
+  kill "-$1" "$pid"
+  local i
+  for ((i = 0; i < 200; i++)); do
+    kill -0 "$pid" 2>/dev/null || break
+    sleep 0.05
+  done
+  kill -0 "$pid" 2>/dev/null && fail "${2:-the command} still running 10 s after SIG$1"
+  RC=0
+  wait "$pid" || RC=$?
+}

@@ -29,18 +29,6 @@ start_in_flight() {
   fail "the create of '$1' did not reach the mock within 10 s"
 }
 
-# stop_with SIGNAL: sends it to the background create and waits for it (≤ 10 s); RC its status.
-stop_with() {
-  kill "-$1" "$pid"
-  for ((i = 0; i < 200; i++)); do
-    kill -0 "$pid" 2>/dev/null || break
-    sleep 0.05
-  done
-  kill -0 "$pid" 2>/dev/null && fail "sora create still running 10 s after SIG$1"
-  RC=0
-  wait "$pid" || RC=$?
-}
-
 case_ "an output that cannot be written is refused (exit 2) before anything is sent"
 clear_requests
 mkdir -p "$T/out"
@@ -55,7 +43,7 @@ assert_no_file "$INTENTS"
 case_ "SIGINT while a create is in flight: exit 130, the intent is on disk, nothing is lost"
 start_in_flight "a fox in flight"
 assert_contains "$INTENTS" "a fox in flight" # written before the POST left
-stop_with INT
+stop_with INT "sora create"
 assert_eq "$RC" 130 "exit status after SIGINT"
 assert_contains "$ERR" "may have been created"
 
@@ -76,7 +64,7 @@ assert_eq "$(posts 'a fox in flight')" 1 "POSTs of the interrupted create"
 
 case_ "SIGKILL while a create is in flight, then the same command again: found, not paid twice"
 start_in_flight "a heron in flight"
-stop_with KILL
+stop_with KILL "sora create"
 assert_eq "$RC" 137 "exit status after SIGKILL"
 expect_exit 0 -- sora create --prompt "a heron in flight"
 assert_contains "$ERR" "following it instead of paying for another"
@@ -108,7 +96,7 @@ for ((i = 0; i < 400; i++)); do
   sleep 0.02
 done
 [[ -s "$T/river.mp4.part" ]] || fail "no .part appeared while downloading"
-stop_with INT
+stop_with INT "sora create"
 assert_eq "$RC" 130 "exit status after SIGINT"
 river="$(tail -n 1 "$JOURNAL" | python3 -c 'import json,sys; print(json.load(sys.stdin)["id"])')"
 assert_contains "$ERR" "resume: sora download $river -o $T/river.mp4"
