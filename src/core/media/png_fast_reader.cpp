@@ -1,0 +1,355 @@
+// The PNG image data through ISA-L's inflate (png_fast_reader.hpp): IDAT chunks read one buffer
+// at a time with their CRCs checked, inflated a row at a time (the zlib wrapper and its Adler-32
+// checked by ISA-L), unfiltered against the previous row and turned into 8-bit RGB or RGBA rows.
+#include "media/png_fast_reader.hpp"
+
+#include "media/shared_library.hpp"
+
+#include <algorithm>
+#include <cstring>
+#include <isa-l/crc.h>
+#include <isa-l/igzip_lib.h>
+#include <memory>
+#include <span>
+#include <vector>
+
+namespace sora::media {
+namespace {
+
+// Every ISA-L function the reader calls, resolved once.
+#define SORA_ISAL_FUNCTIONS(X)                                                                     \
+  X(isal_inflate_init)                                                                             \
+  X(isal_inflate)                                                                                  \
+  X(crc32_gzip_refl)
+
+struct IsalLibrary {
+#define SORA_ISAL_POINTER(name) decltype(&::name) name = nullptr;
+  SORA_ISAL_FUNCTIONS(SORA_ISAL_POINTER)
+#undef SORA_ISAL_POINTER
+};
+
+// Opens ISA-L on the first call (thread-safe); later calls return the same answer.
+const Result<IsalLibrary>& load_isal() {
+  static const Result<IsalLibrary> loaded = []() -> Result<IsalLibrary> {
+    LibraryLoader library({"libisal.so.2", "fast PNG decoding", "libisal2"});
+    IsalLibrary isal;
+#define SORA_ISAL_RESOLVE(name) library.resolve(isal.name, #name);
+    SORA_ISAL_FUNCTIONS(SORA_ISAL_RESOLVE)
+#undef SORA_ISAL_RESOLVE
+    if (auto ok = library.result(); !ok) return unexpected(std::move(ok).error());
+    return isal;
+  }();
+  return loaded;
+}
+
+const IsalLibrary& isal() {
+  return *load_isal();
+}
+
+std::uint32_t big_endian(const unsigned char* p) {
+  return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3];
+}
+
+bool is_critical(const unsigned char* type) {
+  return (type[0] & 0x20) == 0;
+}
+
+// The file's chunks from the first IDAT on, each chunk's CRC computed as it is read and checked
+// at its end. A CRC error in a critical chunk is an error; an ancillary chunk with a bad CRC is
+// dropped, as libpng drops it (nothing after the image data is used).
+class ChunkReader {
+public:
+  ChunkReader(std::FILE* file, std::uint32_t idat_length)
+      : m_file(file), m_left(idat_length), m_buffer(256 * 1024) {
+    std::memcpy(m_type, "IDAT", 4);
+    m_crc = isal().crc32_gzip_refl(0, m_type, 4);
+  }
+
+  /// The next bytes of image data; empty after the last IDAT chunk or on a failure.
+  std::span<unsigned char> next_image_data() {
+    while (m_in_image_data && m_left == 0) {
+      if (!end_chunk() || !begin_chunk()) return {};
+      m_in_image_data = std::memcmp(m_type, "IDAT", 4) == 0;
+    }
+    if (!m_in_image_data) return {};
+    return read_data(std::min<std::size_t>(m_left, m_buffer.size()));
+  }
+
+  /// Reads the rest of the file up to IEND (extra image data is skipped, as libpng skips it).
+  bool read_to_end() {
+    while (next_image_data().size() > 0) {
+    }
+    if (!m_failure.empty()) return false;
+    for (;;) {
+      if (std::memcmp(m_type, "IDAT", 4) == 0) return fail("an IDAT chunk after other chunks");
+      bool end = std::memcmp(m_type, "IEND", 4) == 0;
+      if (!end && is_critical(m_type))
+        return fail("an unexpected " + type_name() + " chunk after the image data");
+      while (m_left > 0)
+        if (read_data(std::min<std::size_t>(m_left, m_buffer.size())).empty()) return false;
+      if (!end_chunk()) return false;
+      if (end) return true;
+      if (!begin_chunk()) return false;
+    }
+  }
+
+  const std::string& failure() const { return m_failure; }
+  bool fail(std::string what) {
+    if (m_failure.empty()) m_failure = std::move(what);
+    return false;
+  }
+
+private:
+  std::span<unsigned char> read_data(std::size_t size) {
+    if (!read(m_buffer.data(), size)) return {};
+    m_crc = isal().crc32_gzip_refl(m_crc, m_buffer.data(), size);
+    m_left -= static_cast<std::uint32_t>(size);
+    return {m_buffer.data(), size};
+  }
+
+  bool read(unsigned char* to, std::size_t size) {
+    if (std::fread(to, 1, size, m_file) == size) return true;
+    return fail(std::ferror(m_file) ? "the file cannot be read" : "the file ends early");
+  }
+
+  bool end_chunk() {
+    unsigned char crc[4];
+    if (!read(crc, 4)) return false;
+    if (big_endian(crc) != m_crc && is_critical(m_type))
+      return fail("CRC error in the " + type_name() + " chunk");
+    return true;
+  }
+
+  bool begin_chunk() {
+    unsigned char header[8];
+    if (!read(header, 8)) return false;
+    m_left = big_endian(header);
+    std::memcpy(m_type, header + 4, 4);
+    if (m_left > 0x7fffffffu) return fail("a chunk length out of range");
+    m_crc = isal().crc32_gzip_refl(0, m_type, 4);
+    return true;
+  }
+
+  std::string type_name() const {
+    std::string name(reinterpret_cast<const char*>(m_type), 4);
+    for (char& c : name)
+      if (static_cast<unsigned char>(c) < 32 || static_cast<unsigned char>(c) > 126) c = '?';
+    return name;
+  }
+
+  std::FILE* m_file;
+  std::uint32_t m_left;
+  std::uint32_t m_crc = 0;
+  unsigned char m_type[4];
+  bool m_in_image_data = true;
+  std::vector<unsigned char> m_buffer;
+  std::string m_failure;
+};
+
+// The zlib stream spread over the IDAT chunks, inflated by ISA-L into the caller's buffers.
+class ImageDataInflater {
+public:
+  explicit ImageDataInflater(ChunkReader& chunks)
+      : m_chunks(chunks), m_state(std::make_unique<inflate_state>()) {
+    isal().isal_inflate_init(m_state.get());
+    m_state->crc_flag = ISAL_ZLIB; // parses the zlib header, checks the Adler-32 at the end
+  }
+
+  /// Fills `out` with the next inflated bytes; false (and a failure) if the stream ends first.
+  bool fill(std::span<unsigned char> out) {
+    m_state->next_out = out.data();
+    m_state->avail_out = static_cast<std::uint32_t>(out.size());
+    while (m_state->avail_out > 0) {
+      if (m_state->block_state == ISAL_BLOCK_FINISH)
+        return m_chunks.fail("the image data ends before the last row");
+      if (!step()) return false;
+    }
+    return true;
+  }
+
+  /// Reads the stream to its end, which checks its Adler-32; inflated bytes past the last row are
+  /// ignored, as libpng ignores them.
+  bool finish() {
+    unsigned char scratch[4096];
+    while (m_state->block_state != ISAL_BLOCK_FINISH) {
+      m_state->next_out = scratch;
+      m_state->avail_out = sizeof scratch;
+      if (!step()) return false;
+    }
+    return true;
+  }
+
+private:
+  // One call of isal_inflate, after fetching more image data if it has used all it was given.
+  // It is called even when there is no more: it may still hold inflated bytes to give out.
+  bool step() {
+    if (m_state->avail_in == 0 && !m_data_ended) {
+      auto data = m_chunks.next_image_data();
+      if (data.empty() && !m_chunks.failure().empty()) return false;
+      m_data_ended = data.empty();
+      m_state->next_in = data.data();
+      m_state->avail_in = static_cast<std::uint32_t>(data.size());
+    }
+    const std::uint32_t in = m_state->avail_in, out = m_state->avail_out;
+    int status = isal().isal_inflate(m_state.get());
+    if (status == ISAL_INCORRECT_CHECKSUM)
+      return m_chunks.fail("the image data's Adler-32 checksum does not match");
+    if (status != ISAL_DECOMP_OK)
+      return m_chunks.fail("the image data is damaged (ISA-L inflate error " +
+                           std::to_string(status) + ")");
+    if (in == m_state->avail_in && out == m_state->avail_out &&
+        m_state->block_state != ISAL_BLOCK_FINISH)
+      return m_chunks.fail(m_data_ended ? "the image data ends early"
+                                        : "the image data is damaged (inflate is stuck)");
+    return true;
+  }
+
+  ChunkReader& m_chunks;
+  std::unique_ptr<inflate_state> m_state; // about 90 KiB: tables and the history window
+  bool m_data_ended = false;              // the last IDAT chunk has been read
+};
+
+unsigned paeth(unsigned a, unsigned b, unsigned c) {
+  int p = int(a) + int(b) - int(c);
+  int pa = std::abs(p - int(a)), pb = std::abs(p - int(b)), pc = std::abs(p - int(c));
+  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+}
+
+// Undoes a row's filter (PNG's five) in place; `prior` is the previous row (zeros for the first)
+// and `bpp` the bytes per pixel.
+bool unfilter(unsigned filter, unsigned char* row, const unsigned char* prior, std::size_t size,
+              std::size_t bpp) {
+  switch (filter) {
+  case 0:
+    return true;
+  case 1:
+    for (std::size_t i = bpp; i < size; ++i)
+      row[i] = static_cast<unsigned char>(row[i] + row[i - bpp]);
+    return true;
+  case 2:
+    for (std::size_t i = 0; i < size; ++i)
+      row[i] = static_cast<unsigned char>(row[i] + prior[i]);
+    return true;
+  case 3:
+    for (std::size_t i = 0; i < bpp; ++i)
+      row[i] = static_cast<unsigned char>(row[i] + (prior[i] >> 1));
+    for (std::size_t i = bpp; i < size; ++i)
+      row[i] = static_cast<unsigned char>(row[i] + ((row[i - bpp] + prior[i]) >> 1));
+    return true;
+  case 4:
+    for (std::size_t i = 0; i < bpp; ++i)
+      row[i] = static_cast<unsigned char>(row[i] + prior[i]);
+    for (std::size_t i = bpp; i < size; ++i)
+      row[i] = static_cast<unsigned char>(row[i] + paeth(row[i - bpp], prior[i], prior[i - bpp]));
+    return true;
+  default:
+    return false;
+  }
+}
+
+// 16 bits to 8, rounded: the same values as libpng's png_set_scale_16.
+inline unsigned char scale16(unsigned v) {
+  return static_cast<unsigned char>((v * 255 + 32895) >> 16);
+}
+
+template <bool Sixteen> inline unsigned sample(const unsigned char* row, std::size_t i) {
+  if constexpr (Sixteen) return unsigned{row[2 * i]} << 8 | row[2 * i + 1];
+  return row[i];
+}
+
+template <bool Sixteen> inline unsigned char to8(unsigned v) {
+  if constexpr (Sixteen) return scale16(v);
+  return static_cast<unsigned char>(v);
+}
+
+// One unfiltered row (`raw`) as 8-bit RGB or RGBA in `out`, as libpng's png_set_expand,
+// png_set_scale_16 and png_set_gray_to_rgb make it.
+template <bool Sixteen>
+void convert_row(const PngLayout& l, const unsigned char* raw, unsigned char* out) {
+  const std::size_t width = l.width;
+  const bool keyed = l.has_key;
+  switch (l.color_type) {
+  case 0: // gray
+    for (std::size_t x = 0; x < width; ++x, out += keyed ? 4 : 3) {
+      unsigned g = sample<Sixteen>(raw, x);
+      out[0] = out[1] = out[2] = to8<Sixteen>(g);
+      if (keyed) out[3] = g == l.key[0] ? 0 : 255;
+    }
+    break;
+  case 2: // RGB
+    for (std::size_t x = 0; x < width; ++x, out += keyed ? 4 : 3) {
+      unsigned r = sample<Sixteen>(raw, 3 * x), g = sample<Sixteen>(raw, 3 * x + 1),
+               b = sample<Sixteen>(raw, 3 * x + 2);
+      out[0] = to8<Sixteen>(r), out[1] = to8<Sixteen>(g), out[2] = to8<Sixteen>(b);
+      if (keyed) out[3] = r == l.key[0] && g == l.key[1] && b == l.key[2] ? 0 : 255;
+    }
+    break;
+  case 3: // palette (8 bits)
+    for (std::size_t x = 0; x < width; ++x, out += l.palette_alpha ? 4 : 3)
+      std::memcpy(out, &l.palette[std::size_t{raw[x]} * 4], l.palette_alpha ? 4 : 3);
+    break;
+  case 4: // gray + alpha
+    for (std::size_t x = 0; x < width; ++x, out += 4) {
+      out[0] = out[1] = out[2] = to8<Sixteen>(sample<Sixteen>(raw, 2 * x));
+      out[3] = to8<Sixteen>(sample<Sixteen>(raw, 2 * x + 1));
+    }
+    break;
+  default: // RGBA
+    for (std::size_t i = 0; i < width * 4; ++i)
+      out[i] = to8<Sixteen>(sample<Sixteen>(raw, i));
+    break;
+  }
+}
+
+int samples_per_pixel(int color_type) {
+  switch (color_type) {
+  case 0:
+  case 3:
+    return 1;
+  case 2:
+    return 3;
+  case 4:
+    return 2;
+  default:
+    return 4;
+  }
+}
+
+} // namespace
+
+bool png_fast_reader_available() {
+  return load_isal().has_value();
+}
+
+std::string read_png_rows(std::FILE* file, std::uint32_t idat_length, const PngLayout& layout,
+                          PngRowSink sink, void* context) {
+  const std::size_t bpp =
+      std::size_t(samples_per_pixel(layout.color_type)) * (layout.bit_depth / 8);
+  const std::size_t size = bpp * layout.width;
+  // 8-bit RGB and RGBA without tRNS rows are passed on as they are unfiltered.
+  const bool as_is = layout.bit_depth == 8 && !layout.has_key &&
+                     (layout.color_type == 2 || layout.color_type == 6);
+  std::vector<unsigned char> prior(size + 1), row(size + 1),
+      out(as_is ? 0 : std::size_t(layout.width) * std::size_t(layout.channels()));
+  ChunkReader chunks(file, idat_length);
+  ImageDataInflater inflater(chunks);
+  for (std::uint32_t y = 0; y < layout.height; ++y) {
+    if (!inflater.fill(row)) return chunks.failure();
+    if (!unfilter(row[0], row.data() + 1, prior.data() + 1, size, bpp))
+      return "unknown filter type " + std::to_string(row[0]) + " in row " + std::to_string(y);
+    if (as_is) {
+      sink(context, row.data() + 1);
+    } else {
+      if (layout.bit_depth == 16)
+        convert_row<true>(layout, row.data() + 1, out.data());
+      else
+        convert_row<false>(layout, row.data() + 1, out.data());
+      sink(context, out.data());
+    }
+    std::swap(prior, row);
+  }
+  if (!inflater.finish() || !chunks.read_to_end()) return chunks.failure();
+  return {};
+}
+
+} // namespace sora::media
