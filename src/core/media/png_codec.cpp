@@ -7,6 +7,7 @@
 #include "media/raster.hpp"
 
 #include <png.h>
+#include <zlib.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -237,6 +238,26 @@ Result<Raster> decode(const fs::path& path, const DecodeTarget& target, PngDecod
   return out;
 }
 
+// 8-bit RGB with an sRGB chunk. setjmp frame, as above.
+PngStatus write_rows(png_structp png, png_infop info, std::FILE* file, const Raster& image) {
+  if (setjmp(png_jmpbuf(png))) return PngStatus::error;
+  png_init_io(png, file);
+  png_set_IHDR(png, info, png_uint_32(image.width), png_uint_32(image.height), 8,
+               PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+               PNG_FILTER_TYPE_DEFAULT);
+  png_set_sRGB(png, info, PNG_sRGB_INTENT_PERCEPTUAL);
+  // Run-length matches after libpng's row filters: for a 1280x720 photo, a sixth of zlib's
+  // default CPU time (0.055 s against 0.34 s) and a 3 % smaller file; flat graphics come out up
+  // to a third larger, still small (bench/notes.md).
+  png_set_compression_strategy(png, Z_RLE);
+  png_write_info(png, info);
+  std::size_t stride = std::size_t(image.width) * 3;
+  for (int y = 0; y < image.height; ++y)
+    png_write_row(png, image.rgb.data() + std::size_t(y) * stride);
+  png_write_end(png, nullptr);
+  return PngStatus::ok;
+}
+
 } // namespace
 
 Result<Raster> decode_png(const fs::path& path, const DecodeTarget& target) {
@@ -251,15 +272,15 @@ Result<Raster> decode_png_using(const fs::path& path, const DecodeTarget& target
 Result<void> write_png(const fs::path& path, const Raster& image) {
   File file(std::fopen(path.c_str(), "wb"));
   if (!file) return write_failed(path, errno);
-  png_image png{};
-  png.version = PNG_IMAGE_VERSION;
-  png.width = static_cast<png_uint_32>(image.width);
-  png.height = static_cast<png_uint_32>(image.height);
-  png.format = PNG_FORMAT_RGB; // 8-bit sRGB: the simplified API writes the sRGB chunk
+  PngErrors errors{};
+  png_structp png =
+      png_create_write_struct(PNG_LIBPNG_VER_STRING, &errors, sora_png_error, sora_png_warning);
+  png_infop info = png ? png_create_info_struct(png) : nullptr;
   errno = 0;
-  if (!png_image_write_to_stdio(&png, file.get(), 0, image.rgb.data(), 0, nullptr))
-    return write_failed(path, errno);
-  int error = std::ferror(file.get()) ? EIO : 0;
+  bool written = info && write_rows(png, info, file.get(), image) == PngStatus::ok;
+  png_destroy_write_struct(&png, &info);
+  int error = written ? 0 : errno ? errno : EIO;
+  if (std::ferror(file.get()) && !error) error = EIO;
   if (std::fclose(file.release()) != 0 && !error) error = errno ? errno : EIO;
   if (error) return write_failed(path, error);
   return {};
