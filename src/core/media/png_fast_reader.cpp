@@ -6,6 +6,7 @@
 #include "media/shared_library.hpp"
 
 #include <algorithm>
+#include <cstdlib>
 #include <cstring>
 #include <isa-l/crc.h>
 #include <isa-l/igzip_lib.h>
@@ -209,10 +210,12 @@ private:
   bool m_data_ended = false;              // the last IDAT chunk has been read
 };
 
-unsigned paeth(unsigned a, unsigned b, unsigned c) {
-  int p = int(a) + int(b) - int(c);
-  int pa = std::abs(p - int(a)), pb = std::abs(p - int(b)), pc = std::abs(p - int(c));
-  return pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
+// The Paeth predictor without branches (photo noise makes branches mispredict): the same choice
+// as the PNG specification's a, then b, then c on ties.
+inline unsigned paeth(int a, int b, int c) {
+  int pa = std::abs(b - c), pb = std::abs(a - c), pc = std::abs(a + b - 2 * c);
+  int a_or_b = pb < pa ? b : a;
+  return static_cast<unsigned>(pc < std::min(pa, pb) ? c : a_or_b);
 }
 
 // Undoes a row's filter (PNG's five) in place; `prior` is the previous row (zeros for the first)
