@@ -8,14 +8,16 @@
 #include <algorithm>
 #include <cstdlib>
 #include <cstring>
-#include <isa-l/crc.h>
-#include <isa-l/igzip_lib.h>
+#include <isa-l.h>
 #include <memory>
 #include <span>
 #include <vector>
 
 namespace sora::media {
 namespace {
+
+// The soname the headers belong to: ISA-L 2.x is libisal.so.2.
+static_assert(ISAL_MAJOR_VERSION == 2, "ISA-L's soname is no longer libisal.so.2");
 
 // Every ISA-L function the reader calls, resolved once.
 #define SORA_ISAL_FUNCTIONS(X)                                                                     \
