@@ -306,3 +306,44 @@ TEST_F(FastPngTest, ATruncatedFileIsAnErrorWhereverItEnds) {
     EXPECT_EQ(fast.error().code, ErrorCode::invalid_argument);
   }
 }
+
+namespace {
+
+// A PNG chunk: length, type, data, CRC.
+std::string chunk(const std::string& type, const std::string& data) {
+  std::string out;
+  auto put32 = [&](std::uint32_t v) {
+    for (int shift = 24; shift >= 0; shift -= 8)
+      out += static_cast<char>((v >> shift) & 0xff);
+  };
+  put32(static_cast<std::uint32_t>(data.size()));
+  std::string body = type + data;
+  out += body;
+  put32(static_cast<std::uint32_t>(
+      crc32(0, reinterpret_cast<const Bytef*>(body.data()), static_cast<uInt>(body.size()))));
+  return out;
+}
+
+} // namespace
+
+TEST_F(FastPngTest, AnUnknownFilterTypeIsAnErrorAndStopsTheInflatingThread) {
+  // 100x5000 RGB, all zeros, row 10 with filter type 5: the inflating side is far ahead and
+  // waiting for room when the error is found, so it must be stopped, not waited for.
+  PngSpec s;
+  s.width = 100, s.height = 5000;
+  std::string rows(std::size_t(s.height) * (1 + 3 * std::size_t(s.width)), '\0');
+  rows[10 * (1 + 3 * std::size_t(s.width))] = 5;
+  std::string compressed(compressBound(uLong(rows.size())), '\0');
+  uLongf size = compressed.size();
+  ASSERT_EQ(compress(reinterpret_cast<Bytef*>(compressed.data()), &size,
+                     reinterpret_cast<const Bytef*>(rows.data()), uLong(rows.size())),
+            Z_OK);
+  compressed.resize(size);
+  std::string header = {0, 0, 0, 100, 0, 0, 0x13, static_cast<char>(0x88), 8, 2, 0, 0, 0};
+  test::write_file(dir / "filter.png", "\x89PNG\r\n\x1a\n" + chunk("IHDR", header) +
+                                           chunk("IDAT", compressed) + chunk("IEND", ""));
+  auto fast = media::decode_png_using(dir / "filter.png", full_size(s), media::PngDecoder::fast);
+  ASSERT_FALSE(fast);
+  EXPECT_NE(fast.error().message.find("unknown filter type 5 in row 10"), std::string::npos)
+      << fast.error().message;
+}

@@ -6,11 +6,15 @@
 #include "media/shared_library.hpp"
 
 #include <algorithm>
+#include <condition_variable>
 #include <cstdlib>
 #include <cstring>
 #include <isa-l.h>
 #include <memory>
+#include <mutex>
 #include <span>
+#include <system_error>
+#include <thread>
 #include <vector>
 
 namespace sora::media {
@@ -320,6 +324,94 @@ int samples_per_pixel(int color_type) {
   }
 }
 
+// Batches of inflated (still filtered) rows, from the thread that reads and inflates the image
+// data to the one that unfilters them and hands them on: inflate is most of the work, so the two
+// run side by side. A few batches of about 256 KiB each: memory stays bounded.
+class RowPipe {
+public:
+  RowPipe(std::size_t row_size, std::uint32_t height)
+      : m_row_size(row_size), m_rows_per_batch(std::uint32_t(std::clamp<std::size_t>(
+                                  (256 * 1024) / row_size, 1, std::max<std::uint32_t>(height, 1)))),
+        m_slots(k_batches * m_rows_per_batch * row_size) {}
+
+  std::uint32_t rows_per_batch() const { return m_rows_per_batch; }
+
+  /// Inflating side: the next free batch (nullptr once the other side has stopped).
+  unsigned char* begin_fill() {
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [&] { return m_stopped || m_filled - m_taken < k_batches; });
+    return m_stopped ? nullptr : slot(m_filled);
+  }
+  void end_fill(std::uint32_t rows) {
+    std::lock_guard lock(m_mutex);
+    m_rows[m_filled % k_batches] = rows;
+    ++m_filled;
+    m_changed.notify_all();
+  }
+  /// Inflating side: no more batches; `failure` says why, when it stopped early.
+  void close(std::string failure) {
+    std::lock_guard lock(m_mutex);
+    m_closed = true;
+    m_failure = std::move(failure);
+    m_changed.notify_all();
+  }
+
+  /// Unfiltering side: the next batch and its row count (0 once closed with nothing left).
+  std::pair<unsigned char*, std::uint32_t> take() {
+    std::unique_lock lock(m_mutex);
+    m_changed.wait(lock, [&] { return m_closed || m_taken < m_filled; });
+    if (m_taken == m_filled) return {nullptr, 0};
+    return {slot(m_taken), m_rows[m_taken % k_batches]};
+  }
+  /// Unfiltering side: done with the batch take() gave.
+  void release() {
+    std::lock_guard lock(m_mutex);
+    ++m_taken;
+    m_changed.notify_all();
+  }
+  /// Unfiltering side: stop the inflating side (after an error of its own).
+  void stop() {
+    std::lock_guard lock(m_mutex);
+    m_stopped = true;
+    m_changed.notify_all();
+  }
+  /// After the inflating thread has ended.
+  const std::string& failure() const { return m_failure; }
+
+private:
+  static constexpr std::uint64_t k_batches = 4;
+  unsigned char* slot(std::uint64_t batch) {
+    return m_slots.data() + (batch % k_batches) * m_rows_per_batch * m_row_size;
+  }
+
+  std::size_t m_row_size;
+  std::uint32_t m_rows_per_batch;
+  std::vector<unsigned char> m_slots;
+  std::mutex m_mutex;
+  std::condition_variable m_changed;
+  std::uint64_t m_filled = 0, m_taken = 0;
+  std::uint32_t m_rows[k_batches] = {};
+  bool m_closed = false, m_stopped = false;
+  std::string m_failure;
+};
+
+// The inflating thread: every row into the pipe, then the stream's end and the chunks to IEND.
+void inflate_rows(std::FILE* file, std::uint32_t idat_length, std::uint32_t height, RowPipe& pipe,
+                  std::size_t row_size) {
+  ChunkReader chunks(file, idat_length);
+  ImageDataInflater inflater(chunks);
+  for (std::uint32_t y = 0; y < height;) {
+    unsigned char* batch = pipe.begin_fill();
+    if (!batch) return pipe.close({});
+    std::uint32_t rows = std::min(pipe.rows_per_batch(), height - y);
+    if (!inflater.fill({batch, rows * row_size})) return pipe.close(chunks.failure());
+    pipe.end_fill(rows);
+    y += rows;
+  }
+  bool ok = inflater.finish() && chunks.read_to_end();
+  pipe.close(ok ? std::string() : chunks.failure());
+}
+
 } // namespace
 
 bool png_fast_reader_available() {
@@ -330,31 +422,48 @@ std::string read_png_rows(std::FILE* file, std::uint32_t idat_length, const PngL
                           PngRowSink sink, void* context) {
   const std::size_t bpp =
       std::size_t(samples_per_pixel(layout.color_type)) * (layout.bit_depth / 8);
-  const std::size_t size = bpp * layout.width;
+  const std::size_t size = bpp * layout.width; // a row without its filter byte
   // 8-bit RGB and RGBA without tRNS rows are passed on as they are unfiltered.
   const bool as_is = layout.bit_depth == 8 && !layout.has_key &&
                      (layout.color_type == 2 || layout.color_type == 6);
-  std::vector<unsigned char> prior(size + 1), row(size + 1),
+  std::vector<unsigned char> prior(size + 1),
       out(as_is ? 0 : std::size_t(layout.width) * std::size_t(layout.channels()));
-  ChunkReader chunks(file, idat_length);
-  ImageDataInflater inflater(chunks);
-  for (std::uint32_t y = 0; y < layout.height; ++y) {
-    if (!inflater.fill(row)) return chunks.failure();
-    if (!unfilter(row[0], row.data() + 1, prior.data() + 1, size, bpp))
-      return "unknown filter type " + std::to_string(row[0]) + " in row " + std::to_string(y);
-    if (as_is) {
-      sink(context, row.data() + 1);
-    } else {
-      if (layout.bit_depth == 16)
-        convert_row<true>(layout, row.data() + 1, out.data());
-      else
-        convert_row<false>(layout, row.data() + 1, out.data());
-      sink(context, out.data());
-    }
-    std::swap(prior, row);
+  RowPipe pipe(size + 1, layout.height);
+  std::thread inflating;
+  try {
+    inflating =
+        std::thread(inflate_rows, file, idat_length, layout.height, std::ref(pipe), size + 1);
+  } catch (const std::system_error&) {
+    return "no thread can be started to decode it";
   }
-  if (!inflater.finish() || !chunks.read_to_end()) return chunks.failure();
-  return {};
+  std::string failure;
+  for (std::uint32_t y = 0; y < layout.height && failure.empty();) {
+    auto [batch, rows] = pipe.take();
+    if (!batch) break; // the inflating side failed: its failure is the answer
+    const unsigned char* above = prior.data(); // the previous batch's last row, for the first
+    for (std::uint32_t i = 0; i < rows; ++i, ++y) {
+      unsigned char* row = batch + i * (size + 1);
+      if (!unfilter(row[0], row + 1, above + 1, size, bpp)) {
+        failure = "unknown filter type " + std::to_string(row[0]) + " in row " + std::to_string(y);
+        break;
+      }
+      if (as_is) {
+        sink(context, row + 1);
+      } else {
+        if (layout.bit_depth == 16)
+          convert_row<true>(layout, row + 1, out.data());
+        else
+          convert_row<false>(layout, row + 1, out.data());
+        sink(context, out.data());
+      }
+      above = row;
+    }
+    if (failure.empty()) std::memcpy(prior.data(), above, size + 1);
+    pipe.release();
+  }
+  if (!failure.empty()) pipe.stop();
+  inflating.join();
+  return failure.empty() ? pipe.failure() : failure;
 }
 
 } // namespace sora::media
