@@ -415,41 +415,25 @@ void inflate_rows(std::FILE* file, std::uint32_t idat_length, std::uint32_t heig
   pipe.close(ok ? std::string() : chunks.failure());
 }
 
-} // namespace
-
-bool png_fast_reader_available() {
-  return load_isal().has_value();
-}
-
-std::string read_png_rows(std::FILE* file, std::uint32_t idat_length, const PngLayout& layout,
-                          PngRowSink sink, void* context) {
+// The unfiltering side: each batch's rows unfiltered, converted and handed to `sink`. Returns
+// its own failure (an unknown filter type); the inflating side's is the pipe's.
+std::string hand_on_rows(RowPipe& pipe, const PngLayout& layout, PngRowSink sink, void* context) {
   const std::size_t bpp =
-      std::size_t(samples_per_pixel(layout.color_type)) * (layout.bit_depth / 8);
-  const std::size_t size = bpp * layout.width; // a row without its filter byte
+      std::size_t(samples_per_pixel(layout.color_type)) * std::size_t(layout.bit_depth / 8);
+  const std::size_t size = bpp * layout.width; // without the filter byte
   // 8-bit RGB and RGBA without tRNS rows are passed on as they are unfiltered.
   const bool as_is = layout.bit_depth == 8 && !layout.has_key &&
                      (layout.color_type == 2 || layout.color_type == 6);
   std::vector<unsigned char> prior(size + 1),
       out(as_is ? 0 : std::size_t(layout.width) * std::size_t(layout.channels()));
-  RowPipe pipe(size + 1, layout.height);
-  std::thread inflating;
-  try {
-    inflating =
-        std::thread(inflate_rows, file, idat_length, layout.height, std::ref(pipe), size + 1);
-  } catch (const std::system_error&) {
-    return "no thread can be started to decode it";
-  }
-  std::string failure;
-  for (std::uint32_t y = 0; y < layout.height && failure.empty();) {
+  for (std::uint32_t y = 0; y < layout.height;) {
     auto [batch, rows] = pipe.take();
-    if (!batch) break; // the inflating side failed: its failure is the answer
+    if (!batch) return {}; // the inflating side stopped: its failure is the answer
     const unsigned char* above = prior.data(); // the previous batch's last row, for the first
     for (std::uint32_t i = 0; i < rows; ++i, ++y) {
       unsigned char* row = batch + i * (size + 1);
-      if (!unfilter(row[0], row + 1, above + 1, size, bpp)) {
-        failure = "unknown filter type " + std::to_string(row[0]) + " in row " + std::to_string(y);
-        break;
-      }
+      if (!unfilter(row[0], row + 1, above + 1, size, bpp))
+        return "unknown filter type " + std::to_string(row[0]) + " in row " + std::to_string(y);
       if (as_is) {
         sink(context, row + 1);
       } else {
@@ -461,11 +445,44 @@ std::string read_png_rows(std::FILE* file, std::uint32_t idat_length, const PngL
       }
       above = row;
     }
-    if (failure.empty()) std::memcpy(prior.data(), above, size + 1);
+    std::memcpy(prior.data(), above, size + 1);
     pipe.release();
   }
-  if (!failure.empty()) pipe.stop();
-  inflating.join();
+  return {};
+}
+
+} // namespace
+
+bool png_fast_reader_available() {
+  return load_isal().has_value();
+}
+
+std::string read_png_rows(std::FILE* file, std::uint32_t idat_length, const PngLayout& layout,
+                          PngRowSink sink, void* context) {
+  const std::size_t row_size = std::size_t(samples_per_pixel(layout.color_type)) *
+                                   std::size_t(layout.bit_depth / 8) * layout.width +
+                               1; // with its filter byte
+  RowPipe pipe(row_size, layout.height);
+  std::thread inflating;
+  try {
+    inflating =
+        std::thread(inflate_rows, file, idat_length, layout.height, std::ref(pipe), row_size);
+  } catch (const std::system_error&) {
+    return "no thread can be started to decode it";
+  }
+  std::string failure;
+  {
+    // Stops and waits for the inflating thread however this block is left (a throwing sink too).
+    struct StopAndJoin {
+      RowPipe& pipe;
+      std::thread& thread;
+      ~StopAndJoin() {
+        pipe.stop();
+        thread.join();
+      }
+    } stop_and_join{pipe, inflating};
+    failure = hand_on_rows(pipe, layout, sink, context);
+  }
   return failure.empty() ? pipe.failure() : failure;
 }
 
