@@ -18,6 +18,7 @@
 #include <span>
 #include <system_error>
 #include <thread>
+#include <tuple>
 #include <vector>
 
 namespace sora::media {
@@ -200,15 +201,19 @@ private:
       m_state->next_in = data.data();
       m_state->avail_in = static_cast<std::uint32_t>(data.size());
     }
-    const std::uint32_t in = m_state->avail_in, out = m_state->avail_out;
+    // What tells that a call made progress: input taken, output given, bits or state moved on.
+    auto progress = [&] {
+      return std::tuple(m_state->avail_in, m_state->avail_out, m_state->read_in_length,
+                        int(m_state->block_state));
+    };
+    const auto before = progress();
     int status = isal().isal_inflate(m_state.get());
     if (status == ISAL_INCORRECT_CHECKSUM)
       return m_chunks.fail("the image data's Adler-32 checksum does not match");
     if (status != ISAL_DECOMP_OK)
       return m_chunks.fail("the image data is damaged (ISA-L inflate error " +
                            std::to_string(status) + ")");
-    if (in == m_state->avail_in && out == m_state->avail_out &&
-        m_state->block_state != ISAL_BLOCK_FINISH)
+    if (progress() == before && m_state->block_state != ISAL_BLOCK_FINISH)
       return m_chunks.fail(m_data_ended ? "the image data ends early"
                                         : "the image data is damaged (inflate is stuck)");
     return true;
