@@ -135,10 +135,12 @@ set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
     "${PROJECT_DESCRIPTION}\n sora: a command-line client for the OpenAI Videos (Sora) API;\n sora-mock: a local stand-in server for tests;\n libsora_core, its headers, CMake package and pkg-config file.")
 # The floor of what is tested; dpkg-shlibdeps (when present) adds the exact libraries. It cannot
 # see libheif and FFmpeg's libraries, which sora opens with dlopen on first use
-# (docs/adr/0015-libraries-opened-on-first-use.md): they are named here, by the sonames
-# src/core/media/ opens (libheif.so.1, libavformat.so.59, ...).
-set(CPACK_DEBIAN_PACKAGE_DEPENDS
-    "libcurl4 (>= 7.88), libssl3, libheif1, libavformat59, libavcodec59, libavutil57, libswscale6")
+# (docs/adr/0015-libraries-opened-on-first-use.md), nor ISA-L (libisal.so.2, the PNG image data's
+# inflate: docs/adr/0016-isa-l-for-png-image-data.md): they are named here, by the sonames
+# src/core/media/ opens (libheif.so.1, libavformat.so.59, libisal.so.2, ...).
+string(CONCAT CPACK_DEBIAN_PACKAGE_DEPENDS
+       "libcurl4 (>= 7.88), libssl3, libheif1, libisal2, libavformat59, libavcodec59, libavutil57,"
+       " libswscale6")
 find_program(SORA_DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(SORA_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)

@@ -51,6 +51,20 @@ assert_req "param($(post 1), 'size') == '720x1280' and param($(post 1), 'input_r
   "a portrait photo gets the portrait size"
 assert_tmp_empty
 
+case_ "a PNG's image data goes through ISA-L when it can be opened, else libpng: the same upload"
+clear_requests
+LD_DEBUG=libs LD_DEBUG_OUTPUT="$T/ld-isal" expect_exit 0 -- sora create -p "a fractal" \
+  --image "$DATA/photo-1280x720.png" --fit cover --size 720x1280
+grep -q "calling init: .*libisal.so.2" "$T"/ld-isal.* || fail "a PNG was fitted without ISA-L"
+mkdir -p "$T/no-isal" && : >"$T/no-isal/libisal.so.2" # found first, and not a library
+LD_DEBUG=libs LD_DEBUG_OUTPUT="$T/ld-no-isal" expect_exit 0 -- \
+  env LD_LIBRARY_PATH="$T/no-isal" "$SORA_BIN" create -p "a fractal" \
+  --image "$DATA/photo-1280x720.png" --fit cover --size 720x1280
+! grep -q "calling init: .*libisal.so.2" "$T"/ld-no-isal.* || fail "ISA-L was opened anyway"
+assert_req "param($(post 0), 'input_reference')['size'] == param($(post 1), 'input_reference')['size']" \
+  "the same fitted PNG with and without ISA-L"
+assert_tmp_empty
+
 case_ "without --fit nothing changes: a mismatched image is refused, and the hint names --fit"
 clear_requests
 expect_exit 2 -- sora create -p x --image "$DATA/photo-1024x768.jpg"

@@ -66,7 +66,8 @@ expect_exit 0 -- sora create -p "waves, static shot" --image "$T/photos/IMG_0042
 assert_tmp_empty
 
 # The dynamic loader's own log (LD_DEBUG=libs, one file per process) names every library a
-# command opened. libheif and FFmpeg's libraries are opened on first use (docs/adr/0015).
+# command opened. libheif and FFmpeg's libraries (and ISA-L, for PNGs) are opened on first use
+# (docs/adr/0015, 0016).
 loaded_by() { # NAME -- cmd...: runs cmd; its loader log in $T/ld/NAME.log
   local name=$1
   shift 2
@@ -75,7 +76,7 @@ loaded_by() { # NAME -- cmd...: runs cmd; its loader log in $T/ld/NAME.log
   cat "$T/ld/$name".* >"$T/ld/$name.log"
   grep -q "libcurl" "$T/ld/$name.log" || fail "the loader log of $name lacks libcurl: no log?"
 }
-media_libs='libheif|libde265|libx265|libavformat|libavcodec|libavutil|libswscale'
+media_libs='libheif|libde265|libx265|libavformat|libavcodec|libavutil|libswscale|libisal'
 
 case_ "--version and status open neither libheif nor FFmpeg; a HEIC opens libheif, inspect FFmpeg"
 id="$(sora -q --no-journal create -p "waves, static shot")"
