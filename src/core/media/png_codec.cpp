@@ -200,11 +200,11 @@ bool fast_reader_can_read(const PngHeader& h, const PngInput& input) {
 }
 
 Result<Raster> decode(const fs::path& path, const DecodeTarget& target, PngDecoder decoder) {
+  // libpng reads 8 KiB at a time; a 1 MiB buffer turns a 48 MP PNG's thousands of reads into
+  // dozens. Declared before the file, so it outlives the fclose that may still use it.
+  std::vector<char> buffer(1 << 20);
   File file(std::fopen(path.c_str(), "rb"));
   if (!file) return unreadable(path, errno);
-  // libpng reads 8 KiB at a time; a 1 MiB buffer turns a 48 MP PNG's thousands of reads into
-  // dozens.
-  std::vector<char> buffer(1 << 20);
   std::setvbuf(file.get(), buffer.data(), _IOFBF, buffer.size());
   PngReader r;
   r.png =
