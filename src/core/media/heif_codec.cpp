@@ -4,6 +4,7 @@
 // libheif 1.15 decodes the whole primary image (no tile API), which the shrink then reduces.
 // libheif is opened on first use (media/shared_library.hpp, docs/adr/0015): its codecs'
 // constructors alone cost more than the rest of a `sora status`.
+#include "media/heif_tiles.hpp"
 #include "media/raster.hpp"
 #include "media/shared_library.hpp"
 
@@ -181,12 +182,7 @@ bool ycbcr_planes(const heif_image* image, YCbCrPlanes& p) {
     int matrix = nclx->matrix_coefficients;
     p.full_range = nclx->full_range_flag != 0;
     heif().heif_nclx_color_profile_free(nclx);
-    if (matrix == 1)
-      p.kr = 0.2126, p.kb = 0.0722;
-    else if (matrix == 9 || matrix == 10)
-      p.kr = 0.2627, p.kb = 0.0593;
-    else if (matrix != 2 && matrix != 5 && matrix != 6)
-      return false;
+    if (!use_matrix(p, matrix)) return false;
   }
   return p.y && p.cb && p.cr && p.width > 0 && p.height > 0;
 }
@@ -221,6 +217,31 @@ std::optional<Raster> shrink_decoded(const heif_image* image, int factor) {
   return shrinker.take();
 }
 
+// The fast path for an opaque 8-bit HEIC (heif_tiles.hpp): its HEVC tiles decoded by FFmpeg and
+// shrunk as they arrive. Nothing when the file is not laid out so, or FFmpeg cannot decode it.
+std::optional<Raster> decode_tiles_fast(const fs::path& path, heif_image_handle* handle,
+                                        const DecodeTarget& target, bool alpha) {
+  if (alpha || heif().heif_image_handle_get_luma_bits_per_pixel(handle) != 8) return std::nullopt;
+  auto tiles = read_hevc_tiles(path);
+  if (!tiles) return std::nullopt;
+  // libheif applies irot and imir, and then the EXIF orientation is not used (see the top).
+  int orientation = has_transform_box(path) ? tiles->orientation : exif_orientation_of(handle);
+  TileColour colour;
+  heif_color_profile_nclx* nclx = nullptr;
+  if (heif().heif_image_handle_get_nclx_color_profile(handle, &nclx).code == heif_error_Ok &&
+      nclx) {
+    colour.matrix = nclx->matrix_coefficients;
+    colour.full_range = nclx->full_range_flag != 0;
+    heif().heif_nclx_color_profile_free(nclx);
+  }
+  int factor = shrink_factor(tiles->width, tiles->height, orientation, target.fit);
+  auto out = decode_hevc_tiles(path, *tiles, factor, colour);
+  if (!out) return std::nullopt;
+  out->icc = colour_profile(handle);
+  out->orientation = orientation;
+  return out;
+}
+
 } // namespace
 
 Result<Raster> decode_heif(const fs::path& path, const DecodeTarget& target) {
@@ -238,6 +259,7 @@ Result<Raster> decode_heif(const fs::path& path, const DecodeTarget& target) {
   // shrunk before it becomes RGB: a single picture as 4:2:0 Y'CbCr (what the codec stores); a grid
   // of tiles (how phones store 48 MP) as planar RGB, in which libheif 1.15 assembles the tiles.
   // A 48 MP photo: 70 to 146 MB less. Anything else is converted by libheif.
+  if (auto fast = decode_tiles_fast(path, handle->get(), target, alpha)) return std::move(*fast);
   heif_error e{};
   int factor = shrink_factor(w, h, orientation, target.fit);
   if (!alpha && heif().heif_image_handle_get_luma_bits_per_pixel(handle->get()) == 8 &&
