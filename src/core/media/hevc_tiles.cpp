@@ -6,12 +6,13 @@
 #include "media/av.hpp"
 #include "media/heif_tiles.hpp"
 
+#include <fcntl.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <cstring>
-#include <fcntl.h>
 #include <thread>
-#include <unistd.h>
 
 namespace sora::media {
 namespace {
@@ -45,8 +46,8 @@ bool open_worker(Worker& w, const std::vector<std::uint8_t>& config) {
   if (!w.codec || !w.packet || !w.frame) return false;
   // The hvcC payload as extradata: FFmpeg reads the parameter sets and the NAL length size from
   // it, and the tiles' length-prefixed NAL units as they are in the file.
-  auto* extradata = static_cast<std::uint8_t*>(
-      av().av_mallocz(config.size() + AV_INPUT_BUFFER_PADDING_SIZE));
+  auto* extradata =
+      static_cast<std::uint8_t*>(av().av_mallocz(config.size() + AV_INPUT_BUFFER_PADDING_SIZE));
   if (!extradata) return false;
   std::memcpy(extradata, config.data(), config.size());
   w.codec->extradata = extradata;
@@ -139,8 +140,8 @@ void decode_row(Worker& w, RowJob& job) {
       return;
     }
     if (job.row == 0 && c == 0) {
-      job.full_range = w.frame->color_range == AVCOL_RANGE_JPEG ||
-                       w.frame->format == AV_PIX_FMT_YUVJ420P;
+      job.full_range =
+          w.frame->color_range == AVCOL_RANGE_JPEG || w.frame->format == AV_PIX_FMT_YUVJ420P;
       job.matrix = static_cast<int>(w.frame->colorspace);
     }
     job.strip.paste(*w.frame, c * job.tiles.tile_width, job.top);
