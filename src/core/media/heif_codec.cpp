@@ -1,7 +1,9 @@
 // HEIC/HEIF (iPhone photos) and AVIF through libheif. libheif applies the file's rotation and
 // mirror transforms (irot, imir) while decoding; an EXIF orientation is used only when the file
 // has no such transform, since phones write both and applying both would turn the photo twice.
-// libheif 1.15 decodes the whole primary image (no tile API), which the shrink then reduces.
+// An opaque 8-bit HEIC takes the fast path (heif_tiles.hpp, docs/adr/0016): its HEVC tiles
+// decoded by FFmpeg and shrunk a row of tiles at a time. Everything else is decoded whole by
+// libheif 1.15 (no tile API), and then shrunk.
 // libheif is opened on first use (media/shared_library.hpp, docs/adr/0015): its codecs'
 // constructors alone cost more than the rest of a `sora status`.
 #include "media/heif_tiles.hpp"
