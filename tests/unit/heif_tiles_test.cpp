@@ -157,7 +157,7 @@ TEST(HeifTilesTest, OnePictureDecodesLikeLibheif) {
 }
 
 // A grid of 64x64 tiles, 4 x 3, cropped to 200x136 (the right and bottom tiles stick out), shrunk
-// by 1, 3 (blocks straddle tile rows) and 5.
+// by 1, 3 (blocks straddle tile rows), 5 and 70 (blocks taller than a tile).
 TEST(HeifTilesTest, GridDecodesLikeLibheifWholeAndShrunk) {
   test::TempDir dir;
   test::HeifGridOptions options;
@@ -171,7 +171,7 @@ TEST(HeifTilesTest, GridDecodesLikeLibheifWholeAndShrunk) {
   ASSERT_TRUE(tiles);
   EXPECT_EQ(tiles->columns, 4);
   EXPECT_EQ(tiles->rows, 3);
-  for (int factor : {1, 3, 5})
+  for (int factor : {1, 3, 5, 70}) // 70: a block taller than a row of tiles
     EXPECT_LE(worst_difference(fast(dir / "grid.heic", factor), shrunk(ref, factor)), 2)
         << "factor " << factor;
 }
