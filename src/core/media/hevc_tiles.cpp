@@ -166,6 +166,30 @@ bool decode_row_parallel(std::vector<Worker>& workers, RowJob& job) {
   return !job.failed;
 }
 
+// The matrix and range: the file's when it names them, else the stream's.
+bool use_colour(YCbCrPlanes& planes, const TileColour& file, int matrix, bool full_range) {
+  planes.full_range = file.matrix >= 0 ? file.full_range : full_range;
+  return use_matrix(planes, file.matrix >= 0 ? file.matrix : matrix);
+}
+
+// One picture (a grid of one tile): shrunk straight from the decoder's planes, without a strip.
+std::optional<Raster> decode_one_picture(Worker& w, int fd, const HevcTiles& tiles, int factor,
+                                         const TileColour& colour) {
+  if (!decode_tile(w, fd, tiles.tiles[0]) || !tile_fits(*w.frame, tiles)) return std::nullopt;
+  const AVFrame& f = *w.frame;
+  YCbCrPlanes planes;
+  planes.width = tiles.width;
+  planes.height = tiles.height;
+  planes.y = f.data[0], planes.cb = f.data[1], planes.cr = f.data[2];
+  planes.y_stride = f.linesize[0];
+  planes.c_stride = f.linesize[1];
+  if (f.linesize[1] != f.linesize[2] ||
+      !use_colour(planes, colour, static_cast<int>(f.colorspace),
+                  f.color_range == AVCOL_RANGE_JPEG || f.format == AV_PIX_FMT_YUVJ420P))
+    return std::nullopt;
+  return shrink_ycbcr(planes, factor);
+}
+
 } // namespace
 
 std::optional<Raster> decode_hevc_tiles(const fs::path& path, const HevcTiles& tiles, int factor,
@@ -179,6 +203,7 @@ std::optional<Raster> decode_hevc_tiles(const fs::path& path, const HevcTiles& t
   std::vector<Worker> workers(std::min<std::size_t>({cores, 4, std::size_t(tiles.columns)}));
   for (auto& w : workers)
     if (!open_worker(w, tiles.config)) return std::nullopt;
+  if (tiles.tiles.size() == 1) return decode_one_picture(workers[0], file.fd, tiles, f, colour);
   Raster out;
   out.width = (tiles.width + f - 1) / f;
   out.height = (tiles.height + f - 1) / f;
@@ -192,11 +217,7 @@ std::optional<Raster> decode_hevc_tiles(const fs::path& path, const HevcTiles& t
   for (int row = 0; row < tiles.rows; ++row) {
     RowJob job{tiles, file.fd, row, top, strip};
     if (!decode_row_parallel(workers, job)) return std::nullopt;
-    if (row == 0) {
-      planes.full_range = colour.matrix >= 0 ? colour.full_range : job.full_range.load();
-      if (!use_matrix(planes, colour.matrix >= 0 ? colour.matrix : job.matrix.load()))
-        return std::nullopt;
-    }
+    if (row == 0 && !use_colour(planes, colour, job.matrix, job.full_range)) return std::nullopt;
     planes.y = strip.y.data(), planes.cb = strip.cb.data(), planes.cr = strip.cr.data();
     int end = std::min(tiles.height, (row + 1) * tiles.tile_height);
     bool last = row == tiles.rows - 1;
