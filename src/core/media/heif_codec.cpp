@@ -221,13 +221,13 @@ std::optional<Raster> shrink_decoded(const heif_image* image, int factor) {
 
 // The fast path for an opaque 8-bit HEIC (heif_tiles.hpp): its HEVC tiles decoded by FFmpeg and
 // shrunk as they arrive. Nothing when the file is not laid out so, or FFmpeg cannot decode it.
+// `transformed`: the file has irot or imir, so its EXIF orientation is not used (see the top).
 std::optional<Raster> decode_tiles_fast(const fs::path& path, heif_image_handle* handle,
-                                        const DecodeTarget& target, bool alpha) {
+                                        const DecodeTarget& target, bool alpha, bool transformed) {
   if (alpha || heif().heif_image_handle_get_luma_bits_per_pixel(handle) != 8) return std::nullopt;
   auto tiles = read_hevc_tiles(path);
   if (!tiles) return std::nullopt;
-  // libheif applies irot and imir, and then the EXIF orientation is not used (see the top).
-  int orientation = has_transform_box(path) ? tiles->orientation : exif_orientation_of(handle);
+  int orientation = transformed ? tiles->orientation : exif_orientation_of(handle);
   TileColour colour;
   heif_color_profile_nclx* nclx = nullptr;
   if (heif().heif_image_handle_get_nclx_color_profile(handle, &nclx).code == heif_error_Ok &&
@@ -254,14 +254,16 @@ Result<Raster> decode_heif(const fs::path& path, const DecodeTarget& target) {
       h = heif().heif_image_handle_get_height(handle->get());
   if (std::uint64_t(w) * std::uint64_t(h) > k_max_pixels) return too_large(path, w, h);
   bool alpha = heif().heif_image_handle_has_alpha_channel(handle->get()) != 0;
+  bool transformed = has_transform_box(path);
+  if (auto fast = decode_tiles_fast(path, handle->get(), target, alpha, transformed))
+    return std::move(*fast);
   Options options(heif().heif_decoding_options_alloc());
   heif_image* decoded = nullptr;
-  int orientation = has_transform_box(path) ? 1 : exif_orientation_of(handle->get());
+  int orientation = transformed ? 1 : exif_orientation_of(handle->get());
   // A photo that will be shrunk (8 bits, no alpha) is decoded without a full-size RGB copy and
   // shrunk before it becomes RGB: a single picture as 4:2:0 Y'CbCr (what the codec stores); a grid
   // of tiles (how phones store 48 MP) as planar RGB, in which libheif 1.15 assembles the tiles.
   // A 48 MP photo: 70 to 146 MB less. Anything else is converted by libheif.
-  if (auto fast = decode_tiles_fast(path, handle->get(), target, alpha)) return std::move(*fast);
   heif_error e{};
   int factor = shrink_factor(w, h, orientation, target.fit);
   if (!alpha && heif().heif_image_handle_get_luma_bits_per_pixel(handle->get()) == 8 &&
