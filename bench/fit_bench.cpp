@@ -6,6 +6,8 @@
 //     (cameras and raw developers: the 16-bit PNG); WebP none (`fit` does not read WebP's).
 //   sora-fit-bench fit IN WxH cover|contain|stretch TEMP_DIR
 // `fit` prints the wall time of the fit and the process's peak RSS (getrusage), one line.
+#include "support/write_heif.hpp"
+
 #include <sora/fit.hpp>
 
 #include <jpeglib.h>
@@ -175,206 +177,19 @@ int make_webp(const char* path, int width, int height) {
   return ok ? 0 : 1;
 }
 
-bool heif_ok(heif_error e, const char* what) {
-  if (e.code == heif_error_Ok) return true;
-  std::fprintf(stderr, "sora-fit-bench: %s: %s\n", what, e.message ? e.message : "failed");
-  return false;
-}
-
-// One tile (or a whole image) coded by libheif's encoder, x265 or libaom, at its fastest.
-struct Coded {
-  Bytes config; // the hvcC or av1C box, whole
-  Bytes data;   // the coded image (the only item in mdat)
-};
-
-heif_error write_to(heif_context*, const void* data, size_t size, void* out) {
-  auto* bytes = static_cast<Bytes*>(out);
-  bytes->insert(bytes->end(), static_cast<const unsigned char*>(data),
-                static_cast<const unsigned char*>(data) + size);
-  return {heif_error_Ok, heif_suberror_Unspecified, "ok"};
-}
-
-std::uint32_t be32(const unsigned char* p) {
-  return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3];
-}
-
-// The boxes of `b[from, to)`: calls `found(type, start, end)` for each (32-bit sizes only).
-template <class F> void boxes(const Bytes& b, std::size_t from, std::size_t to, F found) {
-  while (from + 8 <= to) {
-    std::size_t size = be32(&b[from]);
-    if (size < 8 || from + size > to) return;
-    found(std::string(reinterpret_cast<const char*>(&b[from + 4]), 4), from, from + size);
-    from += size;
-  }
-}
-
-bool code_image(heif_image* image, heif_compression_format format, Coded& out) {
-  heif_context* context = heif_context_alloc();
-  heif_encoder* encoder = nullptr;
-  bool ok = heif_ok(heif_context_get_encoder_for_format(context, format, &encoder), "encoder");
-  Bytes file;
-  if (ok) {
-    heif_encoder_set_lossy_quality(encoder, 50);
-    // Fastest settings; a parameter this libheif's plugin does not know is ignored.
-    heif_encoder_set_parameter(encoder, "preset", "ultrafast"); // x265
-    heif_encoder_set_parameter(encoder, "speed", "9");          // libaom
-    heif_encoder_set_parameter(encoder, "realtime", "true");    // libaom
-    heif_writer writer{1, write_to};
-    ok = heif_ok(heif_context_encode_image(context, image, encoder, nullptr, nullptr), "encode") &&
-         heif_ok(heif_context_write(context, &writer, &file), "write");
-    heif_encoder_release(encoder);
-  }
-  heif_context_free(context);
-  // meta/iprp/ipco/{hvcC|av1C} and mdat's payload.
-  boxes(file, 0, file.size(), [&](const std::string& type, std::size_t b, std::size_t e) {
-    if (type == "mdat")
-      out.data.assign(file.begin() + std::ptrdiff_t(b + 8), file.begin() + std::ptrdiff_t(e));
-    if (type != "meta") return;
-    boxes(file, b + 12, e, [&](const std::string& t2, std::size_t b2, std::size_t e2) {
-      if (t2 != "iprp") return;
-      boxes(file, b2 + 8, e2, [&](const std::string& t3, std::size_t b3, std::size_t e3) {
-        if (t3 != "ipco") return;
-        boxes(file, b3 + 8, e3, [&](const std::string& t4, std::size_t b4, std::size_t e4) {
-          if (t4 == "hvcC" || t4 == "av1C")
-            out.config.assign(file.begin() + std::ptrdiff_t(b4), file.begin() + std::ptrdiff_t(e4));
-        });
-      });
-    });
-  });
-  return ok && !out.config.empty() && !out.data.empty();
-}
-
-// Big-endian box writing.
-struct Box {
-  Bytes b;
-  Box& u8(unsigned v) { return b.push_back(static_cast<unsigned char>(v)), *this; }
-  Box& u16(unsigned v) { return u8(v >> 8).u8(v); }
-  Box& u32(std::uint32_t v) { return u16(v >> 16).u16(v & 0xFFFF); }
-  Box& str(const char* s) { return b.insert(b.end(), s, s + std::strlen(s)), *this; }
-  Box& bytes(const Bytes& x) { return b.insert(b.end(), x.begin(), x.end()), *this; }
-  Box& full(unsigned version, std::uint32_t flags) { return u32(version << 24 | flags); }
-  Bytes wrap(const char* type) const {
-    Box out;
-    out.b.reserve(b.size() + 8); // (also keeps GCC 12's -Wstringop-overflow quiet)
-    out.u32(static_cast<std::uint32_t>(b.size() + 8)).str(type).bytes(b);
-    return out.b;
-  }
-};
-
-constexpr int k_tile = 512;
-
-// Codes the photo in k_tile x k_tile tiles, row by row; the edge tiles repeat the last row and
-// column. Empty on failure.
-std::vector<Coded> code_tiles(int width, int height, int columns, int rows,
-                              heif_compression_format format) {
-  Bytes photo = whole_photo(width, height);
-  std::vector<Coded> tiles(static_cast<std::size_t>(columns * rows));
-  for (int ty = 0; ty < rows; ++ty)
-    for (int tx = 0; tx < columns; ++tx) {
-      heif_image* image = nullptr;
-      if (!heif_ok(heif_image_create(k_tile, k_tile, heif_colorspace_RGB,
-                                     heif_chroma_interleaved_RGB, &image),
-                   "image") ||
-          !heif_ok(heif_image_add_plane(image, heif_channel_interleaved, k_tile, k_tile, 8),
-                   "plane"))
-        return {};
-      int stride = 0;
-      std::uint8_t* plane = heif_image_get_plane(image, heif_channel_interleaved, &stride);
-      for (int y = 0; y < k_tile; ++y)
-        for (int x = 0; x < k_tile; ++x)
-          std::memcpy(
-              plane + y * stride + x * 3,
-              &photo[(std::size_t(std::min(ty * k_tile + y, height - 1)) * std::size_t(width) +
-                      std::size_t(std::min(tx * k_tile + x, width - 1))) *
-                     3],
-              3);
-      bool ok = code_image(image, format, tiles[std::size_t(ty * columns + tx)]);
-      heif_image_release(image);
-      if (!ok) return {};
-    }
-  return tiles;
-}
-
 // A HEIC or AVIF as phones write one: a grid of 512x512 tiles (one HEVC or AV1 picture of 48 MP
-// would exceed every level of either codec), each coded alone; the grid item is primary and
-// carries the ICC profile. libheif 1.15 cannot write grids, so the boxes are written here.
+// would exceed every level of either codec), each coded alone at the encoder's fastest, quality
+// 50; the grid item is primary and carries the ICC profile.
 int make_heif(const char* path, int width, int height, heif_compression_format format,
               const Bytes& icc) {
-  int columns = (width + k_tile - 1) / k_tile, rows = (height + k_tile - 1) / k_tile;
-  std::vector<Coded> tiles = code_tiles(width, height, columns, rows, format);
-  if (tiles.empty()) return 1;
-  bool avif = format == heif_compression_AV1;
-  auto n = static_cast<unsigned>(tiles.size());
-  Box ftyp;
-  ftyp.str(avif ? "avif" : "heic").u32(0).str("mif1").str(avif ? "avif" : "heic").str("miaf");
-  Box hdlr, pitm, iinf, dimg, ipco, ipma, idat;
-  hdlr.full(0, 0).u32(0).str("pict").u32(0).u32(0).u32(0).u8(0);
-  pitm.full(0, 0).u16(1); // item 1: the grid; items 2..n+1: the tiles
-  iinf.full(0, 0).u16(n + 1);
-  Box grid_infe;
-  grid_infe.full(2, 0).u16(1).u16(0).str("grid").u8(0);
-  iinf.bytes(grid_infe.wrap("infe"));
-  for (unsigned i = 0; i < n; ++i) {
-    Box infe;
-    infe.full(2, 1).u16(i + 2).u16(0).str(avif ? "av01" : "hvc1").u8(0); // hidden
-    iinf.bytes(infe.wrap("infe"));
-  }
-  dimg.u16(1).u16(n);
-  for (unsigned i = 0; i < n; ++i)
-    dimg.u16(i + 2);
-  Box iref, tile_ispe, full_ispe, colr;
-  iref.full(0, 0).bytes(dimg.wrap("dimg"));
-  tile_ispe.full(0, 0).u32(k_tile).u32(k_tile);
-  full_ispe.full(0, 0)
-      .u32(static_cast<std::uint32_t>(width))
-      .u32(static_cast<std::uint32_t>(height));
-  colr.str("prof").bytes(icc);
-  // Properties 1: the codec configuration, 2: the tile size, 3: the image size, 4: the profile.
-  ipco.bytes(tiles[0].config).bytes(tile_ispe.wrap("ispe")).bytes(full_ispe.wrap("ispe"));
-  ipco.bytes(colr.wrap("colr"));
-  ipma.full(0, 0).u32(n + 1).u16(1).u8(2).u8(3).u8(4);
-  for (unsigned i = 0; i < n; ++i)
-    ipma.u16(i + 2).u8(2).u8(0x81).u8(2);
-  Box iprp;
-  iprp.bytes(ipco.wrap("ipco")).bytes(ipma.wrap("ipma"));
-  idat.u8(0).u8(0).u8(static_cast<unsigned>(rows - 1)).u8(static_cast<unsigned>(columns - 1));
-  idat.u16(static_cast<unsigned>(width)).u16(static_cast<unsigned>(height));
-  // iloc v1 (for the grid's construction method 1, idat), 4-byte offsets and lengths.
-  auto iloc = [&](std::uint32_t mdat_payload) {
-    Box box;
-    box.full(1, 0).u8(0x44).u8(0x00).u16(n + 1);
-    box.u16(1).u16(1).u16(0).u16(1).u32(0).u32(8);
-    std::uint32_t at = mdat_payload;
-    for (unsigned i = 0; i < n; ++i) {
-      auto size = static_cast<std::uint32_t>(tiles[i].data.size());
-      box.u16(i + 2).u16(0).u16(0).u16(1).u32(at).u32(size);
-      at += size;
-    }
-    return box.wrap("iloc");
+  Bytes photo = whole_photo(width, height);
+  sora::test::HeifGridOptions options;
+  options.format = format;
+  options.icc = icc;
+  auto pixel = [&](int x, int y, unsigned char* rgb) {
+    std::memcpy(rgb, &photo[(std::size_t(y) * std::size_t(width) + std::size_t(x)) * 3], 3);
   };
-  auto meta = [&](std::uint32_t mdat_payload) {
-    Box box;
-    box.full(0, 0).bytes(hdlr.wrap("hdlr")).bytes(pitm.wrap("pitm")).bytes(iloc(mdat_payload));
-    box.bytes(iinf.wrap("iinf")).bytes(iref.wrap("iref")).bytes(iprp.wrap("iprp"));
-    box.bytes(idat.wrap("idat"));
-    return box.wrap("meta");
-  };
-  Bytes head = ftyp.wrap("ftyp");
-  auto payload = static_cast<std::uint32_t>(head.size() + meta(0).size() + 8);
-  Bytes m = meta(payload);
-  head.insert(head.end(), m.begin(), m.end());
-  std::size_t data_size = 0;
-  for (const auto& t : tiles)
-    data_size += t.data.size();
-  Box mdat_header;
-  mdat_header.u32(static_cast<std::uint32_t>(data_size + 8)).str("mdat");
-  head.insert(head.end(), mdat_header.b.begin(), mdat_header.b.end());
-  std::FILE* f = std::fopen(path, "wb");
-  if (!f) return 1;
-  bool ok = std::fwrite(head.data(), 1, head.size(), f) == head.size();
-  for (const auto& t : tiles)
-    ok = ok && std::fwrite(t.data.data(), 1, t.data.size(), f) == t.data.size();
-  return std::fclose(f) == 0 && ok ? 0 : 1;
+  return sora::test::write_heif_grid(path, width, height, pixel, options) ? 0 : 1;
 }
 
 int make(const std::string& kind, const char* path, int width, int height) {

@@ -42,7 +42,7 @@ jobs="${FUZZ_JOBS:-$(nproc 2>/dev/null || echo 2)}"
 [ "$jobs" -lt 1 ] && jobs=1
 
 # The library sources the parsers need; everything else (libcurl, the client) stays out.
-lib_sources=(api/json_codec api/video common/error media/image transport/retry transport/url
+lib_sources=(api/json_codec api/video common/error media/image media/heif_tiles transport/retry transport/url
              transport/transport transport/redact common/terminal_text api/webhook_signature
              api/webhook_event common/base64)
 

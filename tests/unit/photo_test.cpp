@@ -4,6 +4,7 @@
 #include "media/shared_library.hpp"
 #include "support/read_image.hpp"
 #include "support/temp_dir.hpp"
+#include "support/write_heif.hpp"
 #include "support/write_jpeg.hpp"
 
 #include <sora/fit.hpp>
@@ -55,33 +56,12 @@ void write_png(const fs::path& path, int w, int h, png_uint_32 format, const voi
 void write_heif(const fs::path& path, int w, int h, const Pixel& pixel,
                 heif_compression_format format,
                 heif_orientation orientation = heif_orientation_normal, bool alpha = false) {
-  heif_image* image = nullptr;
-  auto chroma = alpha ? heif_chroma_interleaved_RGBA : heif_chroma_interleaved_RGB;
-  ASSERT_EQ(heif_image_create(w, h, heif_colorspace_RGB, chroma, &image).code, heif_error_Ok);
-  heif_image_add_plane(image, heif_channel_interleaved, w, h, 8);
-  int stride = 0;
-  std::uint8_t* p = heif_image_get_plane(image, heif_channel_interleaved, &stride);
-  int n = alpha ? 4 : 3;
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x) {
-      Color c = pixel(x, y);
-      std::uint8_t* q = p + y * stride + x * n;
-      q[0] = c.r, q[1] = c.g, q[2] = c.b;
-      if (alpha) q[3] = x < w / 2 ? 0 : 255; // left half transparent
-    }
-  heif_context* context = heif_context_alloc();
-  heif_encoder* encoder = nullptr;
-  ASSERT_EQ(heif_context_get_encoder_for_format(context, format, &encoder).code, heif_error_Ok);
-  heif_encoder_set_lossy_quality(encoder, 95);
-  heif_encoding_options* options = heif_encoding_options_alloc();
-  options->image_orientation = orientation;
-  ASSERT_EQ(heif_context_encode_image(context, image, encoder, options, nullptr).code,
-            heif_error_Ok);
-  ASSERT_EQ(heif_context_write_to_file(context, path.c_str()).code, heif_error_Ok);
-  heif_encoding_options_free(options);
-  heif_encoder_release(encoder);
-  heif_image_release(image);
-  heif_context_free(context);
+  auto rgba = [&](int x, int y, unsigned char* q) {
+    Color c = pixel(x, y);
+    q[0] = c.r, q[1] = c.g, q[2] = c.b;
+    if (alpha) q[3] = x < w / 2 ? 0 : 255; // left half transparent
+  };
+  ASSERT_TRUE(test::write_heif_image(path, w, h, rgba, {format, 95, orientation, alpha})) << path;
 }
 
 bool near(Color a, Color b, int tolerance) {

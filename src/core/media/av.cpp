@@ -39,7 +39,9 @@ const Result<AvLibrary>& loaded_av() {
     for (const auto* library :
          {&libraries.util, &libraries.codec, &libraries.format, &libraries.scale})
       if (auto ok = library->result(); !ok) return unexpected(std::move(ok).error());
-    api.av_log_set_level(AV_LOG_ERROR); // errors come back as values, not lines on stderr
+    // Errors come back as values; the core never prints, and a damaged file must not make FFmpeg
+    // write its own lines on the user's terminal.
+    api.av_log_set_level(AV_LOG_QUIET);
     return api;
   }();
   return loaded;

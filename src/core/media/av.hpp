@@ -49,6 +49,7 @@ namespace sora::media {
   X(codec, avcodec_open2)                                                                          \
   X(codec, avcodec_send_packet)                                                                    \
   X(codec, avcodec_receive_frame)                                                                  \
+  X(codec, avcodec_flush_buffers)                                                                  \
   X(codec, avcodec_get_name)                                                                       \
   X(codec, avcodec_profile_name)                                                                   \
   X(codec, av_packet_alloc)                                                                        \

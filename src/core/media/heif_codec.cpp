@@ -1,9 +1,12 @@
 // HEIC/HEIF (iPhone photos) and AVIF through libheif. libheif applies the file's rotation and
 // mirror transforms (irot, imir) while decoding; an EXIF orientation is used only when the file
 // has no such transform, since phones write both and applying both would turn the photo twice.
-// libheif 1.15 decodes the whole primary image (no tile API), which the shrink then reduces.
+// An opaque 8-bit HEIC takes the fast path (heif_tiles.hpp, docs/adr/0017): its HEVC tiles
+// decoded by FFmpeg and shrunk a row of tiles at a time. Everything else is decoded whole by
+// libheif 1.15 (no tile API), and then shrunk.
 // libheif is opened on first use (media/shared_library.hpp, docs/adr/0015): its codecs'
 // constructors alone cost more than the rest of a `sora status`.
+#include "media/heif_tiles.hpp"
 #include "media/raster.hpp"
 #include "media/shared_library.hpp"
 
@@ -181,12 +184,7 @@ bool ycbcr_planes(const heif_image* image, YCbCrPlanes& p) {
     int matrix = nclx->matrix_coefficients;
     p.full_range = nclx->full_range_flag != 0;
     heif().heif_nclx_color_profile_free(nclx);
-    if (matrix == 1)
-      p.kr = 0.2126, p.kb = 0.0722;
-    else if (matrix == 9 || matrix == 10)
-      p.kr = 0.2627, p.kb = 0.0593;
-    else if (matrix != 2 && matrix != 5 && matrix != 6)
-      return false;
+    if (!use_matrix(p, matrix)) return false;
   }
   return p.y && p.cb && p.cr && p.width > 0 && p.height > 0;
 }
@@ -221,6 +219,31 @@ std::optional<Raster> shrink_decoded(const heif_image* image, int factor) {
   return shrinker.take();
 }
 
+// The fast path for an opaque 8-bit HEIC (heif_tiles.hpp): its HEVC tiles decoded by FFmpeg and
+// shrunk as they arrive. Nothing when the file is not laid out so, or FFmpeg cannot decode it.
+// `transformed`: the file has irot or imir, so its EXIF orientation is not used (see the top).
+std::optional<Raster> decode_tiles_fast(const fs::path& path, heif_image_handle* handle,
+                                        const DecodeTarget& target, bool alpha, bool transformed) {
+  if (alpha || heif().heif_image_handle_get_luma_bits_per_pixel(handle) != 8) return std::nullopt;
+  auto tiles = read_hevc_tiles(path);
+  if (!tiles) return std::nullopt;
+  int orientation = transformed ? tiles->orientation : exif_orientation_of(handle);
+  TileColour colour;
+  heif_color_profile_nclx* nclx = nullptr;
+  if (heif().heif_image_handle_get_nclx_color_profile(handle, &nclx).code == heif_error_Ok &&
+      nclx) {
+    colour.matrix = nclx->matrix_coefficients;
+    colour.full_range = nclx->full_range_flag != 0;
+    heif().heif_nclx_color_profile_free(nclx);
+  }
+  int factor = shrink_factor(tiles->width, tiles->height, orientation, target.fit);
+  auto out = decode_hevc_tiles(path, *tiles, factor, colour);
+  if (!out) return std::nullopt;
+  out->icc = colour_profile(handle);
+  out->orientation = orientation;
+  return out;
+}
+
 } // namespace
 
 Result<Raster> decode_heif(const fs::path& path, const DecodeTarget& target) {
@@ -231,9 +254,12 @@ Result<Raster> decode_heif(const fs::path& path, const DecodeTarget& target) {
       h = heif().heif_image_handle_get_height(handle->get());
   if (std::uint64_t(w) * std::uint64_t(h) > k_max_pixels) return too_large(path, w, h);
   bool alpha = heif().heif_image_handle_has_alpha_channel(handle->get()) != 0;
+  bool transformed = has_transform_box(path);
+  if (auto fast = decode_tiles_fast(path, handle->get(), target, alpha, transformed))
+    return std::move(*fast);
   Options options(heif().heif_decoding_options_alloc());
   heif_image* decoded = nullptr;
-  int orientation = has_transform_box(path) ? 1 : exif_orientation_of(handle->get());
+  int orientation = transformed ? 1 : exif_orientation_of(handle->get());
   // A photo that will be shrunk (8 bits, no alpha) is decoded without a full-size RGB copy and
   // shrunk before it becomes RGB: a single picture as 4:2:0 Y'CbCr (what the codec stores); a grid
   // of tiles (how phones store 48 MP) as planar RGB, in which libheif 1.15 assembles the tiles.

@@ -90,46 +90,61 @@ void ycbcr_to_rgb(const YCbCrPlanes& p, double y, double cb, double cr, unsigned
 
 } // namespace
 
+void shrink_ycbcr_rows(const YCbCrPlanes& p, int factor, int first_row, int rows,
+                       unsigned char* rgb) {
+  int f = std::max(1, factor), width = (p.width + f - 1) / f;
+  // Sums of Y', Cb and Cr per output column, over the block of rows.
+  std::vector<std::uint32_t> sums(std::size_t(width) * 3);
+  for (int y = first_row; y < first_row + rows; ++y) {
+    const std::uint8_t* luma = p.y + std::size_t(y) * std::size_t(p.y_stride);
+    std::size_t c_row = std::size_t(y >> p.shift_y) * std::size_t(p.c_stride);
+    const std::uint8_t* cb = p.cb ? p.cb + c_row : nullptr;
+    const std::uint8_t* cr = p.cr ? p.cr + c_row : nullptr;
+    std::uint32_t* sum = sums.data();
+    for (int x0 = 0; x0 < p.width; x0 += f, sum += 3) {
+      int x1 = std::min(p.width, x0 + f);
+      std::uint32_t sy = 0, sb = 0, sr = 0;
+      for (int x = x0; x < x1; ++x)
+        sy += luma[x];
+      if (cb)
+        for (int x = x0; x < x1; ++x) {
+          sb += cb[x >> p.shift_x];
+          sr += cr[x >> p.shift_x];
+        }
+      sum[0] += sy;
+      sum[1] += sb;
+      sum[2] += sr;
+    }
+  }
+  for (int ox = 0; ox < width; ++ox, rgb += 3) {
+    double n = double(std::min(f, p.width - ox * f) * rows);
+    const std::uint32_t* sum = &sums[std::size_t(ox) * 3];
+    ycbcr_to_rgb(p, sum[0] / n, p.cb ? sum[1] / n : 128, p.cb ? sum[2] / n : 128, rgb);
+  }
+}
+
 Raster shrink_ycbcr(const YCbCrPlanes& p, int factor) {
   int f = std::max(1, factor);
   Raster out;
   out.width = (p.width + f - 1) / f;
   out.height = (p.height + f - 1) / f;
   out.rgb.resize(std::size_t(out.width) * std::size_t(out.height) * 3);
-  // Sums of Y', Cb and Cr per output column, over one block of rows.
-  std::vector<std::uint32_t> sums(std::size_t(out.width) * 3);
-  for (int oy = 0; oy < out.height; ++oy) {
-    std::fill(sums.begin(), sums.end(), 0);
-    int y1 = std::min(p.height, (oy + 1) * f), rows = y1 - oy * f;
-    for (int y = oy * f; y < y1; ++y) {
-      const std::uint8_t* luma = p.y + std::size_t(y) * std::size_t(p.y_stride);
-      std::size_t c_row = std::size_t(y >> p.shift_y) * std::size_t(p.c_stride);
-      const std::uint8_t* cb = p.cb ? p.cb + c_row : nullptr;
-      const std::uint8_t* cr = p.cr ? p.cr + c_row : nullptr;
-      std::uint32_t* sum = sums.data();
-      for (int x0 = 0; x0 < p.width; x0 += f, sum += 3) {
-        int x1 = std::min(p.width, x0 + f);
-        std::uint32_t sy = 0, sb = 0, sr = 0;
-        for (int x = x0; x < x1; ++x)
-          sy += luma[x];
-        if (cb)
-          for (int x = x0; x < x1; ++x) {
-            sb += cb[x >> p.shift_x];
-            sr += cr[x >> p.shift_x];
-          }
-        sum[0] += sy;
-        sum[1] += sb;
-        sum[2] += sr;
-      }
-    }
-    unsigned char* rgb = &out.rgb[std::size_t(oy) * std::size_t(out.width) * 3];
-    for (int ox = 0; ox < out.width; ++ox, rgb += 3) {
-      double n = double(std::min(f, p.width - ox * f) * rows);
-      const std::uint32_t* sum = &sums[std::size_t(ox) * 3];
-      ycbcr_to_rgb(p, sum[0] / n, p.cb ? sum[1] / n : 128, p.cb ? sum[2] / n : 128, rgb);
-    }
-  }
+  for (int oy = 0; oy < out.height; ++oy)
+    shrink_ycbcr_rows(p, f, oy * f, std::min(p.height, (oy + 1) * f) - oy * f,
+                      &out.rgb[std::size_t(oy) * std::size_t(out.width) * 3]);
   return out;
+}
+
+bool use_matrix(YCbCrPlanes& planes, int matrix) {
+  if (matrix == 1)
+    planes.kr = 0.2126, planes.kb = 0.0722;
+  else if (matrix == 9 || matrix == 10)
+    planes.kr = 0.2627, planes.kb = 0.0593;
+  else if (matrix == 2 || matrix == 5 || matrix == 6)
+    planes.kr = 0.299, planes.kb = 0.114;
+  else
+    return false;
+  return true;
 }
 
 Unexpected bad_image(const fs::path& path, const std::string& why, std::string hint) {

@@ -72,6 +72,15 @@ struct YCbCrPlanes {
 /// average of the converted pixels (but for clipping), without a full-size RGB copy.
 Raster shrink_ycbcr(const YCbCrPlanes& planes, int factor);
 
+/// One output row of shrink_ycbcr: averages rows [first_row, first_row + rows) of `planes` in
+/// blocks of `factor` columns into `rgb` ((width + factor - 1) / factor pixels).
+void shrink_ycbcr_rows(const YCbCrPlanes& planes, int factor, int first_row, int rows,
+                       unsigned char* rgb);
+
+/// Sets the matrix of `planes` from its ITU-T H.273 code: BT.601 (2: unspecified, 5, 6), BT.709
+/// (1) or BT.2020 (9, 10); false for any other.
+bool use_matrix(YCbCrPlanes& planes, int matrix);
+
 Unexpected bad_image(const std::filesystem::path& path, const std::string& why,
                      std::string hint = "Use a JPEG, PNG, WebP, HEIC or AVIF image, or convert "
                                         "this one.");
