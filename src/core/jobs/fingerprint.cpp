@@ -22,7 +22,9 @@ namespace sora {
 namespace {
 
 constexpr std::string_view k_v2_prefix = "v2:";
-constexpr std::size_t k_file_chunk = 1 << 20; // few system calls, still in the CPU's caches
+// Read size: 64 KiB stays in the CPU's cache between the kernel's copy and the hash; measured
+// on 1 GiB in the page cache, 0.17 s of CPU against 0.23 s with 1 MiB reads (ADR 0016).
+constexpr std::size_t k_file_chunk = 64 * 1024;
 
 std::string hex(std::uint64_t value, std::size_t digits = 16) {
   static constexpr char k_hex[] = "0123456789abcdef";
