@@ -150,6 +150,8 @@ else()
          " libjpeg62-turbo, libpng16-16, libwebp7, liblcms2-2, libtomlplusplus3,"
          " libcpp-httplib0.11") # sora listen and sora-mock both serve HTTP with cpp-httplib
 endif()
+# xxHash (libxxhash-dev) is compiled into libsora_core from its header (XXH_INLINE_ALL), so it is
+# neither a runtime dependency nor needed to link the static library.
 # To build against the library: its headers name no dependency, but linking the static library
 # needs the development files of libcurl, libcrypto, the image and FFmpeg libraries, and toml++.
 string(CONCAT CPACK_DEBIAN_PACKAGE_SUGGESTS

@@ -25,9 +25,12 @@ upload_section() {
   log "upload: $UPLOAD_RUNS rounds of sora, curl -F, sora --no-journal (plus one warm-up)"
   up_one sora-nj
   : >"$tmp/up.nj"
-  local i order=(sora curl sora-nj) k
+  local i order=(sora curl sora-nj) k half=$(((UPLOAD_RUNS + 1) / 2)) mock_half_rss
   for i in $(seq "$UPLOAD_RUNS"); do
     for k in 0 1 2; do up_one "${order[$(((i + k) % 3))]}"; done
+    # The mock's peak after the first half of the creates, to compare with its peak after all of
+    # them: it must not grow with the number of uploads.
+    [[ $i -eq $half ]] && mock_half_rss=$(peak_kib "$pid")
   done
   # Every create reached the mock with the whole image.
   local sizes
@@ -50,4 +53,9 @@ upload_section() {
     "$tmp/up.nj" "$tmp/up.curl" "(for reading)"
   target "sora-mock peak RSS after the uploads (MiB)" "$(mib "$mock_up_rss")" 64
   verdicts+=("sora-mock peak RSS after $((UPLOAD_RUNS * 3 + 1)) creates of $UPLOAD_MIB MiB: $(mib "$mock_up_rss") MiB ($ok, target ≤ 64 MiB)")
+  # Flat: the peak after all the creates is within 4 MiB of the peak after the first half (it grew
+  # by about a MiB per create when every job kept its image's first MiB).
+  local growth=$(((mock_up_rss - mock_half_rss) / 1024))
+  target "sora-mock peak RSS growth from $((half * 3 + 1)) to $((UPLOAD_RUNS * 3 + 1)) creates (MiB)" "$growth" 4
+  verdicts+=("sora-mock peak RSS after $((half * 3 + 1)) creates: $(mib "$mock_half_rss") MiB, after $((UPLOAD_RUNS * 3 + 1)): $(mib "$mock_up_rss") MiB (+$growth MiB, $ok, target ≤ +4 MiB)")
 }

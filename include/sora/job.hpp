@@ -15,6 +15,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 
 namespace sora {
 
@@ -45,6 +46,9 @@ struct JobSpec {
   std::string video_id;
   /// The caller's cost estimate in USD, recorded with the job (the journal's estimate_usd).
   std::optional<double> estimate_usd = {};
+  /// Set: fingerprint(*this), computed by the caller already (to look for an earlier attempt);
+  /// the pipeline records it instead of reading the image a second time. Empty: computed there.
+  std::string fingerprint = {};
 };
 
 /// Where a job is; each is reported once, in this order (a job may stop at any of them).
@@ -90,9 +94,30 @@ struct JobOutcome {
   std::optional<Error> error;          ///< the failure, if any (its video_id is set too)
 };
 
-/// A stable hash (hex) of what a job's request sends: kind, prompt, model, size, seconds, source
-/// id, extra fields and the image's bytes. Two specs with the same fingerprint start the same job.
+/// A stable hash of what a job's request sends: kind, prompt, model, size, seconds, source id,
+/// extra fields and the image's bytes. Two specs with the same fingerprint start the same job.
+/// "v2:" and 32 hex digits (XXH3-128); earlier versions recorded 16 hex digits (FNV-1a), which
+/// FingerprintMatch still recognises. Compare recorded fingerprints with FingerprintMatch, not ==.
 Result<std::string> fingerprint(const JobSpec& spec);
+
+/// Whether a recorded fingerprint (a journal intent's, a batch state's: written by this version or
+/// an earlier one) is the one of `spec`. The older form is computed at most once, and only when a
+/// record of that form could be this request, so the image is read again only for such a record.
+class FingerprintMatch {
+public:
+  /// `current` is fingerprint(spec); `spec` must outlive this.
+  FingerprintMatch(const JobSpec& spec, std::string current);
+  /// `recorded_prompt`, when the record kept one (the journal's first 80 characters): an
+  /// older-format record with another prompt is not this request, and is not hashed against.
+  bool operator()(std::string_view recorded,
+                  std::optional<std::string_view> recorded_prompt = std::nullopt);
+  const std::string& current() const noexcept { return m_current; }
+
+private:
+  const JobSpec& m_spec;
+  std::string m_current;
+  std::optional<std::string> m_v1; ///< computed on first need ("" when the image is unreadable)
+};
 
 /// Checks, before anything is sent or paid for, that the job can finish: the output's folder
 /// exists and is writable, the output is not a folder, not an existing file (unless

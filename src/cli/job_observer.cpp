@@ -198,14 +198,15 @@ std::string cannot_tell(const Error& why) {
 // again as long as fewer than this many requests were sent after it.
 constexpr std::size_t k_rerun_window = 10000;
 
-EarlierAttempt resolve_earlier_attempt(AppContext& ctx, Client& client,
+EarlierAttempt resolve_earlier_attempt(AppContext& ctx, Client& client, const JobSpec& spec,
                                        const std::string& fingerprint) {
   if (ctx.options.no_journal || fingerprint.empty()) return {};
   auto unresolved = ctx.journal().recent_unresolved(k_rerun_window);
   if (!unresolved) return {};
   const JournalIntent* earlier = nullptr;
+  FingerprintMatch same_request(spec, fingerprint);
   for (const auto& intent : *unresolved)
-    if (intent.fingerprint == fingerprint) earlier = &intent; // the newest one
+    if (same_request(intent.fingerprint, intent.prompt)) earlier = &intent; // the newest one
   if (!earlier) return {};
   auto found = find_created_job(client, earlier->prompt, earlier->time);
   if (found && *found) {

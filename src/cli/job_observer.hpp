@@ -57,11 +57,12 @@ struct EarlierAttempt {
   std::string idempotency_key; ///< resend with this key (empty: none pending)
 };
 
-/// Looks for an unresolved intent with this fingerprint and resolves it before anything is
-/// created again (see docs/reliability.md): found in the server's list -> the job (recorded in
+/// Looks for an unresolved intent of this request (`fingerprint` is fingerprint(spec); an intent
+/// an earlier version recorded in the older format matches too) and resolves it before anything
+/// is created again (see docs/reliability.md): found in the server's list -> the job (recorded in
 /// the journal); not in the list -> settled, resent with its key; the server cannot tell ->
 /// a plain warning, resent with its key.
-EarlierAttempt resolve_earlier_attempt(AppContext& ctx, Client& client,
+EarlierAttempt resolve_earlier_attempt(AppContext& ctx, Client& client, const JobSpec& spec,
                                        const std::string& fingerprint);
 
 /// Resolves the unresolved intents among the journal's newest (Journal::recent_unresolved) against

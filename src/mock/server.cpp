@@ -556,7 +556,9 @@ void MockServer::create(const httplib::Request& req, httplib::Response& res) {
   spec.model = std::move(params.model);
   spec.size = std::move(params.size);
   spec.seconds = std::move(params.seconds);
-  spec.reference_image = std::move(params.reference_image);
+  // Only a rendered video starts from the image: without --render, keeping its bytes (up to
+  // a MiB each) with every job would grow the mock by a MiB per upload.
+  if (m_options.render) spec.reference_image = std::move(params.reference_image);
   if (m_options.dialect == Dialect::openrouter) spec.callback_url = callback_url(req.body);
   const auto job = m_store.create(std::move(spec));
   if (m_faults.enabled(Fault::create_delay)) {

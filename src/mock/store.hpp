@@ -25,7 +25,7 @@ struct JobSpec {
   std::string size;
   std::string seconds;
   std::optional<std::string> remixed_from;
-  std::string reference_image; ///< what --render starts the video from (bytes of an image)
+  std::string reference_image; ///< what --render starts the video from (kept only then)
   Outcome outcome = Outcome::complete;
   std::string callback_url; ///< openrouter dialect: the create request's callback_url
 };

@@ -4,6 +4,7 @@
 #include "cli_fixture.hpp"
 #include "exit_codes.hpp"
 #include "hints.hpp"
+#include "jobs/fingerprint.hpp"
 #include "output.hpp"
 
 #include <nlohmann/json.hpp>
@@ -157,6 +158,31 @@ TEST_F(CliTest, CreateJsonIsAVideoDocument) {
   expect_video_document(doc);
   EXPECT_EQ(doc["id"], "video_5");
   EXPECT_EQ(doc["status"], "queued");
+}
+
+// A create an earlier version started and lost the answer to left an intent with the older
+// fingerprint (16 hex digits of FNV-1a): running the same command again follows that job.
+TEST_F(CliTest, ARerunFindsTheJobAnEarlierVersionsInterruptedCreateStarted) {
+  JobSpec spec; // what `create -p "a lake at dawn"` asks for
+  spec.create.prompt = "a lake at dawn";
+  const std::string old_print = *detail::fingerprint_v1(spec);
+  ASSERT_EQ(old_print.size(), 16u);
+  std::filesystem::create_directories(dir / "state" / "sora");
+  write_file(dir / "state" / "sora" / "jobs.intents.jsonl",
+             R"({"record":"intent","time":1800000000,"idempotency_key":"sora-earlier",)"
+             R"("fingerprint":")" +
+                 old_print +
+                 R"(","command":"create","host":"127.0.0.1:9","prompt":"a lake at dawn"})"
+                 "\n");
+  transport->push(reply(200, R"({"object":"list","has_more":false,"data":[{"id":"video_old",)"
+                             R"("object":"video","status":"queued","created_at":1800000010,)"
+                             R"("model":"sora-2","progress":0,"prompt":"a lake at dawn"}]})"));
+  auto r = run({"create", "-p", "a lake at dawn"});
+  ASSERT_EQ(r.exit_code, 0) << r.err;
+  EXPECT_EQ(r.out, "video_old\n");
+  EXPECT_NE(r.err.find("following it instead of paying for another"), std::string::npos) << r.err;
+  for (const auto& request : transport->requests)
+    EXPECT_NE(request.method, "POST") << "created a second time: " << request.url;
 }
 
 TEST(Hints, SettingNamesBecomeFlags) {

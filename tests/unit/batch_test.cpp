@@ -183,6 +183,21 @@ TEST(BatchStateTest, AChangedLineIsFoundByItsFingerprint) {
   EXPECT_EQ(changed_jobs({job}, state), std::vector<std::string>{"a"});
 }
 
+TEST(BatchStateTest, AStateAnEarlierVersionWroteIsNotAChangedLine) {
+  BatchJob job;
+  job.label = "a";
+  job.request.prompt = "a lake";
+  BatchState state("unused.json");
+  BatchJobState s;
+  s.label = "a";
+  s.status = BatchStatus::downloaded;
+  s.fingerprint = "927f36af7f6e1949"; // what the version before v2 fingerprints recorded
+  state.jobs()["a"] = s;
+  EXPECT_TRUE(changed_jobs({job}, state).empty()) << "--rerun-changed would pay for it again";
+  job.request.prompt = "a lake at dusk";
+  EXPECT_EQ(changed_jobs({job}, state), std::vector<std::string>{"a"});
+}
+
 namespace {
 BatchJobState job_state(const std::string& label, BatchStatus status, const std::string& id = "") {
   BatchJobState s;

@@ -104,8 +104,19 @@ TEST_F(PipelineFixture, RunsEveryStepInOrderAndSendsTheRecordedKey) {
   EXPECT_EQ(recorder.requests_at_intent, 0u) << "the intent is reported before the POST";
   EXPECT_FALSE(recorder.key.empty());
   EXPECT_EQ(header(0, "Idempotency-Key"), recorder.key);
-  EXPECT_EQ(recorder.fingerprint.size(), 16u);
+  EXPECT_EQ(recorder.fingerprint, *fingerprint(spec()));
   EXPECT_EQ(fs::file_size(dir / "lake.mp4"), 1000u);
+}
+
+TEST_F(PipelineFixture, AFingerprintTheCallerComputedIsRecordedAsGiven) {
+  // The CLI fingerprints a request to look for an earlier attempt; the pipeline then records that
+  // one rather than reading the image a second time.
+  transport->push(reply(200, video_json("video_1", "queued")));
+  auto client = make();
+  JobSpec job = spec(false);
+  job.fingerprint = "v2:given";
+  ASSERT_FALSE(run_job(client, job, recorder).error);
+  EXPECT_EQ(recorder.fingerprint, "v2:given");
 }
 
 TEST_F(PipelineFixture, AResendUsesTheKeyOfTheIntent) {

@@ -420,9 +420,10 @@ int run_and_report(AppContext& ctx, Client& client, JobSpec spec, const FollowOp
   spec.wait_timeout =
       std::chrono::milliseconds(static_cast<std::int64_t>(options.wait_timeout * 1000));
   if (auto print = fingerprint(spec); print) {
-    EarlierAttempt earlier = resolve_earlier_attempt(ctx, client, *print);
+    EarlierAttempt earlier = resolve_earlier_attempt(ctx, client, spec, *print);
     if (earlier.video) return follow_job(ctx, client, *earlier.video, options);
     spec.idempotency_key = earlier.idempotency_key;
+    spec.fingerprint = std::move(*print); // the image is read once, not again by run_job
   }
   CliJobObserver observer(ctx, client, command);
   JobOutcome outcome = run_job(client, spec, observer);

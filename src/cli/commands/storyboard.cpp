@@ -259,9 +259,10 @@ int run_shots(AppContext& ctx, const StoryboardCommandOptions& o, const Film& fi
       spec.create.audio = true;
     if (auto print = fingerprint(spec); print) {
       const std::lock_guard lock(*journal_mutex);
-      const auto earlier = resolve_earlier_attempt(ctx, worker, *print);
+      const auto earlier = resolve_earlier_attempt(ctx, worker, spec, *print);
       if (earlier.video) spec.video_id = earlier.video->id;
       spec.idempotency_key = earlier.idempotency_key;
+      spec.fingerprint = std::move(*print);
     }
     return sora::run_job(worker, spec, observer);
   };

@@ -313,7 +313,9 @@ Result<void> StateObserver::on_event(const JobEvent& e) {
 
 } // namespace
 
-Result<std::string> batch_fingerprint(const BatchJob& job) {
+namespace {
+
+JobSpec fingerprinted_spec(const BatchJob& job) {
   JobSpec spec;
   if (job.remix_of) {
     spec.kind = JobKind::remix;
@@ -323,7 +325,13 @@ Result<std::string> batch_fingerprint(const BatchJob& job) {
     spec.create = job.request;
     spec.fit = job.fit;
   }
-  return fingerprint(spec);
+  return spec;
+}
+
+} // namespace
+
+Result<std::string> batch_fingerprint(const BatchJob& job) {
+  return fingerprint(fingerprinted_spec(job));
 }
 
 std::vector<std::string> changed_jobs(const std::vector<BatchJob>& jobs, const BatchState& state) {
@@ -331,8 +339,10 @@ std::vector<std::string> changed_jobs(const std::vector<BatchJob>& jobs, const B
   for (const auto& job : jobs) {
     auto it = state.jobs().find(job.label);
     if (it == state.jobs().end() || it->second.fingerprint.empty()) continue;
-    auto now = batch_fingerprint(job);
-    if (now && *now != it->second.fingerprint) changed.push_back(job.label);
+    const JobSpec spec = fingerprinted_spec(job);
+    auto now = fingerprint(spec);
+    // A state an earlier version wrote holds the older form: matched, not "changed".
+    if (now && !FingerprintMatch(spec, *now)(it->second.fingerprint)) changed.push_back(job.label);
   }
   return changed;
 }

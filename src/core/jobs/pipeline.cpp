@@ -53,9 +53,13 @@ private:
   // Everything that can fail before anything is sent: output, fingerprint, fit.
   bool prepare() {
     if (auto ok = preflight_output(m_job); !ok) return fail(ok.error());
-    auto print = fingerprint(m_job);
-    if (!print) return fail(print.error());
-    m_fingerprint = std::move(*print);
+    if (m_job.fingerprint.empty()) {
+      auto print = fingerprint(m_job); // reads the whole image
+      if (!print) return fail(print.error());
+      m_fingerprint = std::move(*print);
+    } else {
+      m_fingerprint = m_job.fingerprint;
+    }
     m_key = m_job.idempotency_key.empty() ? make_idempotency_key() : m_job.idempotency_key;
     if (m_job.kind != JobKind::create || !m_job.fit) return true;
     if (!m_job.create.image)
