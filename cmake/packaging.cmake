@@ -145,13 +145,13 @@ if(SORA_DPKG_SHLIBDEPS)
 else()
   string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS
          ", libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1,"
-         " libjpeg62-turbo, libpng16-16, libwebp7, liblcms2-2, libtomlplusplus3,"
+         " libjpeg62-turbo, libpng16-16, libwebp7, liblcms2-2,"
          " libcpp-httplib0.11") # sora listen and sora-mock both serve HTTP with cpp-httplib
 endif()
 # To build against the library: its headers name no dependency, but linking the static library
-# needs the development files of libcurl, libcrypto, the image and FFmpeg libraries, and toml++.
+# needs the development files of libcurl, libcrypto, the image and FFmpeg libraries (toml++ is compiled in).
 string(CONCAT CPACK_DEBIAN_PACKAGE_SUGGESTS
        "libcurl4-openssl-dev | libcurl-dev, libssl-dev, libjpeg-dev, libpng-dev, libwebp-dev,"
        " libheif-dev, liblcms2-dev, libavformat-dev, libavcodec-dev, libavutil-dev, libswscale-dev,"
-       " libtomlplusplus-dev, pkg-config, cmake")
+       " pkg-config, cmake")
 include(CPack)
