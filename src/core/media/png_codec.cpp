@@ -1,9 +1,8 @@
 // PNG with libpng's row API: any bit depth (16-bit scaled to 8), grayscale, palette and
 // transparency; decoded row by row and shrunk as the rows arrive, so a 48-megapixel PNG never
 // sits in memory whole; the iCCP profile is kept for colour conversion. Written with an sRGB chunk.
+#include "media/png_library.hpp"
 #include "media/raster.hpp"
-
-#include <png.h>
 
 #include <cerrno>
 #include <csetjmp>
@@ -19,9 +18,9 @@ struct PngErrors {
 };
 
 extern "C" void sora_png_error(png_structp png, png_const_charp text) {
-  auto* errors = static_cast<PngErrors*>(png_get_error_ptr(png));
+  auto* errors = static_cast<PngErrors*>(libpng().png_get_error_ptr(png));
   std::snprintf(errors->message, sizeof errors->message, "%s", text ? text : "damaged data");
-  png_longjmp(png, 1);
+  libpng().png_longjmp(png, 1);
 }
 
 extern "C" void sora_png_warning(png_structp, png_const_charp) {} // the core never prints
@@ -30,7 +29,7 @@ struct PngReader {
   PngErrors errors{};
   png_structp png = nullptr;
   png_infop info = nullptr;
-  ~PngReader() { png_destroy_read_struct(&png, &info, nullptr); }
+  ~PngReader() { libpng().png_destroy_read_struct(&png, &info, nullptr); }
 };
 
 // What the header says, read inside the setjmp frame.
@@ -45,27 +44,27 @@ enum class PngStatus { ok, error };
 // setjmp frame: trivially destructible locals only; every buffer lives in the caller.
 PngStatus read_header(PngReader& r, std::FILE* file, PngHeader& h,
                       std::vector<unsigned char>& icc) {
-  if (setjmp(png_jmpbuf(r.png))) return PngStatus::error;
-  png_init_io(r.png, file);
-  png_read_info(r.png, r.info);
+  if (setjmp(png_jump_buffer(r.png))) return PngStatus::error;
+  libpng().png_init_io(r.png, file);
+  libpng().png_read_info(r.png, r.info);
   int bit_depth = 0, color_type = 0, interlace = 0;
-  png_get_IHDR(r.png, r.info, &h.width, &h.height, &bit_depth, &color_type, &interlace, nullptr,
-               nullptr);
+  libpng().png_get_IHDR(r.png, r.info, &h.width, &h.height, &bit_depth, &color_type, &interlace,
+                        nullptr, nullptr);
   png_charp name = nullptr;
   png_bytep profile = nullptr;
   png_uint_32 profile_size = 0;
   int compression = 0;
-  if (png_get_iCCP(r.png, r.info, &name, &compression, &profile, &profile_size) && profile)
+  if (libpng().png_get_iCCP(r.png, r.info, &name, &compression, &profile, &profile_size) && profile)
     icc.assign(profile, profile + profile_size);
   // Without a profile, the file's gAMA (linear 16-bit files have 1.0) is converted to sRGB's
   // curve; a file without gAMA is taken as sRGB. With a profile, the profile says it all.
-  if (icc.empty()) png_set_alpha_mode(r.png, PNG_ALPHA_PNG, PNG_DEFAULT_sRGB);
-  png_set_expand(r.png);   // palette -> RGB, gray < 8 bits -> 8 bits, tRNS -> alpha
-  png_set_scale_16(r.png); // 16 bits -> 8, rounded
-  if (!(color_type & PNG_COLOR_MASK_COLOR)) png_set_gray_to_rgb(r.png);
-  h.passes = png_set_interlace_handling(r.png);
-  png_read_update_info(r.png, r.info);
-  h.channels = png_get_channels(r.png, r.info);
+  if (icc.empty()) libpng().png_set_alpha_mode(r.png, PNG_ALPHA_PNG, PNG_DEFAULT_sRGB);
+  libpng().png_set_expand(r.png);   // palette -> RGB, gray < 8 bits -> 8 bits, tRNS -> alpha
+  libpng().png_set_scale_16(r.png); // 16 bits -> 8, rounded
+  if (!(color_type & PNG_COLOR_MASK_COLOR)) libpng().png_set_gray_to_rgb(r.png);
+  h.passes = libpng().png_set_interlace_handling(r.png);
+  libpng().png_read_update_info(r.png, r.info);
+  h.channels = libpng().png_get_channels(r.png, r.info);
   return PngStatus::ok;
 }
 
@@ -74,21 +73,21 @@ PngStatus read_header(PngReader& r, std::FILE* file, PngHeader& h,
 PngStatus read_rows(PngReader& r, const PngHeader& h, std::vector<unsigned char>& row,
                     std::vector<unsigned char>& rows, void (*sink)(void*, unsigned char*),
                     void* context) {
-  if (setjmp(png_jmpbuf(r.png))) return PngStatus::error;
+  if (setjmp(png_jump_buffer(r.png))) return PngStatus::error;
   std::size_t stride = std::size_t(h.width) * std::size_t(h.channels);
   if (h.passes > 1) {
     for (int pass = 0; pass < h.passes; ++pass)
       for (png_uint_32 y = 0; y < h.height; ++y)
-        png_read_row(r.png, rows.data() + y * stride, nullptr);
+        libpng().png_read_row(r.png, rows.data() + y * stride, nullptr);
     for (png_uint_32 y = 0; y < h.height; ++y)
       sink(context, rows.data() + y * stride);
   } else {
     for (png_uint_32 y = 0; y < h.height; ++y) {
-      png_read_row(r.png, row.data(), nullptr);
+      libpng().png_read_row(r.png, row.data(), nullptr);
       sink(context, row.data());
     }
   }
-  png_read_end(r.png, nullptr);
+  libpng().png_read_end(r.png, nullptr);
   return PngStatus::ok;
 }
 
@@ -122,6 +121,8 @@ Unexpected damaged(const fs::path& path, const PngErrors& errors) {
 } // namespace
 
 Result<Raster> decode_png(const fs::path& path, const DecodeTarget& target) {
+  if (const auto& library = open_library<PngLibrary>(); !library)
+    return unexpected(library.error());
   File file(std::fopen(path.c_str(), "rb"));
   if (!file) return unreadable(path, errno);
   // libpng reads 8 KiB at a time; a 1 MiB buffer turns a 48 MP PNG's thousands of reads into
@@ -129,9 +130,9 @@ Result<Raster> decode_png(const fs::path& path, const DecodeTarget& target) {
   std::vector<char> buffer(1 << 20);
   std::setvbuf(file.get(), buffer.data(), _IOFBF, buffer.size());
   PngReader r;
-  r.png =
-      png_create_read_struct(PNG_LIBPNG_VER_STRING, &r.errors, sora_png_error, sora_png_warning);
-  if (r.png) r.info = png_create_info_struct(r.png);
+  r.png = libpng().png_create_read_struct(PNG_LIBPNG_VER_STRING, &r.errors, sora_png_error,
+                                          sora_png_warning);
+  if (r.png) r.info = libpng().png_create_info_struct(r.png);
   if (!r.png || !r.info) return unexpected(ErrorCode::internal, "libpng could not start.");
   PngHeader h;
   std::vector<unsigned char> icc;
@@ -152,6 +153,8 @@ Result<Raster> decode_png(const fs::path& path, const DecodeTarget& target) {
 }
 
 Result<void> write_png(const fs::path& path, const Raster& image) {
+  if (const auto& library = open_library<PngLibrary>(); !library)
+    return unexpected(library.error());
   File file(std::fopen(path.c_str(), "wb"));
   if (!file) return write_failed(path, errno);
   png_image png{};
@@ -160,7 +163,7 @@ Result<void> write_png(const fs::path& path, const Raster& image) {
   png.height = static_cast<png_uint_32>(image.height);
   png.format = PNG_FORMAT_RGB; // 8-bit sRGB: the simplified API writes the sRGB chunk
   errno = 0;
-  if (!png_image_write_to_stdio(&png, file.get(), 0, image.rgb.data(), 0, nullptr))
+  if (!libpng().png_image_write_to_stdio(&png, file.get(), 0, image.rgb.data(), 0, nullptr))
     return write_failed(path, errno);
   int error = std::ferror(file.get()) ? EIO : 0;
   if (std::fclose(file.release()) != 0 && !error) error = errno ? errno : EIO;
