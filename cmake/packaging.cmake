@@ -134,28 +134,28 @@ set(CPACK_DEBIAN_PACKAGE_SECTION "video")
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
     "${PROJECT_DESCRIPTION}\n sora: a command-line client for the OpenAI Videos (Sora) API;\n sora-mock: a local stand-in server for tests;\n libsora_core, its headers, CMake package and pkg-config file.")
 # The floor of what is tested; dpkg-shlibdeps (when present) adds the exact libraries. It cannot
-# see libheif and FFmpeg's libraries, which sora opens with dlopen on first use
-# (docs/adr/0015-libraries-opened-on-first-use.md), nor ISA-L (libisal.so.2, the PNG image data's
-# inflate: docs/adr/0016-isa-l-for-png-image-data.md): they are named here, by the sonames
-# src/core/media/ opens (libheif.so.1, libavformat.so.59, libisal.so.2, ...).
+# see libjpeg, libpng, libwebp, Little CMS, libheif, ISA-L and FFmpeg's libraries, which sora opens
+# with dlopen on first use (docs/adr/0015-libraries-opened-on-first-use.md; ISA-L, the PNG image
+# data's inflate: docs/adr/0016-isa-l-for-png-image-data.md): they are named here, by the sonames
+# src/core/media/ opens (libjpeg.so.62, libpng16.so.16, libwebp.so.7, liblcms2.so.2, libheif.so.1,
+# libisal.so.2, libavformat.so.59, ...).
 string(CONCAT CPACK_DEBIAN_PACKAGE_DEPENDS
-       "libcurl4 (>= 7.88), libssl3, libheif1, libisal2, libavformat59, libavcodec59, libavutil57,"
-       " libswscale6")
+       "libcurl4 (>= 7.88), libssl3, libjpeg62-turbo, libpng16-16, libwebp7, liblcms2-2, libheif1,"
+       " libisal2, libavformat59, libavcodec59, libavutil57, libswscale6")
 find_program(SORA_DPKG_SHLIBDEPS dpkg-shlibdeps)
 if(SORA_DPKG_SHLIBDEPS)
   set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 else()
   string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS
          ", libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1,"
-         " libjpeg62-turbo, libpng16-16, libwebp7, liblcms2-2, libtomlplusplus3,"
          " libcpp-httplib0.11") # sora listen and sora-mock both serve HTTP with cpp-httplib
 endif()
 # xxHash (libxxhash-dev) is compiled into libsora_core from its header (XXH_INLINE_ALL), so it is
 # neither a runtime dependency nor needed to link the static library.
 # To build against the library: its headers name no dependency, but linking the static library
-# needs the development files of libcurl, libcrypto, the image and FFmpeg libraries, and toml++.
+# needs the development files of libcurl, libcrypto, the image and FFmpeg libraries (toml++ is compiled in).
 string(CONCAT CPACK_DEBIAN_PACKAGE_SUGGESTS
        "libcurl4-openssl-dev | libcurl-dev, libssl-dev, libjpeg-dev, libpng-dev, libwebp-dev,"
        " libheif-dev, liblcms2-dev, libavformat-dev, libavcodec-dev, libavutil-dev, libswscale-dev,"
-       " libtomlplusplus-dev, pkg-config, cmake")
+       " pkg-config, cmake")
 include(CPack)

@@ -21,7 +21,7 @@ assert_eq "$(dpkg-deb -f "$deb" Version)" "$SORA_VERSION" "Version"
 depends="$(dpkg-deb -f "$deb" Depends)"
 echo "Depends: $depends"
 for want in "libcurl4 (>= 7.88)" "libc6" "libstdc++6" "libcpp-httplib0.11" "libjpeg62-turbo" \
-  "libpng16-16" "libwebp7" "libheif1" "libisal2" "libavformat59" "libavcodec59" "libavutil57" "libswscale6"; do
+  "libpng16-16" "libwebp7" "liblcms2-2" "libheif1" "libisal2" "libavformat59" "libavcodec59" "libavutil57" "libswscale6"; do
   [[ "$depends" == *"$want"* ]] || fail "Depends lacks '$want': $depends"
 done
 

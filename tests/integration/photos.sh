@@ -66,8 +66,8 @@ expect_exit 0 -- sora create -p "waves, static shot" --image "$T/photos/IMG_0042
 assert_tmp_empty
 
 # The dynamic loader's own log (LD_DEBUG=libs, one file per process) names every library a
-# command opened. libheif and FFmpeg's libraries (and ISA-L, for PNGs) are opened on first use
-# (docs/adr/0015, 0016).
+# command opened. libheif, FFmpeg's libraries, libjpeg, libpng, libwebp, Little CMS and ISA-L (for
+# PNGs) are opened on first use, and toml++ is compiled in (docs/adr/0015, 0016).
 loaded_by() { # NAME -- cmd...: runs cmd; its loader log in $T/ld/NAME.log
   local name=$1
   shift 2
@@ -76,9 +76,9 @@ loaded_by() { # NAME -- cmd...: runs cmd; its loader log in $T/ld/NAME.log
   cat "$T/ld/$name".* >"$T/ld/$name.log"
   grep -q "libcurl" "$T/ld/$name.log" || fail "the loader log of $name lacks libcurl: no log?"
 }
-media_libs='libheif|libde265|libx265|libavformat|libavcodec|libavutil|libswscale|libisal'
+media_libs='libheif|libde265|libx265|libavformat|libavcodec|libavutil|libswscale|libjpeg|libpng|libwebp|liblcms2|libtomlplusplus|libisal'
 
-case_ "--version and status open neither libheif nor FFmpeg; a HEIC opens libheif, inspect FFmpeg"
+case_ "--version and status open no image, video or TOML library; a HEIC opens libheif, libjpeg and lcms2, a WebP libwebp, a PNG libpng, inspect FFmpeg"
 id="$(sora -q --no-journal create -p "waves, static shot")"
 loaded_by version -- sora --version
 loaded_by status -- sora status "$id"
@@ -87,6 +87,30 @@ for name in version status; do
   [[ -z $opened ]] || fail "sora $name opened $opened"
 done
 loaded_by heic -- sora create -p "waves, static shot" --image "$T/photos/IMG_0042.HEIC" --dry-run
-grep -q "libheif" "$T/ld/heic.log" || fail "a HEIC was converted without opening libheif"
+for lib in libheif libjpeg liblcms2; do
+  grep -q "$lib" "$T/ld/heic.log" || fail "a HEIC was converted to JPEG without opening $lib"
+done
+loaded_by webp -- sora create -p "waves, static shot" --image "$DATA/photo-1280x720.webp" \
+  --fit cover --size 720x1280 --dry-run
+grep -q "libwebp" "$T/ld/webp.log" || fail "a WebP was fitted without opening libwebp"
+loaded_by png -- sora create -p "waves, static shot" --image "$DATA/photo-1280x720.png" \
+  --fit cover --size 720x1280 --dry-run
+grep -q "libpng16" "$T/ld/png.log" || fail "a PNG was fitted without opening libpng16"
 loaded_by inspect -- sora inspect "$T/clip.mp4"
 grep -q "libavformat" "$T/ld/inspect.log" || fail "inspect ran without opening libavformat"
+
+case_ "a photo library that cannot be loaded is an error naming it and its Debian package"
+mkdir -p "$T/broken-libs"
+for lib in libjpeg.so.62 libpng16.so.16 libwebp.so.7; do echo "not a library" >"$T/broken-libs/$lib"; done
+LD_LIBRARY_PATH="$T/broken-libs" expect_exit 1 -- sora create -p "waves, static shot" \
+  --image "$DATA/photo-720x1280.jpg" --fit cover --size 1280x720 --dry-run
+assert_contains "$ERR" "libjpeg.so.62 is needed for JPEG photos but cannot be loaded"
+assert_contains "$ERR" "libjpeg62-turbo"
+LD_LIBRARY_PATH="$T/broken-libs" expect_exit 1 -- sora create -p "waves, static shot" \
+  --image "$DATA/photo-1280x720.webp" --fit cover --size 720x1280 --dry-run
+assert_contains "$ERR" "libwebp.so.7 is needed for WebP photos but cannot be loaded"
+assert_contains "$ERR" "libwebp7"
+LD_LIBRARY_PATH="$T/broken-libs" expect_exit 1 -- sora create -p "waves, static shot" \
+  --image "$DATA/photo-1280x720.png" --fit cover --size 720x1280 --dry-run
+assert_contains "$ERR" "libpng16.so.16 is needed for PNG images but cannot be loaded"
+assert_contains "$ERR" "libpng16-16"

@@ -2,6 +2,7 @@
 // last one, so it is the last frame a player shows), convert it to RGB with libswscale, and write
 // PNGs atomically with libpng.
 #include "media/av.hpp"
+#include "media/png_library.hpp"
 
 extern "C" {
 #include <libavutil/imgutils.h>
@@ -10,7 +11,6 @@ extern "C" {
 #include <sora/media.hpp>
 
 #include <fcntl.h>
-#include <png.h>
 #include <unistd.h>
 
 #include <cerrno>
@@ -189,6 +189,8 @@ Result<double> psnr(const RgbImage& a, const RgbImage& b) {
 }
 
 Result<void> write_png(const fs::path& path, const RgbImage& image, bool overwrite) {
+  if (const auto& library = media::open_library<media::PngLibrary>(); !library)
+    return unexpected(library.error());
   std::error_code ec;
   if (!overwrite && fs::exists(path, ec))
     return unexpected(ErrorCode::invalid_argument, path.string() + " already exists.");
@@ -203,7 +205,8 @@ Result<void> write_png(const fs::path& path, const RgbImage& image, bool overwri
   png.width = static_cast<png_uint_32>(image.width);
   png.height = static_cast<png_uint_32>(image.height);
   png.format = PNG_FORMAT_RGB;
-  bool ok = png_image_write_to_stdio(&png, file, 0, image.rgb.data(), 0, nullptr) != 0;
+  bool ok =
+      media::libpng().png_image_write_to_stdio(&png, file, 0, image.rgb.data(), 0, nullptr) != 0;
   ok = std::fflush(file) == 0 && ok;
   ok = ::fsync(::fileno(file)) == 0 && ok;
   const int error = errno;

@@ -1,7 +1,9 @@
 // JPEG with libjpeg-turbo: decoded at the smallest DCT scale the fit allows (a 48-megapixel photo
 // is never held whole), CMYK and YCCK converted rather than refused, the embedded ICC profile
-// kept for colour conversion; written with an sRGB profile.
+// kept for colour conversion; written with an sRGB profile. libjpeg is opened on first use
+// (media/shared_library.hpp, docs/adr/0015): linked, its bindings cost every command.
 #include "media/raster.hpp"
+#include "media/shared_library.hpp"
 
 // jpeglib.h needs FILE and size_t declared first.
 #include <jerror.h>
@@ -21,6 +23,51 @@ namespace sora::media {
 namespace {
 
 namespace fs = std::filesystem;
+
+// The soname the headers belong to: libjpeg-turbo's libjpeg 6.2 API is libjpeg.so.62.
+static_assert(JPEG_LIB_VERSION == 62, "libjpeg's soname is no longer libjpeg.so.62");
+
+// Every libjpeg function the codec calls. jpeg_create_decompress and jpeg_create_compress are
+// macros over jpeg_CreateDecompress and jpeg_CreateCompress, so `jpeg().jpeg_create_...(...)`
+// works.
+#define SORA_JPEG_FUNCTIONS(X)                                                                     \
+  X(jpeg_std_error)                                                                                \
+  X(jpeg_CreateDecompress)                                                                         \
+  X(jpeg_stdio_src)                                                                                \
+  X(jpeg_save_markers)                                                                             \
+  X(jpeg_read_header)                                                                              \
+  X(jpeg_read_icc_profile)                                                                         \
+  X(jpeg_calc_output_dimensions)                                                                   \
+  X(jpeg_start_decompress)                                                                         \
+  X(jpeg_read_scanlines)                                                                           \
+  X(jpeg_finish_decompress)                                                                        \
+  X(jpeg_destroy_decompress)                                                                       \
+  X(jpeg_CreateCompress)                                                                           \
+  X(jpeg_stdio_dest)                                                                               \
+  X(jpeg_set_defaults)                                                                             \
+  X(jpeg_set_quality)                                                                              \
+  X(jpeg_start_compress)                                                                           \
+  X(jpeg_write_icc_profile)                                                                        \
+  X(jpeg_write_scanlines)                                                                          \
+  X(jpeg_finish_compress)                                                                          \
+  X(jpeg_destroy_compress)
+
+struct JpegLibrary {
+  static constexpr LibraryName name{"libjpeg.so.62", "JPEG photos", "libjpeg62-turbo"};
+#define SORA_JPEG_POINTER(function) decltype(&::function) function = nullptr;
+  SORA_JPEG_FUNCTIONS(SORA_JPEG_POINTER)
+#undef SORA_JPEG_POINTER
+  void resolve(LibraryLoader& loader) {
+#define SORA_JPEG_RESOLVE(function) loader.resolve(function, #function);
+    SORA_JPEG_FUNCTIONS(SORA_JPEG_RESOLVE)
+#undef SORA_JPEG_RESOLVE
+  }
+};
+
+// The loaded library; only called once open_library<JpegLibrary>() has succeeded.
+const JpegLibrary& jpeg() {
+  return *open_library<JpegLibrary>();
+}
 
 // libjpeg reports fatal errors through error_exit, which must not return: it longjmps back to
 // the function that called setjmp. That function holds only trivially destructible locals, and
@@ -48,7 +95,7 @@ extern "C" void sora_jpeg_emit_message(j_common_ptr cinfo, int level) {
 }
 
 void init_errors(JpegErrors& errors) {
-  jpeg_std_error(&errors.mgr);
+  jpeg().jpeg_std_error(&errors.mgr);
   errors.mgr.error_exit = sora_jpeg_error_exit;
   errors.mgr.emit_message = sora_jpeg_emit_message;
   errors.message[0] = '\0';
@@ -62,7 +109,7 @@ struct JpegDecoder {
   JOCTET* icc = nullptr; // malloc'ed by jpeg_read_icc_profile
   unsigned icc_size = 0;
   ~JpegDecoder() {
-    if (created) jpeg_destroy_decompress(&cinfo);
+    if (created) jpeg().jpeg_destroy_decompress(&cinfo);
     std::free(icc);
   }
 };
@@ -93,31 +140,31 @@ enum class JpegStatus { ok, error, too_large };
 JpegStatus decode_frame(JpegDecoder& d, std::FILE* file, const FitOptions& options,
                         std::vector<unsigned char>& pixels, int& orientation) {
   if (setjmp(d.errors.jump)) return JpegStatus::error;
-  jpeg_create_decompress(&d.cinfo);
+  jpeg().jpeg_create_decompress(&d.cinfo);
   d.created = true;
-  jpeg_stdio_src(&d.cinfo, file);
-  jpeg_save_markers(&d.cinfo, JPEG_APP0 + 1, 0xFFFF);
-  jpeg_save_markers(&d.cinfo, JPEG_APP0 + 2, 0xFFFF); // ICC profile chunks
-  jpeg_read_header(&d.cinfo, TRUE);
+  jpeg().jpeg_stdio_src(&d.cinfo, file);
+  jpeg().jpeg_save_markers(&d.cinfo, JPEG_APP0 + 1, 0xFFFF);
+  jpeg().jpeg_save_markers(&d.cinfo, JPEG_APP0 + 2, 0xFFFF); // ICC profile chunks
+  jpeg().jpeg_read_header(&d.cinfo, TRUE);
   orientation = marker_orientation(d.cinfo);
-  jpeg_read_icc_profile(&d.cinfo, &d.icc, &d.icc_size);
+  jpeg().jpeg_read_icc_profile(&d.cinfo, &d.icc, &d.icc_size);
   bool cmyk = d.cinfo.jpeg_color_space == JCS_CMYK || d.cinfo.jpeg_color_space == JCS_YCCK;
   d.cinfo.out_color_space = cmyk ? JCS_CMYK : JCS_RGB;
   d.cinfo.scale_num = static_cast<unsigned>(dct_scale(static_cast<int>(d.cinfo.image_width),
                                                       static_cast<int>(d.cinfo.image_height),
                                                       orientation, options));
   d.cinfo.scale_denom = 8;
-  jpeg_calc_output_dimensions(&d.cinfo);
+  jpeg().jpeg_calc_output_dimensions(&d.cinfo);
   std::uint64_t w = d.cinfo.output_width, h = d.cinfo.output_height;
   if (w * h > k_max_pixels) return JpegStatus::too_large;
-  jpeg_start_decompress(&d.cinfo);
+  jpeg().jpeg_start_decompress(&d.cinfo);
   std::size_t stride = w * static_cast<std::size_t>(d.cinfo.output_components);
   pixels.resize(stride * h);
   while (d.cinfo.output_scanline < d.cinfo.output_height) {
     JSAMPROW row = pixels.data() + std::size_t{d.cinfo.output_scanline} * stride;
-    jpeg_read_scanlines(&d.cinfo, &row, 1);
+    jpeg().jpeg_read_scanlines(&d.cinfo, &row, 1);
   }
-  jpeg_finish_decompress(&d.cinfo);
+  jpeg().jpeg_finish_decompress(&d.cinfo);
   return JpegStatus::ok;
 }
 
@@ -126,7 +173,7 @@ struct JpegEncoder {
   jpeg_compress_struct cinfo{};
   bool created = false;
   ~JpegEncoder() {
-    if (created) jpeg_destroy_compress(&cinfo);
+    if (created) jpeg().jpeg_destroy_compress(&cinfo);
   }
 };
 
@@ -134,30 +181,33 @@ struct JpegEncoder {
 bool encode_frame(JpegEncoder& e, std::FILE* file, const Raster& image, int quality,
                   const std::vector<unsigned char>& icc) {
   if (setjmp(e.errors.jump)) return false;
-  jpeg_create_compress(&e.cinfo);
+  jpeg().jpeg_create_compress(&e.cinfo);
   e.created = true;
-  jpeg_stdio_dest(&e.cinfo, file);
+  jpeg().jpeg_stdio_dest(&e.cinfo, file);
   e.cinfo.image_width = static_cast<JDIMENSION>(image.width);
   e.cinfo.image_height = static_cast<JDIMENSION>(image.height);
   e.cinfo.input_components = 3;
   e.cinfo.in_color_space = JCS_RGB;
-  jpeg_set_defaults(&e.cinfo);
-  jpeg_set_quality(&e.cinfo, quality, TRUE);
+  jpeg().jpeg_set_defaults(&e.cinfo);
+  jpeg().jpeg_set_quality(&e.cinfo, quality, TRUE);
   e.cinfo.optimize_coding = TRUE; // smaller file, same pixels
-  jpeg_start_compress(&e.cinfo, TRUE);
-  if (!icc.empty()) jpeg_write_icc_profile(&e.cinfo, icc.data(), static_cast<unsigned>(icc.size()));
+  jpeg().jpeg_start_compress(&e.cinfo, TRUE);
+  if (!icc.empty())
+    jpeg().jpeg_write_icc_profile(&e.cinfo, icc.data(), static_cast<unsigned>(icc.size()));
   std::size_t stride = std::size_t(image.width) * 3;
   while (e.cinfo.next_scanline < e.cinfo.image_height) {
     auto* row = const_cast<JSAMPROW>(image.rgb.data() + e.cinfo.next_scanline * stride);
-    jpeg_write_scanlines(&e.cinfo, &row, 1);
+    jpeg().jpeg_write_scanlines(&e.cinfo, &row, 1);
   }
-  jpeg_finish_compress(&e.cinfo);
+  jpeg().jpeg_finish_compress(&e.cinfo);
   return true;
 }
 
 } // namespace
 
 Result<Raster> decode_jpeg(const fs::path& path, const DecodeTarget& target) {
+  if (const auto& library = open_library<JpegLibrary>(); !library)
+    return unexpected(library.error());
   File file(std::fopen(path.c_str(), "rb"));
   if (!file) return unreadable(path, errno);
   JpegDecoder d;
@@ -195,6 +245,8 @@ Result<Raster> decode_jpeg(const fs::path& path, const DecodeTarget& target) {
 }
 
 Result<void> write_jpeg(const fs::path& path, const Raster& image, int quality) {
+  if (const auto& library = open_library<JpegLibrary>(); !library)
+    return unexpected(library.error());
   File file(std::fopen(path.c_str(), "wb"));
   if (!file) return write_failed(path, errno);
   JpegEncoder e;

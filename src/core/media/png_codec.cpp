@@ -4,9 +4,9 @@
 // libpng always reads the chunks before the image data; the image data of the common photo
 // layouts is then read by the fast reader (png_fast_reader.hpp) when ISA-L can be opened.
 #include "media/png_fast_reader.hpp"
+#include "media/png_library.hpp"
 #include "media/raster.hpp"
 
-#include <png.h>
 #include <zlib.h>
 
 #include <algorithm>
@@ -24,9 +24,9 @@ struct PngErrors {
 };
 
 extern "C" void sora_png_error(png_structp png, png_const_charp text) {
-  auto* errors = static_cast<PngErrors*>(png_get_error_ptr(png));
+  auto* errors = static_cast<PngErrors*>(libpng().png_get_error_ptr(png));
   std::snprintf(errors->message, sizeof errors->message, "%s", text ? text : "damaged data");
-  png_longjmp(png, 1);
+  libpng().png_longjmp(png, 1);
 }
 
 extern "C" void sora_png_warning(png_structp, png_const_charp) {} // the core never prints
@@ -44,8 +44,8 @@ struct PngInput {
 };
 
 extern "C" void sora_png_read(png_structp png, png_bytep data, std::size_t size) {
-  auto* input = static_cast<PngInput*>(png_get_io_ptr(png));
-  if (std::fread(data, 1, size, input->file) != size) png_error(png, "Read Error");
+  auto* input = static_cast<PngInput*>(libpng().png_get_io_ptr(png));
+  if (std::fread(data, 1, size, input->file) != size) libpng().png_error(png, "Read Error");
   if (size == 8) std::memcpy(input->last_header, data, 8);
 }
 
@@ -53,7 +53,7 @@ struct PngReader {
   PngErrors errors{};
   png_structp png = nullptr;
   png_infop info = nullptr;
-  ~PngReader() { png_destroy_read_struct(&png, &info, nullptr); }
+  ~PngReader() { libpng().png_destroy_read_struct(&png, &info, nullptr); }
 };
 
 // What the header says, read inside the setjmp frame.
@@ -74,27 +74,27 @@ enum class PngStatus { ok, error };
 // setjmp frame: trivially destructible locals only; every buffer lives in the caller.
 PngStatus read_header(PngReader& r, PngInput& input, PngHeader& h,
                       std::vector<unsigned char>& icc) {
-  if (setjmp(png_jmpbuf(r.png))) return PngStatus::error;
-  png_set_read_fn(r.png, &input, sora_png_read);
-  png_read_info(r.png, r.info);
-  png_get_IHDR(r.png, r.info, &h.width, &h.height, &h.bit_depth, &h.color_type, &h.interlace,
-               nullptr, nullptr);
+  if (setjmp(png_jump_buffer(r.png))) return PngStatus::error;
+  libpng().png_set_read_fn(r.png, &input, sora_png_read);
+  libpng().png_read_info(r.png, r.info);
+  libpng().png_get_IHDR(r.png, r.info, &h.width, &h.height, &h.bit_depth, &h.color_type,
+                        &h.interlace, nullptr, nullptr);
   png_charp name = nullptr;
   png_bytep profile = nullptr;
   png_uint_32 profile_size = 0;
   int compression = 0;
-  if (png_get_iCCP(r.png, r.info, &name, &compression, &profile, &profile_size) && profile)
+  if (libpng().png_get_iCCP(r.png, r.info, &name, &compression, &profile, &profile_size) && profile)
     icc.assign(profile, profile + profile_size);
   describe_pixels(r, h, !icc.empty());
   // Without a profile, the file's gAMA (linear 16-bit files have 1.0) is converted to sRGB's
   // curve; a file without gAMA is taken as sRGB. With a profile, the profile says it all.
-  if (icc.empty()) png_set_alpha_mode(r.png, PNG_ALPHA_PNG, PNG_DEFAULT_sRGB);
-  png_set_expand(r.png);   // palette -> RGB, gray < 8 bits -> 8 bits, tRNS -> alpha
-  png_set_scale_16(r.png); // 16 bits -> 8, rounded
-  if (!(h.color_type & PNG_COLOR_MASK_COLOR)) png_set_gray_to_rgb(r.png);
-  h.passes = png_set_interlace_handling(r.png);
-  png_read_update_info(r.png, r.info);
-  h.channels = png_get_channels(r.png, r.info);
+  if (icc.empty()) libpng().png_set_alpha_mode(r.png, PNG_ALPHA_PNG, PNG_DEFAULT_sRGB);
+  libpng().png_set_expand(r.png);   // palette -> RGB, gray < 8 bits -> 8 bits, tRNS -> alpha
+  libpng().png_set_scale_16(r.png); // 16 bits -> 8, rounded
+  if (!(h.color_type & PNG_COLOR_MASK_COLOR)) libpng().png_set_gray_to_rgb(r.png);
+  h.passes = libpng().png_set_interlace_handling(r.png);
+  libpng().png_read_update_info(r.png, r.info);
+  h.channels = libpng().png_get_channels(r.png, r.info);
   return PngStatus::ok;
 }
 
@@ -102,21 +102,21 @@ PngStatus read_header(PngReader& r, PngInput& input, PngHeader& h,
 // `sink`. setjmp frame, as above.
 PngStatus read_rows(PngReader& r, const PngHeader& h, std::vector<unsigned char>& row,
                     std::vector<unsigned char>& rows, PngRowSink sink, void* context) {
-  if (setjmp(png_jmpbuf(r.png))) return PngStatus::error;
+  if (setjmp(png_jump_buffer(r.png))) return PngStatus::error;
   std::size_t stride = std::size_t(h.width) * std::size_t(h.channels);
   if (h.passes > 1) {
     for (int pass = 0; pass < h.passes; ++pass)
       for (png_uint_32 y = 0; y < h.height; ++y)
-        png_read_row(r.png, rows.data() + y * stride, nullptr);
+        libpng().png_read_row(r.png, rows.data() + y * stride, nullptr);
     for (png_uint_32 y = 0; y < h.height; ++y)
       sink(context, rows.data() + y * stride);
   } else {
     for (png_uint_32 y = 0; y < h.height; ++y) {
-      png_read_row(r.png, row.data(), nullptr);
+      libpng().png_read_row(r.png, row.data(), nullptr);
       sink(context, row.data());
     }
   }
-  png_read_end(r.png, nullptr);
+  libpng().png_read_end(r.png, nullptr);
   return PngStatus::ok;
 }
 
@@ -152,7 +152,7 @@ Unexpected damaged(const fs::path& path, const std::string& why) {
 // threshold the answer is yes, so that such a file stays with libpng.
 bool gamma_corrected(const PngReader& r) {
   png_fixed_point gamma = 0;
-  if (!png_get_gAMA_fixed(r.png, r.info, &gamma)) return false; // taken as sRGB
+  if (!libpng().png_get_gAMA_fixed(r.png, r.info, &gamma)) return false; // taken as sRGB
   double product = double(gamma) * 2.2;
   return product < 95001 || product > 104999;
 }
@@ -166,7 +166,7 @@ void describe_pixels(const PngReader& r, PngHeader& h, bool has_icc) {
   bool palette = h.color_type == PNG_COLOR_TYPE_PALETTE;
   png_colorp colors = nullptr;
   int count = 0;
-  if (palette && png_get_PLTE(r.png, r.info, &colors, &count))
+  if (palette && libpng().png_get_PLTE(r.png, r.info, &colors, &count))
     for (std::size_t i = 0; i < std::size_t(std::clamp(count, 0, 256)); ++i)
       l.palette[i * 4] = colors[i].red, l.palette[i * 4 + 1] = colors[i].green,
                     l.palette[i * 4 + 2] = colors[i].blue;
@@ -175,7 +175,7 @@ void describe_pixels(const PngReader& r, PngHeader& h, bool has_icc) {
   png_bytep alpha = nullptr;
   int transparent = 0;
   png_color_16p key = nullptr;
-  if (!png_get_tRNS(r.png, r.info, &alpha, &transparent, &key)) return;
+  if (!libpng().png_get_tRNS(r.png, r.info, &alpha, &transparent, &key)) return;
   if (palette && alpha) {
     l.palette_alpha = true;
     for (std::size_t i = 0; i < std::size_t(std::clamp(transparent, 0, 256)); ++i)
@@ -200,6 +200,8 @@ bool fast_reader_can_read(const PngHeader& h, const PngInput& input) {
 }
 
 Result<Raster> decode(const fs::path& path, const DecodeTarget& target, PngDecoder decoder) {
+  if (const auto& library = open_library<PngLibrary>(); !library)
+    return unexpected(library.error());
   // libpng reads 8 KiB at a time; a 1 MiB buffer turns a 48 MP PNG's thousands of reads into
   // dozens. Declared before the file, so it outlives the fclose that may still use it.
   std::vector<char> buffer(1 << 20);
@@ -207,9 +209,9 @@ Result<Raster> decode(const fs::path& path, const DecodeTarget& target, PngDecod
   if (!file) return unreadable(path, errno);
   std::setvbuf(file.get(), buffer.data(), _IOFBF, buffer.size());
   PngReader r;
-  r.png =
-      png_create_read_struct(PNG_LIBPNG_VER_STRING, &r.errors, sora_png_error, sora_png_warning);
-  if (r.png) r.info = png_create_info_struct(r.png);
+  r.png = libpng().png_create_read_struct(PNG_LIBPNG_VER_STRING, &r.errors, sora_png_error,
+                                          sora_png_warning);
+  if (r.png) r.info = libpng().png_create_info_struct(r.png);
   if (!r.png || !r.info) return unexpected(ErrorCode::internal, "libpng could not start.");
   PngHeader h;
   PngInput input{file.get()};
@@ -240,21 +242,21 @@ Result<Raster> decode(const fs::path& path, const DecodeTarget& target, PngDecod
 
 // 8-bit RGB with an sRGB chunk. setjmp frame, as above.
 PngStatus write_rows(png_structp png, png_infop info, std::FILE* file, const Raster& image) {
-  if (setjmp(png_jmpbuf(png))) return PngStatus::error;
-  png_init_io(png, file);
-  png_set_IHDR(png, info, png_uint_32(image.width), png_uint_32(image.height), 8,
-               PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
-               PNG_FILTER_TYPE_DEFAULT);
-  png_set_sRGB(png, info, PNG_sRGB_INTENT_PERCEPTUAL);
+  if (setjmp(png_jump_buffer(png))) return PngStatus::error;
+  libpng().png_init_io(png, file);
+  libpng().png_set_IHDR(png, info, png_uint_32(image.width), png_uint_32(image.height), 8,
+                        PNG_COLOR_TYPE_RGB, PNG_INTERLACE_NONE, PNG_COMPRESSION_TYPE_DEFAULT,
+                        PNG_FILTER_TYPE_DEFAULT);
+  libpng().png_set_sRGB(png, info, PNG_sRGB_INTENT_PERCEPTUAL);
   // Run-length matches after libpng's row filters: for a 1280x720 photo, a sixth of zlib's
   // default CPU time (0.055 s against 0.34 s) and a 3 % smaller file; flat graphics come out up
   // to a third larger, still small (bench/notes.md).
-  png_set_compression_strategy(png, Z_RLE);
-  png_write_info(png, info);
+  libpng().png_set_compression_strategy(png, Z_RLE);
+  libpng().png_write_info(png, info);
   std::size_t stride = std::size_t(image.width) * 3;
   for (int y = 0; y < image.height; ++y)
-    png_write_row(png, image.rgb.data() + std::size_t(y) * stride);
-  png_write_end(png, nullptr);
+    libpng().png_write_row(png, image.rgb.data() + std::size_t(y) * stride);
+  libpng().png_write_end(png, nullptr);
   return PngStatus::ok;
 }
 
@@ -270,15 +272,17 @@ Result<Raster> decode_png_using(const fs::path& path, const DecodeTarget& target
 }
 
 Result<void> write_png(const fs::path& path, const Raster& image) {
+  if (const auto& library = open_library<PngLibrary>(); !library)
+    return unexpected(library.error());
   File file(std::fopen(path.c_str(), "wb"));
   if (!file) return write_failed(path, errno);
   PngErrors errors{};
-  png_structp png =
-      png_create_write_struct(PNG_LIBPNG_VER_STRING, &errors, sora_png_error, sora_png_warning);
-  png_infop info = png ? png_create_info_struct(png) : nullptr;
+  png_structp png = libpng().png_create_write_struct(PNG_LIBPNG_VER_STRING, &errors, sora_png_error,
+                                                     sora_png_warning);
+  png_infop info = png ? libpng().png_create_info_struct(png) : nullptr;
   errno = 0;
   bool written = info && write_rows(png, info, file.get(), image) == PngStatus::ok;
-  png_destroy_write_struct(&png, &info);
+  libpng().png_destroy_write_struct(&png, &info);
   int error = written ? 0 : errno ? errno : EIO;
   if (std::ferror(file.get()) && !error) error = EIO;
   if (std::fclose(file.release()) != 0 && !error) error = errno ? errno : EIO;

@@ -1,12 +1,14 @@
 // Libraries the media code opens on first use (dlopen) instead of linking: libheif and FFmpeg's
 // libraries bring about a hundred codec libraries whose loading, relocation and constructors
-// would otherwise be paid by every command, `sora status` included (docs/adr/0015).
+// would otherwise be paid by every command, `sora status` included; libjpeg, libwebp and Little
+// CMS cost every command their symbol bindings (docs/adr/0015).
 #pragma once
 
 #include <sora/result.hpp>
 
 #include <cstring>
 #include <string>
+#include <utility>
 
 namespace sora::media {
 
@@ -42,5 +44,19 @@ private:
   void* m_handle = nullptr;
   std::string m_failure; // dlerror()'s words for the first failure
 };
+
+/// A library's function table, loaded on the first call (thread-safe); later calls return the
+/// same answer. `Library` has `static constexpr LibraryName name` and `void
+/// resolve(LibraryLoader&)` pointing each member at its function (see jpeg_codec.cpp).
+template <typename Library> const Result<Library>& open_library() {
+  static const Result<Library> loaded = []() -> Result<Library> {
+    LibraryLoader loader(Library::name);
+    Library library;
+    library.resolve(loader);
+    if (auto ok = loader.result(); !ok) return unexpected(std::move(ok).error());
+    return library;
+  }();
+  return loaded;
+}
 
 } // namespace sora::media

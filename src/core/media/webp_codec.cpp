@@ -1,7 +1,9 @@
 // WebP with libwebp: scaled while it is decoded when the fit needs fewer pixels, transparency
 // flattened onto the pad colour. (WebP's ICCP chunk is not read: WebP photos are sRGB in
-// practice; see docs/adr/0010-heif-and-colour.md.)
+// practice; see docs/adr/0010-heif-and-colour.md.) libwebp is opened on first use
+// (media/shared_library.hpp, docs/adr/0015).
 #include "media/raster.hpp"
+#include "media/shared_library.hpp"
 
 #include <cerrno>
 #include <fstream>
@@ -12,13 +14,43 @@ namespace sora::media {
 
 namespace fs = std::filesystem;
 
+namespace {
+
+// The soname of libwebp 1.x (decoder ABI 2.x): libwebp.so.7.
+static_assert(WEBP_DECODER_ABI_VERSION >> 8 == 2, "libwebp's soname may no longer be libwebp.so.7");
+
+// Every libwebp function the decoder calls. WebPInitDecoderConfig and WebPGetFeatures are inline
+// functions over the ...Internal ones, which take the ABI version the headers were written for.
+#define SORA_WEBP_FUNCTIONS(X)                                                                     \
+  X(WebPInitDecoderConfigInternal)                                                                 \
+  X(WebPGetFeaturesInternal)                                                                       \
+  X(WebPDecode)
+
+struct WebpLibrary {
+  static constexpr LibraryName name{"libwebp.so.7", "WebP photos", "libwebp7"};
+#define SORA_WEBP_POINTER(function) decltype(&::function) function = nullptr;
+  SORA_WEBP_FUNCTIONS(SORA_WEBP_POINTER)
+#undef SORA_WEBP_POINTER
+  void resolve(LibraryLoader& loader) {
+#define SORA_WEBP_RESOLVE(function) loader.resolve(function, #function);
+    SORA_WEBP_FUNCTIONS(SORA_WEBP_RESOLVE)
+#undef SORA_WEBP_RESOLVE
+  }
+};
+
+} // namespace
+
 Result<Raster> decode_webp(const fs::path& path, const DecodeTarget& target) {
+  const auto& loaded = open_library<WebpLibrary>();
+  if (!loaded) return unexpected(loaded.error());
+  const WebpLibrary& webp = *loaded;
   std::ifstream in(path, std::ios::binary);
   if (!in) return unreadable(path, errno);
   std::vector<std::uint8_t> data{std::istreambuf_iterator<char>(in), {}};
   WebPDecoderConfig config;
-  if (!WebPInitDecoderConfig(&config) ||
-      WebPGetFeatures(data.data(), data.size(), &config.input) != VP8_STATUS_OK)
+  if (!webp.WebPInitDecoderConfigInternal(&config, WEBP_DECODER_ABI_VERSION) ||
+      webp.WebPGetFeaturesInternal(data.data(), data.size(), &config.input,
+                                   WEBP_DECODER_ABI_VERSION) != VP8_STATUS_OK)
     return bad_image(path, "the WebP cannot be decoded (damaged header).",
                      "Open it in an image viewer to check it; re-save it as PNG or JPEG.");
   if (config.input.has_animation)
@@ -40,7 +72,7 @@ Result<Raster> decode_webp(const fs::path& path, const DecodeTarget& target) {
   config.output.u.RGBA.rgba = rgba.data();
   config.output.u.RGBA.stride = w * 4;
   config.output.u.RGBA.size = rgba.size();
-  if (WebPDecode(data.data(), data.size(), &config) != VP8_STATUS_OK)
+  if (webp.WebPDecode(data.data(), data.size(), &config) != VP8_STATUS_OK)
     return bad_image(path, "the WebP cannot be decoded (damaged image data).",
                      "Open it in an image viewer to check it; re-save it as PNG or JPEG.");
   Raster out;
