@@ -24,10 +24,13 @@
 namespace sora_mock {
 namespace {
 
-constexpr std::size_t k_worker_threads = 64; // >= clients' concurrency with --latency-ms
-// Requests one connection may carry (nginx's default): httplib's own 5 made a client reconnect
-// after every fifth request, a connect and an accept per job of a batch.
-constexpr std::size_t k_requests_per_connection = 1000;
+// A connection holds a thread for as long as it stays open (while --latency-ms sleeps too), so
+// this is the number of clients served at once; more wait for a free thread.
+constexpr std::size_t k_worker_threads = 128;
+// Requests one connection may carry: httplib's own 5 made a client reconnect after every fifth
+// request, a connect and an accept per job of a batch. Not unbounded, so a client with more
+// connections than there are threads still gets its turn when one of them closes.
+constexpr std::size_t k_requests_per_connection = 100;
 // httplib compresses every JSON answer a client accepts compressed, brotli at its highest quality
 // when `br` is accepted: most of the mock's CPU went there, for answers of a few hundred bytes.
 // Smaller answers than this go out as they are (nginx's gzip_min_length does the same); larger
