@@ -188,6 +188,7 @@ Result<void> PartFile::save_source() {
     return {};
   }
   m_record_in_sidecar = true;
+  ::fremovexattr(m_fd, k_record_attribute); // an earlier record there would be read first
   return write_file_atomically(m_sidecar, text);
 }
 
