@@ -37,6 +37,9 @@ struct JobSpec {
   std::optional<std::filesystem::path> output; ///< download here when done (via OUTPUT.part)
   Variant variant = Variant::video;
   bool overwrite = false;
+  /// The caller has already seen a file created in the output's folder (a batch tests each
+  /// folder once, not once per job): preflight_output skips its write test.
+  bool folder_writable = false;
   std::chrono::milliseconds wait_timeout{30 * 60 * 1000};
   /// Empty: a fresh key is made and recorded (write-ahead) before the request is sent. Set: a
   /// resend of an unresolved intent with the key it was first sent with.
@@ -120,7 +123,8 @@ private:
 };
 
 /// Checks, before anything is sent or paid for, that the job can finish: the output's folder
-/// exists and is writable, the output is not a folder, not an existing file (unless
+/// exists and is writable (a file is created and removed there, unless `folder_writable`), the
+/// output is not a folder, not an existing file (unless
 /// `overwrite`), and (when `expected_bytes` is known) the disk has room.
 Result<void> preflight_output(const JobSpec& spec, std::uint64_t expected_bytes = 0);
 

@@ -24,7 +24,24 @@
 namespace sora_mock {
 namespace {
 
-constexpr std::size_t k_worker_threads = 64; // >= clients' concurrency with --latency-ms
+// A connection holds a thread for as long as it stays open (while --latency-ms sleeps too), so
+// this is the number of clients served at once; more wait for a free thread.
+constexpr std::size_t k_worker_threads = 128;
+// Requests one connection may carry: httplib's own 5 made a client reconnect after every fifth
+// request, a connect and an accept per job of a batch. Not unbounded, so a client with more
+// connections than there are threads still gets its turn when one of them closes.
+constexpr std::size_t k_requests_per_connection = 100;
+// httplib compresses every JSON answer a client accepts compressed, brotli at its highest quality
+// when `br` is accepted: most of the mock's CPU went there, for answers of a few hundred bytes.
+// Smaller answers than this go out as they are (nginx's gzip_min_length does the same); larger
+// ones (lists) are still compressed, so clients' decoding stays exercised.
+constexpr std::size_t k_compress_from = 1024;
+
+// Called after a handler, before httplib picks the encoding from the request's Accept-Encoding.
+void plain_when_small(const httplib::Request& req, const httplib::Response& res) {
+  if (res.body.size() < k_compress_from)
+    const_cast<httplib::Request&>(req).headers.erase("Accept-Encoding"); // httplib's own object
+}
 
 constexpr std::string_view k_missing_key_message =
     "You didn't provide an API key. You need to provide your API key in an Authorization header "
@@ -188,6 +205,7 @@ MockServer::MockServer(Options options)
     m_store.on_finished([this](const Job& job) { m_webhooks->finished(job); });
   }
   m_http.new_task_queue = [] { return new httplib::ThreadPool(k_worker_threads); };
+  m_http.set_keep_alive_max_count(k_requests_per_connection);
   // Uploads stream to disk (upload.hpp), which enforces the in-memory limits itself.
   m_http.set_payload_max_length(k_upload_max);
   // Responses go out as two writes (headers, body); with Nagle the body would wait for the
@@ -203,6 +221,7 @@ MockServer::MockServer(Options options)
 
   const auto handler = [this](const httplib::Request& req, httplib::Response& res) {
     handle(req, res);
+    plain_when_small(req, res);
   };
   m_http.Get(".*", handler);
   // POST bodies (create, remix, extend, edit) are read here rather than by httplib, which would
@@ -219,6 +238,7 @@ MockServer::MockServer(Options options)
       return;
     }
     handle(req, res, &body.sizes);
+    plain_when_small(req, res);
   });
   m_http.Put(".*", handler);
   m_http.Patch(".*", handler);

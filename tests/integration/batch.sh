@@ -151,3 +151,17 @@ expect_exit 8 -- sora batch "$T/m/many.jsonl" --out-dir "$T/shards" --report
 assert_contains "$ERR" "12 jobs: 8 downloaded, 0 failed, 0 refused, 0 unfinished, 4 pending"
 expect_exit 8 -- sora batch "$T/m/many.jsonl" --out-dir "$T/shards" --shard 2/3 --report
 assert_lines "$OUT" 4
+
+case_ "sora-mock keeps a connection for many requests and sends short answers uncompressed"
+outs=() urls=()
+for _ in $(seq 8); do
+  outs+=(-o /dev/null)
+  urls+=("$MOCK_URL/v1/videos?limit=1")
+done
+connects="$(curl -sS -H "Authorization: Bearer $SORA_API_KEY" "${outs[@]}" -w '%{num_connects}' "${urls[@]}")"
+assert_eq "$connects" 10000000 "connections opened for each of eight requests"
+auth=(-H "Authorization: Bearer $SORA_API_KEY" -H "Accept-Encoding: br, gzip")
+curl -sS "${auth[@]}" -D "$T/short.h" -o /dev/null "$MOCK_URL/v1/videos/video_none"
+grep -qi '^content-encoding' "$T/short.h" && fail "a short answer was compressed: $(cat "$T/short.h")"
+curl -sS "${auth[@]}" -D "$T/long.h" -o /dev/null "$MOCK_URL/v1/videos?limit=20"
+grep -qi '^content-encoding' "$T/long.h" || fail "a list of 20 jobs was not compressed: $(cat "$T/long.h")"

@@ -10,6 +10,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <map>
@@ -72,6 +73,20 @@ public:
   }
 };
 
+// The record a .part carries: its extended attribute, else the sidecar beside it.
+std::string record_of(const fs::path& part) {
+  char text[4096];
+  ssize_t n = ::getxattr(part.c_str(), "user.sora.part", text, sizeof text);
+  if (n >= 0) return std::string(text, static_cast<std::size_t>(n));
+  fs::path sidecar = part;
+  sidecar += ".json";
+  return fs::exists(sidecar) ? read_file(sidecar) : std::string();
+}
+
+bool has_attribute(const fs::path& file) {
+  return ::getxattr(file.c_str(), "user.sora.part", nullptr, 0) >= 0;
+}
+
 struct PartFile : ::testing::Test {
   std::shared_ptr<FileServer> server = std::make_shared<FileServer>();
   std::shared_ptr<FakeClock> clock = std::make_shared<FakeClock>();
@@ -128,7 +143,7 @@ TEST_F(PartFile, SaysWhyThePartWasStartedOver) {
 TEST_F(PartFile, APartOfTheSameVideoIsResumedAndRecordsItsSource) {
   server->etags["video_a"] = "\"etag-a1\"";
   leave_part_of_a();
-  auto sidecar = detail::decode_part_source(read_file(dir / "clip.mp4.part.json"));
+  auto sidecar = detail::decode_part_source(record_of(dir / "clip.mp4.part"));
   ASSERT_TRUE(sidecar);
   EXPECT_EQ(sidecar->video_id, "video_a");
   EXPECT_EQ(sidecar->variant, Variant::video);
@@ -143,6 +158,8 @@ TEST_F(PartFile, APartOfTheSameVideoIsResumedAndRecordsItsSource) {
   EXPECT_EQ(find_header(server->seen.back().headers, "range"), "bytes=2000-");
   EXPECT_EQ(find_header(server->seen.back().headers, "if-range"), "\"etag-a1\"");
   EXPECT_EQ(read_file(dir / "clip.mp4"), a);
+  EXPECT_FALSE(has_attribute(dir / "clip.mp4")) << "a finished file carries no record";
+  EXPECT_FALSE(fs::exists(dir / "clip.mp4.part.json"));
 }
 
 TEST_F(PartFile, AFileThatChangedOnTheServerIsStartedOver) {
@@ -189,13 +206,33 @@ TEST_F(PartFile, ASecondWriterIsRefusedNamingTheFile) {
 
 TEST_F(PartFile, AnUnreadableRecordStartsOver) {
   leave_part_of_a();
-  write_file(dir / "clip.mp4.part.json", "{not json");
+  const fs::path part = dir / "clip.mp4.part";
+  if (has_attribute(part))
+    ASSERT_EQ(::setxattr(part.c_str(), "user.sora.part", "{not json", 9, 0), 0);
+  else
+    write_file(dir / "clip.mp4.part.json", "{not json");
   auto client = make(0);
   auto got = client.download("video_a", to("clip.mp4"));
   ASSERT_TRUE(got) << got.error().message;
   EXPECT_EQ(got->resumed_from, 0u);
   EXPECT_NE(got->restarted_reason.find("unreadable"), std::string::npos);
   EXPECT_EQ(read_file(dir / "clip.mp4"), a);
+}
+
+// A .part whose record is a sidecar file (a file system without extended attributes, or an
+// earlier sora) is read the same way.
+TEST_F(PartFile, ARecordInASidecarFileIsHonoured) {
+  leave_part_of_a();
+  const fs::path part = dir / "clip.mp4.part";
+  const std::string record = record_of(part);
+  ::removexattr(part.c_str(), "user.sora.part");
+  write_file(dir / "clip.mp4.part.json", record);
+  auto client = make(0);
+  auto got = client.download("video_b", to("clip.mp4"));
+  ASSERT_TRUE(got) << got.error().message;
+  EXPECT_NE(got->restarted_reason.find("video_a"), std::string::npos) << got->restarted_reason;
+  EXPECT_EQ(read_file(dir / "clip.mp4"), b);
+  EXPECT_FALSE(fs::exists(dir / "clip.mp4.part.json"));
 }
 
 TEST(PartSource, RoundTripsAndRejectsWhatIsNotOne) {

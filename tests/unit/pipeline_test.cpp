@@ -157,6 +157,18 @@ TEST_F(PipelineFixture, AnOutputThatCannotBeWrittenFailsBeforeSending) {
   EXPECT_TRUE(transport->requests.empty());
 }
 
+// A batch tests each output folder once: a job whose caller saw the folder written skips the
+// test file (/proc refuses it, so without the flag the preflight fails there).
+TEST_F(PipelineFixture, AFolderTheCallerSawWrittenIsNotTestedAgain) {
+  JobSpec job = spec();
+  job.output = fs::path("/proc/sora-x.mp4");
+  EXPECT_FALSE(preflight_output(job));
+  job.folder_writable = true;
+  EXPECT_TRUE(preflight_output(job));
+  job.output = dir / "missing" / "x.mp4"; // the other checks still run
+  EXPECT_FALSE(preflight_output(job));
+}
+
 TEST_F(PipelineFixture, TheIdIsReportedOnEveryFailureAfterSubmit) {
   // wait fails
   transport->push(reply(200, video_json("video_w", "queued")));

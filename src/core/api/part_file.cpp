@@ -1,4 +1,5 @@
-// The .part file of a download, its sidecar (what it holds) and its lock (who writes it).
+// The .part file of a download, its record (what it holds: an extended attribute of the .part, or
+// a sidecar file where the file system has none) and its lock (who writes it).
 #include "api/part_file.hpp"
 
 #include "common/atomic_file.hpp"
@@ -7,6 +8,7 @@
 
 #include <fcntl.h>
 #include <sys/file.h>
+#include <sys/xattr.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -26,6 +28,17 @@ std::filesystem::path with_suffix(const std::filesystem::path& path, std::string
   return out;
 }
 
+constexpr const char* k_record_attribute = "user.sora.part";
+
+// The record kept on the .part itself; nothing when it has none (or the file system has no
+// extended attributes).
+std::optional<std::string> read_attribute(int fd) {
+  char text[4096];
+  ssize_t n = ::fgetxattr(fd, k_record_attribute, text, sizeof text);
+  if (n < 0) return std::nullopt;
+  return std::string(text, static_cast<std::size_t>(n));
+}
+
 std::optional<PartSource> read_source(const std::filesystem::path& sidecar) {
   std::ifstream in(sidecar, std::ios::binary);
   if (!in) return std::nullopt;
@@ -42,8 +55,9 @@ std::string mismatch(const PartSource& old, std::string_view id, Variant variant
   return {};
 }
 
-Error busy(const std::filesystem::path& part, const std::filesystem::path& sidecar) {
-  auto other = read_source(sidecar);
+Error busy(int fd, const std::filesystem::path& part, const std::filesystem::path& sidecar) {
+  auto attribute = read_attribute(fd);
+  auto other = attribute ? decode_part_source(*attribute) : read_source(sidecar);
   std::string who = other && other->writer_pid > 0
                         ? "another download (process " + std::to_string(other->writer_pid) + ")"
                         : "another download";
@@ -97,8 +111,8 @@ PartFile::PartFile(PartFile&& other) noexcept
     : m_final(std::move(other.m_final)), m_part(std::move(other.m_part)),
       m_sidecar(std::move(other.m_sidecar)), m_fd(other.m_fd), m_source(std::move(other.m_source)),
       m_resume_from(other.m_resume_from), m_restarted_reason(std::move(other.m_restarted_reason)),
-      m_buffer(std::move(other.m_buffer)), m_written_to(other.m_written_to),
-      m_flushed_to(other.m_flushed_to) {
+      m_record_in_sidecar(other.m_record_in_sidecar), m_buffer(std::move(other.m_buffer)),
+      m_written_to(other.m_written_to), m_flushed_to(other.m_flushed_to) {
   other.m_fd = -1;
 }
 
@@ -116,9 +130,10 @@ Result<PartFile> PartFile::open(const std::filesystem::path& final_path, std::st
   if (fd < 0) return io_error("Cannot write", part, errno);
   if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
     int err = errno;
+    auto error =
+        err == EWOULDBLOCK ? busy(fd, part, sidecar) : io_error("Cannot lock", part, err).error;
     ::close(fd);
-    if (err == EWOULDBLOCK) return unexpected(busy(part, sidecar));
-    return io_error("Cannot lock", part, err);
+    return unexpected(std::move(error));
   }
   PartSource source;
   source.video_id = std::move(video_id);
@@ -127,18 +142,27 @@ Result<PartFile> PartFile::open(const std::filesystem::path& final_path, std::st
   PartFile file(final_path, fd, source);
   std::uint64_t size = static_cast<std::uint64_t>(::lseek(fd, 0, SEEK_END));
   if (size == 0) return file;
+  // The record on the .part, else the sidecar beside it (a file system without extended
+  // attributes, or a .part from a sora that kept its record there).
   std::error_code ec;
-  bool has_sidecar = std::filesystem::exists(sidecar, ec);
-  auto old = has_sidecar ? read_source(sidecar) : std::nullopt;
-  std::string why = !has_sidecar ? std::string()
-                    : !old       ? std::string("its record ") + sidecar.string() + " is unreadable"
-                                 : mismatch(*old, file.m_source.video_id, variant);
+  auto attribute = read_attribute(fd);
+  bool has_sidecar = !attribute && std::filesystem::exists(sidecar, ec);
+  bool has_record = attribute || has_sidecar;
+  auto old = attribute     ? decode_part_source(*attribute)
+             : has_sidecar ? read_source(sidecar)
+                           : std::nullopt;
+  std::string where = attribute ? "its record (the " + std::string(k_record_attribute) +
+                                      " attribute of " + part.string() + ")"
+                                : "its record " + sidecar.string();
+  std::string why = !has_record ? std::string()
+                    : !old      ? where + " is unreadable"
+                                : mismatch(*old, file.m_source.video_id, variant);
   if (!why.empty()) { // it belongs to something else: start over
     file.m_restarted_reason = "discarded " + part.string() + ": " + why;
     if (::ftruncate(fd, 0) != 0) return io_error("Cannot truncate", part, errno);
     return file;
   }
-  // A .part without a sidecar was written by an older sora: resumed as before (rule 23 and the
+  // A .part without a record was written by an older sora: resumed as before (rule 23 and the
   // magic check still catch a wrong one when the server cannot resume).
   if (old) {
     file.m_source.size = old->size;
@@ -153,8 +177,19 @@ std::string PartFile::if_range() const {
   return !m_source.etag.empty() ? m_source.etag : m_source.last_modified;
 }
 
+// On the .part itself where the file system allows (no second file to create, rename and remove
+// for every download, which costs more than the download of a short video), then fsynced, so the
+// record is on disk before the bytes it describes, as the sidecar was. Elsewhere, the sidecar.
 Result<void> PartFile::save_source() {
-  return write_file_atomically(m_sidecar, encode_part_source(m_source));
+  const std::string text = encode_part_source(m_source);
+  if (!m_record_in_sidecar &&
+      ::fsetxattr(m_fd, k_record_attribute, text.data(), text.size(), 0) == 0) {
+    if (::fsync(m_fd) != 0) return io_error("Cannot flush", m_part, errno);
+    return {};
+  }
+  m_record_in_sidecar = true;
+  ::fremovexattr(m_fd, k_record_attribute); // an earlier record there would be read first
+  return write_file_atomically(m_sidecar, text);
 }
 
 Result<void> PartFile::begin(const ContentStart& start) {
@@ -241,6 +276,8 @@ ContentSink PartFile::sink() {
 
 Result<void> PartFile::commit(std::uint64_t size, bool replace) {
   if (auto ok = flush_buffer(); !ok) return ok;
+  // A finished file carries no record (it would go along with copies of it).
+  if (!m_record_in_sidecar) ::fremovexattr(m_fd, k_record_attribute);
   if (::ftruncate(m_fd, static_cast<off_t>(size)) != 0)
     return io_error("Cannot truncate", m_part, errno);
   if (::fsync(m_fd) != 0) return io_error("Cannot flush", m_part, errno);

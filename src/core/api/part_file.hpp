@@ -1,7 +1,9 @@
 // OUTPUT.part: where a download is written before it is renamed into place. It is bound to its
-// source by a sidecar, OUTPUT.part.json (video id, variant, size, ETag / Last-Modified), written
-// atomically, and locked (flock) while a download writes it, so a .part of another video is
-// started over instead of resumed, and a second writer is refused.
+// source by a record (video id, variant, size, ETag / Last-Modified) kept in its extended
+// attribute `user.sora.part` and fsynced, or, where the file system has no extended attributes,
+// in a sidecar OUTPUT.part.json written atomically; it is locked (flock) while a download writes
+// it, so a .part of another video is started over instead of resumed, and a second writer is
+// refused.
 #pragma once
 
 #include "api/content_fetch.hpp"
@@ -15,7 +17,7 @@
 
 namespace sora::detail {
 
-/// What a .part holds, as its sidecar records it.
+/// What a .part holds, as its record says.
 struct PartSource {
   std::string video_id;
   Variant variant = Variant::video;
@@ -25,7 +27,7 @@ struct PartSource {
   long writer_pid = 0; ///< the process writing it
 };
 
-/// The sidecar's JSON text, and back (nullopt: not a sidecar).
+/// The record's JSON text, and back (nullopt: not a record).
 std::string encode_part_source(const PartSource& source);
 std::optional<PartSource> decode_part_source(std::string_view text);
 
@@ -44,15 +46,15 @@ public:
 
   const std::filesystem::path& path() const { return m_part; }
   std::uint64_t resume_from() const { return m_resume_from; }
-  /// The If-Range validator from the sidecar (the ETag, else Last-Modified); empty if none.
+  /// The If-Range validator from the record (the ETag, else Last-Modified); empty if none.
   std::string if_range() const;
   std::optional<std::uint64_t> expected_size() const { return m_source.size; }
   const std::string& restarted_reason() const { return m_restarted_reason; }
 
-  /// The sink a ContentFetcher writes to: begin() records the source in the sidecar first.
+  /// The sink a ContentFetcher writes to: begin() records the source first.
   ContentSink sink();
   /// Truncates to `size`, fsyncs, renames into place (never over an existing file unless
-  /// `replace`), and removes the sidecar.
+  /// `replace`), and removes the record.
   Result<void> commit(std::uint64_t size, bool replace);
   /// After a failure: keeps a .part that holds data (for the next run), removes an empty one.
   void abandon();
@@ -73,6 +75,7 @@ private:
   PartSource m_source;
   std::uint64_t m_resume_from = 0;
   std::string m_restarted_reason;
+  bool m_record_in_sidecar = false; ///< the file system refused the extended attribute
   // Bytes received are gathered into writes of up to 1 MiB (libcurl hands over 16 KiB at a
   // time): written when 1 MiB is there, when a read of the connection ends short (a slow or
   // stalled link), or after 200 ms at most; every

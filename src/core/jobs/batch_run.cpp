@@ -83,6 +83,17 @@ public:
     std::lock_guard lock(m_mutex);
     return m_state.jobs()[label];
   }
+  // A job's write test passed in `folder` (it reached its intent) or it saved its file there: the
+  // later jobs of the run skip the test, which creates and removes a file (on some file systems
+  // each removed file makes every later file creation in the folder slower, for minutes).
+  void written_in(const fs::path& folder) {
+    std::lock_guard lock(m_mutex);
+    m_writable.insert(folder);
+  }
+  bool writable(const fs::path& folder) {
+    std::lock_guard lock(m_mutex);
+    return m_writable.contains(folder);
+  }
   // Not serialised: the caller's fsync of an intent overlaps with other workers' (one at a time,
   // they would cost a whole disk flush per job, one after another).
   Result<void> forward(const JobEvent& event) {
@@ -100,7 +111,8 @@ private:
   std::vector<bool> m_todo;
   std::vector<std::string> m_changed;
   std::set<std::string> m_redo;
-  std::mutex m_mutex; // guards the state map and on_change (appends need no lock)
+  std::set<fs::path> m_writable;
+  std::mutex m_mutex; // guards the state map, m_writable and on_change (appends need no lock)
 
   bool cancelled() const { return m_config.cancel && m_config.cancel->load(); }
 
@@ -212,6 +224,7 @@ private:
     spec.label = job.label;
     spec.output = job.output;
     spec.overwrite = m_options.overwrite || m_redo.contains(job.label);
+    spec.folder_writable = writable(job.output.parent_path());
     spec.wait = true;
     spec.wait_timeout = m_options.wait_timeout;
     spec.video_id = s.video_id;
@@ -282,6 +295,7 @@ Result<void> StateObserver::on_event(const JobEvent& e) {
     s.fingerprint = m_fingerprint;
     s.intent_time = detail::unix_seconds_now();
     if (auto ok = m_run.update(s, true); !ok) return ok;
+    m_run.written_in(m_job.output.parent_path());
     return m_run.forward(e);
   case JobStage::submitted:
     s.video_id = e.video_id;
@@ -298,6 +312,7 @@ Result<void> StateObserver::on_event(const JobEvent& e) {
     (void)m_run.update(s);
     break;
   case JobStage::saved:
+    m_run.written_in(m_job.output.parent_path());
     s.status = BatchStatus::downloaded;
     s.error.clear();
     s.error_kind.clear();

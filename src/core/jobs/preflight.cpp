@@ -62,7 +62,8 @@ Result<void> preflight_output(const JobSpec& spec, std::uint64_t expected_bytes)
     return refuse("The folder " + folder.string() + " does not exist.",
                   fs::exists(folder, ec) ? "It is a file; choose another output path."
                                          : "Create it first, or choose another output path.");
-  if (auto ok = check_writable(folder, output); !ok) return ok;
+  if (!spec.folder_writable)
+    if (auto ok = check_writable(folder, output); !ok) return ok;
   return check_space(folder, expected_bytes);
 }
 
