@@ -8,6 +8,8 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <algorithm>
 
 using namespace sora;
@@ -158,8 +160,10 @@ TEST_F(PipelineFixture, AnOutputThatCannotBeWrittenFailsBeforeSending) {
 }
 
 // A batch tests each output folder once: a job whose caller saw the folder written skips the
-// test file (/proc refuses it, so without the flag the preflight fails there).
+// test file (/proc refuses it, so without the flag the preflight fails there; root's access(2)
+// to /proc passes, so this needs root).
 TEST_F(PipelineFixture, AFolderTheCallerSawWrittenIsNotTestedAgain) {
+  if (::geteuid() != 0) GTEST_SKIP() << "only root's access(2) to /proc passes";
   JobSpec job = spec();
   job.output = fs::path("/proc/sora-x.mp4");
   EXPECT_FALSE(preflight_output(job));
@@ -167,6 +171,20 @@ TEST_F(PipelineFixture, AFolderTheCallerSawWrittenIsNotTestedAgain) {
   EXPECT_TRUE(preflight_output(job));
   job.output = dir / "missing" / "x.mp4"; // the other checks still run
   EXPECT_FALSE(preflight_output(job));
+}
+
+// ... but a folder made read-only since (chmod, a remount) is still refused before the create.
+TEST_F(PipelineFixture, AFolderMadeReadOnlySinceIsStillRefused) {
+  if (::geteuid() == 0) GTEST_SKIP() << "root may write in any folder it can reach";
+  fs::create_directories(dir / "ro");
+  fs::permissions(dir / "ro", fs::perms::owner_read | fs::perms::owner_exec);
+  JobSpec job = spec();
+  job.output = dir / "ro" / "x.mp4";
+  job.folder_writable = true;
+  auto checked = preflight_output(job);
+  fs::permissions(dir / "ro", fs::perms::owner_all);
+  ASSERT_FALSE(checked);
+  EXPECT_NE(checked.error().message.find("Cannot write in the folder"), std::string::npos);
 }
 
 TEST_F(PipelineFixture, TheIdIsReportedOnEveryFailureAfterSubmit) {

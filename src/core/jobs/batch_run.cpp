@@ -258,6 +258,8 @@ private:
     std::error_code ec;
     fs::create_directories(job.output.parent_path(), ec);
     auto print = batch_fingerprint(job);
+    // A create's spec is the fingerprinted one: run_job need not read the image a second time.
+    if (print && !job.remix_of) spec->fingerprint = *print;
     StateObserver observer(*this, job, print ? *print : std::string());
     JobOutcome outcome = run_job(client, *spec, observer);
     if (outcome.error) fail(snapshot(job.label), *outcome.error);

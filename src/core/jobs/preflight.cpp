@@ -17,20 +17,27 @@ Result<void> refuse(std::string message, std::string hint) {
   return unexpected(ErrorCode::invalid_argument, std::move(message), std::move(hint));
 }
 
+Result<void> cannot_write(const fs::path& folder, const fs::path& output, int err) {
+  return refuse("Cannot write in the folder " + folder.string() + " (" + std::strerror(err) +
+                    "), so " + output.string() + " could not be saved. Nothing was sent.",
+                "Choose a folder you can write to for the output.");
+}
+
 // Creates and removes a file in `folder`: the only test of writability that also holds for
 // root, read-only mounts and ACLs.
 Result<void> check_writable(const fs::path& folder, const fs::path& output) {
   std::string pattern = (folder / ".sora-write-test.XXXXXX").string();
   int fd = ::mkstemp(pattern.data());
-  if (fd < 0) {
-    int err = errno;
-    return refuse("Cannot write in the folder " + folder.string() + " (" + std::strerror(err) +
-                      "), so " + output.string() + " could not be saved. Nothing was sent.",
-                  "Choose a folder you can write to for the output.");
-  }
+  if (fd < 0) return cannot_write(folder, output, errno);
   ::close(fd);
   ::unlink(pattern.c_str());
   return {};
+}
+
+// The cheap test for a folder this run already wrote in: its permissions and its mount now.
+Result<void> check_access(const fs::path& folder, const fs::path& output) {
+  if (::access(folder.c_str(), W_OK | X_OK) == 0) return {};
+  return cannot_write(folder, output, errno);
 }
 
 Result<void> check_space(const fs::path& folder, std::uint64_t expected_bytes) {
@@ -62,8 +69,12 @@ Result<void> preflight_output(const JobSpec& spec, std::uint64_t expected_bytes)
     return refuse("The folder " + folder.string() + " does not exist.",
                   fs::exists(folder, ec) ? "It is a file; choose another output path."
                                          : "Create it first, or choose another output path.");
-  if (!spec.folder_writable)
-    if (auto ok = check_writable(folder, output); !ok) return ok;
+  // A folder already written to in this run still gets the cheap check of its permissions and
+  // mount (access(2) sees a chmod or a read-only remount), only not the file created and removed.
+  if (auto ok =
+          spec.folder_writable ? check_access(folder, output) : check_writable(folder, output);
+      !ok)
+    return ok;
   return check_space(folder, expected_bytes);
 }
 
