@@ -31,14 +31,7 @@ static_assert(LCMS_VERSION / 1000 == 2, "Little CMS's soname is no longer liblcm
 
 struct LcmsLibrary {
   static constexpr LibraryName name{"liblcms2.so.2", "colour management of photos", "liblcms2-2"};
-#define SORA_LCMS_POINTER(function) decltype(&::function) function = nullptr;
-  SORA_LCMS_FUNCTIONS(SORA_LCMS_POINTER)
-#undef SORA_LCMS_POINTER
-  void resolve(LibraryLoader& loader) {
-#define SORA_LCMS_RESOLVE(function) loader.resolve(function, #function);
-    SORA_LCMS_FUNCTIONS(SORA_LCMS_RESOLVE)
-#undef SORA_LCMS_RESOLVE
-  }
+  SORA_LIBRARY_FUNCTIONS(SORA_LCMS_FUNCTIONS)
 };
 
 bool lcms_loaded() {

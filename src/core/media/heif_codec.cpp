@@ -57,23 +57,13 @@ static_assert(LIBHEIF_NUMERIC_VERSION >> 24 == 1, "libheif's soname is no longer
   X(heif_image_get_plane_readonly)
 
 struct HeifLibrary {
-#define SORA_HEIF_POINTER(name) decltype(&::name) name = nullptr;
-  SORA_HEIF_FUNCTIONS(SORA_HEIF_POINTER)
-#undef SORA_HEIF_POINTER
+  static constexpr LibraryName name{"libheif.so.1", "HEIC and AVIF photos", "libheif1"};
+  SORA_LIBRARY_FUNCTIONS(SORA_HEIF_FUNCTIONS)
 };
 
-// Opens libheif on the first call (thread-safe); later calls return the same answer.
+// Opens the library on the first call (thread-safe); later calls return the same answer.
 const Result<HeifLibrary>& load_heif() {
-  static const Result<HeifLibrary> loaded = []() -> Result<HeifLibrary> {
-    LibraryLoader library({"libheif.so.1", "HEIC and AVIF photos", "libheif1"});
-    HeifLibrary heif;
-#define SORA_HEIF_RESOLVE(name) library.resolve(heif.name, #name);
-    SORA_HEIF_FUNCTIONS(SORA_HEIF_RESOLVE)
-#undef SORA_HEIF_RESOLVE
-    if (auto ok = library.result(); !ok) return unexpected(std::move(ok).error());
-    return heif;
-  }();
-  return loaded;
+  return open_library<HeifLibrary>();
 }
 
 // The loaded library; only called once load_heif() has succeeded.

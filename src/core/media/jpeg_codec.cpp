@@ -54,14 +54,7 @@ static_assert(JPEG_LIB_VERSION == 62, "libjpeg's soname is no longer libjpeg.so.
 
 struct JpegLibrary {
   static constexpr LibraryName name{"libjpeg.so.62", "JPEG photos", "libjpeg62-turbo"};
-#define SORA_JPEG_POINTER(function) decltype(&::function) function = nullptr;
-  SORA_JPEG_FUNCTIONS(SORA_JPEG_POINTER)
-#undef SORA_JPEG_POINTER
-  void resolve(LibraryLoader& loader) {
-#define SORA_JPEG_RESOLVE(function) loader.resolve(function, #function);
-    SORA_JPEG_FUNCTIONS(SORA_JPEG_RESOLVE)
-#undef SORA_JPEG_RESOLVE
-  }
+  SORA_LIBRARY_FUNCTIONS(SORA_JPEG_FUNCTIONS)
 };
 
 // The loaded library; only called once open_library<JpegLibrary>() has succeeded.

@@ -34,25 +34,16 @@ static_assert(ISAL_MAJOR_VERSION == 2, "ISA-L's soname is no longer libisal.so.2
   X(crc32_gzip_refl)
 
 struct IsalLibrary {
-#define SORA_ISAL_POINTER(name) decltype(&::name) name = nullptr;
-  SORA_ISAL_FUNCTIONS(SORA_ISAL_POINTER)
-#undef SORA_ISAL_POINTER
+  static constexpr LibraryName name{"libisal.so.2", "fast PNG decoding", "libisal2"};
+  SORA_LIBRARY_FUNCTIONS(SORA_ISAL_FUNCTIONS)
 };
 
-// Opens ISA-L on the first call (thread-safe); later calls return the same answer.
+// Opens the library on the first call (thread-safe); later calls return the same answer.
 const Result<IsalLibrary>& load_isal() {
-  static const Result<IsalLibrary> loaded = []() -> Result<IsalLibrary> {
-    LibraryLoader library({"libisal.so.2", "fast PNG decoding", "libisal2"});
-    IsalLibrary isal;
-#define SORA_ISAL_RESOLVE(name) library.resolve(isal.name, #name);
-    SORA_ISAL_FUNCTIONS(SORA_ISAL_RESOLVE)
-#undef SORA_ISAL_RESOLVE
-    if (auto ok = library.result(); !ok) return unexpected(std::move(ok).error());
-    return isal;
-  }();
-  return loaded;
+  return open_library<IsalLibrary>();
 }
 
+// The loaded library; only called once load_isal() has succeeded.
 const IsalLibrary& isal() {
   return *load_isal();
 }

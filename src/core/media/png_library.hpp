@@ -53,14 +53,7 @@ static_assert(PNG_LIBPNG_VER_SONUM == 16, "libpng's soname is no longer libpng16
 
 struct PngLibrary {
   static constexpr LibraryName name{"libpng16.so.16", "PNG images", "libpng16-16"};
-#define SORA_PNG_POINTER(function) decltype(&::function) function = nullptr;
-  SORA_PNG_FUNCTIONS(SORA_PNG_POINTER)
-#undef SORA_PNG_POINTER
-  void resolve(LibraryLoader& loader) {
-#define SORA_PNG_RESOLVE(function) loader.resolve(function, #function);
-    SORA_PNG_FUNCTIONS(SORA_PNG_RESOLVE)
-#undef SORA_PNG_RESOLVE
-  }
+  SORA_LIBRARY_FUNCTIONS(SORA_PNG_FUNCTIONS)
 };
 
 /// The loaded library; only called once open_library<PngLibrary>() has succeeded.

@@ -45,9 +45,19 @@ private:
   std::string m_failure; // dlerror()'s words for the first failure
 };
 
+/// The body of a function table: one pointer per function of LIST (an X-macro list of the
+/// library's C functions, e.g. SORA_JPEG_FUNCTIONS) and the resolve() that open_library calls.
+#define SORA_LIBRARY_FUNCTION_POINTER(function) decltype(&::function) function = nullptr;
+#define SORA_LIBRARY_RESOLVE_FUNCTION(function) loader.resolve(function, #function);
+#define SORA_LIBRARY_FUNCTIONS(LIST)                                                               \
+  LIST(SORA_LIBRARY_FUNCTION_POINTER)                                                              \
+  void resolve(LibraryLoader& loader) {                                                            \
+    LIST(SORA_LIBRARY_RESOLVE_FUNCTION)                                                            \
+  }
+
 /// A library's function table, loaded on the first call (thread-safe); later calls return the
-/// same answer. `Library` has `static constexpr LibraryName name` and `void
-/// resolve(LibraryLoader&)` pointing each member at its function (see jpeg_codec.cpp).
+/// same answer. `Library` has `static constexpr LibraryName name` and the members
+/// SORA_LIBRARY_FUNCTIONS(LIST) declares (see jpeg_codec.cpp).
 template <typename Library> const Result<Library>& open_library() {
   static const Result<Library> loaded = []() -> Result<Library> {
     LibraryLoader loader(Library::name);

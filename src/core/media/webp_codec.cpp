@@ -28,14 +28,7 @@ static_assert(WEBP_DECODER_ABI_VERSION >> 8 == 2, "libwebp's soname may no longe
 
 struct WebpLibrary {
   static constexpr LibraryName name{"libwebp.so.7", "WebP photos", "libwebp7"};
-#define SORA_WEBP_POINTER(function) decltype(&::function) function = nullptr;
-  SORA_WEBP_FUNCTIONS(SORA_WEBP_POINTER)
-#undef SORA_WEBP_POINTER
-  void resolve(LibraryLoader& loader) {
-#define SORA_WEBP_RESOLVE(function) loader.resolve(function, #function);
-    SORA_WEBP_FUNCTIONS(SORA_WEBP_RESOLVE)
-#undef SORA_WEBP_RESOLVE
-  }
+  SORA_LIBRARY_FUNCTIONS(SORA_WEBP_FUNCTIONS)
 };
 
 } // namespace
