@@ -1,12 +1,10 @@
-// The PNG image data through ISA-L's inflate (png_fast_reader.hpp): IDAT chunks read one buffer
-// at a time with their CRCs checked and inflated in batches of rows (the zlib wrapper and its
-// Adler-32 checked by ISA-L) on one thread; on the caller's, the rows are unfiltered against the
-// previous row, turned into 8-bit RGB or RGBA and handed on. Why a file near 500 lines: the
-// chunk reader, the inflater, the pipe between the threads and the row conversions are one
-// reader's parts, used nowhere else.
+// The PNG image data through ISA-L's inflate (png_fast_reader.hpp), on three threads: one reads
+// the IDAT chunks and checks their CRCs (png_image_data.hpp), one inflates them in batches of rows
+// (the zlib wrapper and its Adler-32 checked by ISA-L), and the caller's unfilters each row against
+// the previous one, turns it into 8-bit RGB or RGBA and hands it on.
 #include "media/png_fast_reader.hpp"
 
-#include "media/shared_library.hpp"
+#include "media/png_image_data.hpp"
 
 #include <algorithm>
 #include <condition_variable>
@@ -15,6 +13,7 @@
 #include <isa-l.h>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <span>
 #include <system_error>
 #include <thread>
@@ -24,135 +23,15 @@
 namespace sora::media {
 namespace {
 
-// The soname the headers belong to: ISA-L 2.x is libisal.so.2.
-static_assert(ISAL_MAJOR_VERSION == 2, "ISA-L's soname is no longer libisal.so.2");
-
-// Every ISA-L function the reader calls, resolved once.
-#define SORA_ISAL_FUNCTIONS(X)                                                                     \
-  X(isal_inflate_init)                                                                             \
-  X(isal_inflate)                                                                                  \
-  X(crc32_gzip_refl)
-
-struct IsalLibrary {
-  static constexpr LibraryName name{"libisal.so.2", "fast PNG decoding", "libisal2"};
-  SORA_LIBRARY_FUNCTIONS(SORA_ISAL_FUNCTIONS)
-};
-
-// Opens the library on the first call (thread-safe); later calls return the same answer.
-const Result<IsalLibrary>& load_isal() {
-  return open_library<IsalLibrary>();
-}
-
-// The loaded library; only called once load_isal() has succeeded.
-const IsalLibrary& isal() {
-  return *load_isal();
-}
-
-std::uint32_t big_endian(const unsigned char* p) {
-  return std::uint32_t{p[0]} << 24 | std::uint32_t{p[1]} << 16 | std::uint32_t{p[2]} << 8 | p[3];
-}
-
-bool is_critical(const unsigned char* type) {
-  return (type[0] & 0x20) == 0;
-}
-
-// The file's chunks from the first IDAT on, each chunk's CRC computed as it is read and checked
-// at its end. A CRC error in a critical chunk is an error; an ancillary chunk with a bad CRC is
-// dropped, as libpng drops it (nothing after the image data is used).
-class ChunkReader {
-public:
-  ChunkReader(std::FILE* file, std::uint32_t idat_length)
-      : m_file(file), m_left(idat_length), m_buffer(256 * 1024) {
-    std::memcpy(m_type, "IDAT", 4);
-    m_crc = isal().crc32_gzip_refl(0, m_type, 4);
-  }
-
-  /// The next bytes of image data; empty after the last IDAT chunk or on a failure.
-  std::span<unsigned char> next_image_data() {
-    while (m_in_image_data && m_left == 0) {
-      if (!end_chunk() || !begin_chunk()) return {};
-      m_in_image_data = std::memcmp(m_type, "IDAT", 4) == 0;
-    }
-    if (!m_in_image_data) return {};
-    return read_data(std::min<std::size_t>(m_left, m_buffer.size()));
-  }
-
-  /// Reads the rest of the file up to IEND (extra image data is skipped, as libpng skips it).
-  bool read_to_end() {
-    while (next_image_data().size() > 0) {
-    }
-    if (!m_failure.empty()) return false;
-    for (;;) {
-      if (std::memcmp(m_type, "IDAT", 4) == 0) return fail("an IDAT chunk after other chunks");
-      bool end = std::memcmp(m_type, "IEND", 4) == 0;
-      if (!end && is_critical(m_type))
-        return fail("an unexpected " + type_name() + " chunk after the image data");
-      while (m_left > 0)
-        if (read_data(std::min<std::size_t>(m_left, m_buffer.size())).empty()) return false;
-      if (!end_chunk()) return false;
-      if (end) return true;
-      if (!begin_chunk()) return false;
-    }
-  }
-
-  const std::string& failure() const { return m_failure; }
-  bool fail(std::string what) {
-    if (m_failure.empty()) m_failure = std::move(what);
-    return false;
-  }
-
-private:
-  std::span<unsigned char> read_data(std::size_t size) {
-    if (!read(m_buffer.data(), size)) return {};
-    m_crc = isal().crc32_gzip_refl(m_crc, m_buffer.data(), size);
-    m_left -= static_cast<std::uint32_t>(size);
-    return {m_buffer.data(), size};
-  }
-
-  bool read(unsigned char* to, std::size_t size) {
-    if (std::fread(to, 1, size, m_file) == size) return true;
-    return fail(std::ferror(m_file) ? "the file cannot be read" : "the file ends early");
-  }
-
-  bool end_chunk() {
-    unsigned char crc[4];
-    if (!read(crc, 4)) return false;
-    if (big_endian(crc) != m_crc && is_critical(m_type))
-      return fail("CRC error in the " + type_name() + " chunk");
-    return true;
-  }
-
-  bool begin_chunk() {
-    unsigned char header[8];
-    if (!read(header, 8)) return false;
-    m_left = big_endian(header);
-    std::memcpy(m_type, header + 4, 4);
-    if (m_left > 0x7fffffffu) return fail("a chunk length out of range");
-    m_crc = isal().crc32_gzip_refl(0, m_type, 4);
-    return true;
-  }
-
-  std::string type_name() const {
-    std::string name(reinterpret_cast<const char*>(m_type), 4);
-    for (char& c : name)
-      if (static_cast<unsigned char>(c) < 32 || static_cast<unsigned char>(c) > 126) c = '?';
-    return name;
-  }
-
-  std::FILE* m_file;
-  std::uint32_t m_left;
-  std::uint32_t m_crc = 0;
-  unsigned char m_type[4];
-  bool m_in_image_data = true;
-  std::vector<unsigned char> m_buffer;
-  std::string m_failure;
-};
+using png_image_data::ImageDataReadAhead;
+using png_image_data::isal;
+using png_image_data::load_isal;
 
 // The zlib stream spread over the IDAT chunks, inflated by ISA-L into the caller's buffers.
 class ImageDataInflater {
 public:
-  explicit ImageDataInflater(ChunkReader& chunks)
-      : m_chunks(chunks), m_state(std::make_unique<inflate_state>()) {
+  explicit ImageDataInflater(ImageDataReadAhead& data)
+      : m_data(data), m_state(std::make_unique<inflate_state>()) {
     isal().isal_inflate_init(m_state.get());
     m_state->crc_flag = ISAL_ZLIB; // parses the zlib header, checks the Adler-32 at the end
   }
@@ -163,11 +42,13 @@ public:
     m_state->avail_out = static_cast<std::uint32_t>(out.size());
     while (m_state->avail_out > 0) {
       if (m_state->block_state == ISAL_BLOCK_FINISH)
-        return m_chunks.fail("the image data ends before the last row");
+        return fail("the image data ends before the last row");
       if (!step()) return false;
     }
     return true;
   }
+
+  const std::string& failure() const { return m_failure; }
 
   /// Reads the stream to its end, which checks its Adler-32; inflated bytes past the last row are
   /// ignored, as libpng ignores them.
@@ -186,10 +67,12 @@ private:
   // It is called even when there is no more: it may still hold inflated bytes to give out.
   bool step() {
     if (m_state->avail_in == 0 && !m_data_ended) {
-      auto data = m_chunks.next_image_data();
-      if (data.empty() && !m_chunks.failure().empty()) return false;
+      auto data = m_data.next();
+      if (data.empty()) {
+        if (auto failure = m_data.failure(); !failure.empty()) return fail(std::move(failure));
+      }
       m_data_ended = data.empty();
-      m_state->next_in = data.data();
+      m_state->next_in = const_cast<unsigned char*>(data.data()); // ISA-L only reads it
       m_state->avail_in = static_cast<std::uint32_t>(data.size());
     }
     // What tells that a call made progress: input taken, output given, bits or state moved on.
@@ -200,17 +83,21 @@ private:
     const auto before = progress();
     int status = isal().isal_inflate(m_state.get());
     if (status == ISAL_INCORRECT_CHECKSUM)
-      return m_chunks.fail("the image data's Adler-32 checksum does not match");
+      return fail("the image data's Adler-32 checksum does not match");
     if (status != ISAL_DECOMP_OK)
-      return m_chunks.fail("the image data is damaged (ISA-L inflate error " +
-                           std::to_string(status) + ")");
+      return fail("the image data is damaged (ISA-L inflate error " + std::to_string(status) + ")");
     if (progress() == before && m_state->block_state != ISAL_BLOCK_FINISH)
-      return m_chunks.fail(m_data_ended ? "the image data ends early"
-                                        : "the image data is damaged (inflate is stuck)");
+      return fail(m_data_ended ? "the image data ends early"
+                               : "the image data is damaged (inflate is stuck)");
     return true;
   }
+  bool fail(std::string what) {
+    if (m_failure.empty()) m_failure = std::move(what);
+    return false;
+  }
 
-  ChunkReader& m_chunks;
+  ImageDataReadAhead& m_data;
+  std::string m_failure;
   std::unique_ptr<inflate_state> m_state; // about 90 KiB: tables and the history window
   bool m_data_ended = false;              // the last IDAT chunk has been read
 };
@@ -397,18 +284,23 @@ private:
 // The inflating thread: every row into the pipe, then the stream's end and the chunks to IEND.
 void inflate_rows(std::FILE* file, std::uint32_t idat_length, std::uint32_t height, RowPipe& pipe,
                   std::size_t row_size) {
-  ChunkReader chunks(file, idat_length);
-  ImageDataInflater inflater(chunks);
+  std::optional<ImageDataReadAhead> data;
+  try {
+    data.emplace(file, idat_length);
+  } catch (const std::system_error&) {
+    return pipe.close("no thread can be started to decode it");
+  }
+  ImageDataInflater inflater(*data);
   for (std::uint32_t y = 0; y < height;) {
     unsigned char* batch = pipe.begin_fill();
     if (!batch) return pipe.close({});
     std::uint32_t rows = std::min(pipe.rows_per_batch(), height - y);
-    if (!inflater.fill({batch, rows * row_size})) return pipe.close(chunks.failure());
+    if (!inflater.fill({batch, rows * row_size})) return pipe.close(inflater.failure());
     pipe.end_fill(rows);
     y += rows;
   }
-  bool ok = inflater.finish() && chunks.read_to_end();
-  pipe.close(ok ? std::string() : chunks.failure());
+  if (!inflater.finish()) return pipe.close(inflater.failure());
+  pipe.close(data->finish());
 }
 
 // The unfiltering side: each batch's rows unfiltered, converted and handed to `sink`. Returns
