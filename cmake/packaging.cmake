@@ -37,6 +37,9 @@ endif()
 # ---- install rules
 if(TARGET sora)
   install(TARGETS sora RUNTIME DESTINATION "${CMAKE_INSTALL_BINDIR}")
+  # The server of `sora listen`, which sora runs from there (a path relative to its own folder,
+  # derived from the same directories in src/cli/CMakeLists.txt): not a command to type.
+  install(TARGETS sora-listen RUNTIME DESTINATION "${CMAKE_INSTALL_LIBEXECDIR}/sora")
   # The price table compiled into sora, as a starting point for an override file (--prices).
   install(FILES "${PROJECT_SOURCE_DIR}/data/prices.json" DESTINATION "${CMAKE_INSTALL_DATADIR}/sora")
   # The prompt lint's language tables compiled into sora, for reference (docs/prompting.md).
@@ -132,7 +135,7 @@ set(CPACK_GENERATOR "DEB" CACHE STRING "CPack generators")
 set(CPACK_DEBIAN_FILE_NAME DEB-DEFAULT)
 set(CPACK_DEBIAN_PACKAGE_SECTION "video")
 set(CPACK_DEBIAN_PACKAGE_DESCRIPTION
-    "${PROJECT_DESCRIPTION}\n sora: a command-line client for the OpenAI Videos (Sora) API;\n sora-mock: a local stand-in server for tests;\n libsora_core, its headers, CMake package and pkg-config file.")
+    "${PROJECT_DESCRIPTION}\n sora: a command-line client for the OpenAI Videos (Sora) API\n (sora-listen, in /usr/libexec/sora, serves its webhook receiver);\n sora-mock: a local stand-in server for tests;\n libsora_core, its headers, CMake package and pkg-config file.")
 # The floor of what is tested; dpkg-shlibdeps (when present) adds the exact libraries. It cannot
 # see libjpeg, libpng, libwebp, Little CMS, libheif, ISA-L and FFmpeg's libraries, which sora opens
 # with dlopen on first use (docs/adr/0015-libraries-opened-on-first-use.md; ISA-L, the PNG image
@@ -148,7 +151,7 @@ if(SORA_DPKG_SHLIBDEPS)
 else()
   string(APPEND CPACK_DEBIAN_PACKAGE_DEPENDS
          ", libc6 (>= 2.34), libstdc++6 (>= 12), libgcc-s1,"
-         " libcpp-httplib0.11") # sora listen and sora-mock both serve HTTP with cpp-httplib
+         " libcpp-httplib0.11") # sora-listen and sora-mock both serve HTTP with cpp-httplib
 endif()
 # xxHash (libxxhash-dev) is compiled into libsora_core from its header (XXH_INLINE_ALL), so it is
 # neither a runtime dependency nor needed to link the static library.

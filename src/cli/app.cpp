@@ -12,7 +12,9 @@
 #include <CLI/CLI.hpp>
 
 #include <algorithm>
+#include <csignal>
 #include <cstdio>
+#include <exception>
 #include <optional>
 #include <string>
 #include <vector>
@@ -127,6 +129,7 @@ struct CommandTree {
                            "Providers: docs/providers.md.\n\n") +
                k_exit_code_help + "\nDocs: docs/cli.md. Run 'sora COMMAND --help' for a command.");
     if (hooks.transport) ctx.use_transport(hooks.transport, hooks.clock);
+    ctx.invocation = {argc, argv, hooks.listen};
     ctx.register_options(app);
     add_man_page_option(app); // hidden: the build writes sora.1 with it
     const CommandEntry* only = argc > 0 ? only_command(app, argc, argv) : nullptr;
@@ -205,6 +208,34 @@ ParseOutcome parse_cli(int argc, char** argv) {
     for (const auto* option : scope->get_options())
       if (option->count() > 0) outcome.options.push_back(option->get_name());
   return outcome;
+}
+
+namespace {
+
+extern "C" void on_signal(int) {
+  g_interrupted.store(true);
+}
+
+void install_signal_handlers() {
+  struct sigaction action {};
+  action.sa_handler = on_signal;
+  sigemptyset(&action.sa_mask);
+  sigaction(SIGINT, &action, nullptr);
+  sigaction(SIGTERM, &action, nullptr);
+  std::signal(SIGPIPE, SIG_IGN); // a closed pipe is a write error, not a silent death
+}
+
+} // namespace
+
+int run_main(int argc, char** argv, const CliHooks& hooks) {
+  install_signal_handlers();
+  try {
+    return run_cli(argc, argv, hooks);
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "sora: internal error: %s\n  hint: please report this as a bug.\n",
+                 e.what());
+    return k_exit_internal;
+  }
 }
 
 std::vector<std::string> cli_command_names() {

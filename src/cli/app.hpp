@@ -2,6 +2,8 @@
 // process.
 #pragma once
 
+#include "app_context.hpp"
+
 #include <sora/clock.hpp>
 #include <sora/transport.hpp>
 
@@ -13,11 +15,18 @@
 namespace sora::cli {
 
 /// What a test may put in place of the real world: the transport (instead of libcurl) and the
-/// clock the client sleeps on.
+/// clock the client sleeps on; and what runs `sora listen`.
 struct CliHooks {
   std::shared_ptr<Transport> transport;
   std::shared_ptr<Clock> clock;
+  /// sora-listen's HTTP server (serve_listen). Null in `sora`: `sora listen` then replaces the
+  /// process with the companion sora-listen, given the same arguments (commands/listen.cpp).
+  ListenServer listen = nullptr;
 };
+
+/// The main() of sora and sora-listen: SIGINT and SIGTERM set g_interrupted, SIGPIPE is ignored,
+/// run_cli runs, and an exception that escapes it is an internal error (exit 1).
+int run_main(int argc, char** argv, const CliHooks& hooks);
 
 /// Parses `argv` and runs the chosen command; returns its exit code (docs/cli.md). Parse errors are
 /// reported on stderr with exit 2. Exceptions other than CLI11's parse errors propagate.

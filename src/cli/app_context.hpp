@@ -20,6 +20,11 @@ class App;
 
 namespace sora::cli {
 
+class AppContext;
+struct ListenOptions;
+/// What runs `sora listen` once its arguments parse (commands/listen.hpp).
+using ListenServer = int (*)(const ListenOptions& options, AppContext& ctx);
+
 /// Set by SIGINT/SIGTERM; the core stops at the next chance and returns `interrupted`.
 extern std::atomic<bool> g_interrupted;
 
@@ -49,6 +54,15 @@ std::string positive_seconds(const std::string& value);
 class AppContext {
 public:
   GlobalOptions options;
+
+  /// How run_cli was called, for `sora listen` (commands/listen.cpp): the arguments it hands
+  /// unchanged to the companion sora-listen, or (in sora-listen) the server that runs it.
+  struct Invocation {
+    int argc = 0;
+    char** argv = nullptr;
+    ListenServer listen = nullptr;
+  };
+  Invocation invocation;
 
   /// Adds the global options to the top-level app (accepted before or after the subcommand).
   void register_options(CLI::App& app);

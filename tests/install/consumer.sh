@@ -8,14 +8,15 @@ source "$(dirname "$0")/lib.sh"
 step "cmake --install into a temporary prefix"
 P="$T/prefix"
 run "$T/install.log" "$CMAKE_COMMAND" --install "$SORA_BUILD_DIR" --prefix "$P"
-for f in bin/sora bin/sora-mock share/man/man1/sora.1 share/man/man1/sora-mock.1 \
+for f in bin/sora bin/sora-mock libexec/sora/sora-listen share/man/man1/sora.1 share/man/man1/sora-mock.1 \
   share/bash-completion/completions/sora share/zsh/site-functions/_sora \
   share/fish/vendor_completions.d/sora.fish "$SORA_LIBDIR/libsora_core.a" \
   "$SORA_LIBDIR/cmake/sora/soraConfig.cmake" "$SORA_LIBDIR/cmake/sora/soraConfigVersion.cmake" \
   "$SORA_LIBDIR/cmake/sora/soraTargets.cmake" "$SORA_LIBDIR/pkgconfig/sora.pc"; do
   assert_file "$P/$f"
 done
-[[ -x "$P/bin/sora" && -x "$P/bin/sora-mock" ]] || fail "the binaries are not executable"
+[[ -x "$P/bin/sora" && -x "$P/bin/sora-mock" && -x "$P/libexec/sora/sora-listen" ]] ||
+  fail "the binaries are not executable"
 
 step "the public headers, and only them"
 want="$(cd "$SORA_SOURCE_DIR/include/sora" && ls -- *.hpp | sort)"

@@ -27,7 +27,7 @@ done
 
 step "contents"
 dpkg-deb -c "$deb" | awk '{print $NF}' >"$T/contents"
-for f in ./usr/bin/sora ./usr/bin/sora-mock ./usr/share/man/man1/sora.1 \
+for f in ./usr/bin/sora ./usr/bin/sora-mock ./usr/libexec/sora/sora-listen ./usr/share/man/man1/sora.1 \
   ./usr/share/man/man1/sora-mock.1 ./usr/share/bash-completion/completions/sora \
   ./usr/share/zsh/vendor-completions/_sora ./usr/share/fish/vendor_completions.d/sora.fish \
   ./usr/include/sora/client.hpp "./usr/$SORA_LIBDIR/libsora_core.a" \
@@ -40,6 +40,18 @@ step "dpkg -x and run"
 dpkg -x "$deb" "$T/root"
 assert_eq "$("$T/root/usr/bin/sora" --version)" "sora $SORA_VERSION" "sora --version"
 assert_eq "$("$T/root/usr/bin/sora-mock" --version)" "sora-mock $SORA_VERSION" "sora-mock --version"
+# sora finds its companion from its own place: `sora listen` replaces itself with the packaged
+# sora-listen (whose error, not sora's "not installed", shows it ran), and only it links
+# cpp-httplib.
+set +e
+env -u SORA_WEBHOOK_SECRET "$T/root/usr/bin/sora" listen --port 0 >/dev/null 2>"$T/listen.err"
+rc=$?
+set -e
+assert_eq "$rc" "2" "sora listen without a secret, from the package"
+grep -q "SORA_WEBHOOK_SECRET is not set" "$T/listen.err" || fail "packaged sora listen: $(cat "$T/listen.err")"
+if ldd "$T/root/usr/bin/sora" | grep -q libcpp-httplib; then fail "the packaged sora links cpp-httplib"; fi
+ldd "$T/root/usr/libexec/sora/sora-listen" | grep -q libcpp-httplib ||
+  fail "the packaged sora-listen does not link cpp-httplib: is it sora-listen?"
 # The packaged scripts are what the packaged binary generates.
 "$T/root/usr/bin/sora" completion fish |
   cmp -s - "$T/root/usr/share/fish/vendor_completions.d/sora.fish" ||

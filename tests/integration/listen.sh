@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # sora listen: jobs finished by signed webhook deliveries from sora-mock (no polling), failures,
-# duplicates, deliveries replayed after a restart, --once reconciling by polling, and Ctrl-C.
+# duplicates, deliveries replayed after a restart, --once reconciling by polling, and Ctrl-C; all
+# through the companion sora-listen, which sora execs (and an error when it is missing).
 source "$(dirname "${BASH_SOURCE[0]}")/lib.sh"
 
 SECRET="whsec_$(head -c 32 /dev/urandom | base64 | tr -d '\n')"
@@ -71,6 +72,18 @@ assert_contains "$ERR" "is not a folder"
 expect_exit 2 -- env SORA_WEBHOOK_SECRET=whsec_*** "$SORA_BIN" listen --port 0
 assert_contains "$ERR" "not base64"
 stop_mock
+
+case_ "sora listen runs the companion sora-listen; without it, exit 1 naming it, and help still works"
+# A copy of sora with nothing beside it: it looks for ../libexec/sora/sora-listen and sora-listen
+# from its own place (/proc/self/exe).
+mkdir -p "$T/lone/bin"
+cp "$SORA_BIN" "$T/lone/bin/sora"
+expect_exit 1 -- "$T/lone/bin/sora" listen --port 0
+assert_contains "$ERR" "sora-listen, which serves sora listen, is not installed"
+assert_contains "$ERR" "$T/lone/bin/sora-listen"
+expect_exit 0 -- "$T/lone/bin/sora" listen --help
+assert_contains "$OUT" "--reconcile-every"
+expect_exit 2 -- "$T/lone/bin/sora" listen --port 70000
 
 case_ "a delivery finishes the job: downloaded, journaled, --exec run, no polling"
 # The job finishes --finish-after-ms after its creation; the one GET is the listener's, after

@@ -78,14 +78,19 @@ loaded_by() { # NAME -- cmd...: runs cmd; its loader log in $T/ld/NAME.log
 }
 media_libs='libheif|libde265|libx265|libavformat|libavcodec|libavutil|libswscale|libjpeg|libpng|libwebp|liblcms2|libtomlplusplus|libisal'
 
-case_ "--version and status open no image, video or TOML library; a HEIC opens libheif, libjpeg and lcms2, a WebP libwebp, a PNG libpng, inspect FFmpeg"
+case_ "--version and status open no image, video, TOML or HTTP-server library; a HEIC opens libheif, libjpeg and lcms2, a WebP libwebp, a PNG libpng, inspect FFmpeg, listen cpp-httplib"
 id="$(sora -q --no-journal create -p "waves, static shot")"
 loaded_by version -- sora --version
 loaded_by status -- sora status "$id"
+# cpp-httplib serves `sora listen` from the companion sora-listen only (docs/adr/0015).
 for name in version status; do
-  opened="$({ grep -Eo "$media_libs" "$T/ld/$name.log" || true; } | sort -u | tr '\n' ' ')"
+  opened="$({ grep -Eo "$media_libs|libcpp-httplib" "$T/ld/$name.log" || true; } | sort -u | tr '\n' ' ')"
   [[ -z $opened ]] || fail "sora $name opened $opened"
 done
+# sora listen execs sora-listen in the same process (and the same loader log), which opens it.
+LD_DEBUG=libs LD_DEBUG_OUTPUT="$T/ld/listen" expect_exit 2 -- env -u SORA_WEBHOOK_SECRET "$SORA_BIN" listen --port 0
+assert_contains "$ERR" "SORA_WEBHOOK_SECRET is not set"
+cat "$T/ld/listen".* | grep -q "libcpp-httplib" || fail "sora listen ran without opening libcpp-httplib"
 loaded_by heic -- sora create -p "waves, static shot" --image "$T/photos/IMG_0042.HEIC" --dry-run
 for lib in libheif libjpeg liblcms2; do
   grep -q "$lib" "$T/ld/heic.log" || fail "a HEIC was converted to JPEG without opening $lib"
