@@ -39,6 +39,7 @@ struct HeifImageOptions {
   int bits = 8;                 ///< 10: HEVC Main 10 (the 8-bit pixels scaled to 10 bits)
   const char* chroma = nullptr; ///< x265's subsampling: "420" (nullptr), "422", "444"
   bool monochrome = false;      ///< one Y' plane: `pixel`'s red
+  bool limited_range = false;   ///< an nclx of BT.709, limited range (libheif's default: full)
 };
 
 /// A `w` x `h` monochrome image of `bits` bits from `pixel`'s red, or nullptr.
@@ -113,9 +114,18 @@ inline bool write_heif_image(const std::filesystem::path& path, int w, int h,
     heif_encoder_set_lossy_quality(encoder, o.quality);
     heif_encoding_options* options = heif_encoding_options_alloc();
     options->image_orientation = o.orientation;
+    heif_color_profile_nclx* nclx = o.limited_range ? heif_nclx_color_profile_alloc() : nullptr;
+    if (nclx) {
+      nclx->matrix_coefficients = heif_matrix_coefficients_ITU_R_BT_709_5;
+      nclx->full_range_flag = 0;
+      options->output_nclx_profile = nclx;
+      options->macOS_compatibility_workaround_no_nclx_profile = 0;
+      heif_image_set_nclx_color_profile(image, nclx);
+    }
     ok = heif_context_encode_image(context, image, encoder, options, nullptr).code == 0 &&
          heif_context_write_to_file(context, path.c_str()).code == 0;
     heif_encoding_options_free(options);
+    if (nclx) heif_nclx_color_profile_free(nclx);
     heif_encoder_release(encoder);
   }
   heif_image_release(image);

@@ -278,6 +278,25 @@ TEST(HeifTilesTest, TenBitPictureDecodesLikeLibheif) {
   EXPECT_LE(worst_difference(shown(*decoded, 6), ref), 3);
 }
 
+// Limited range (64-940 luma, 64-960 chroma at 10 bits) and BT.709, from the file's nclx as
+// decode_heif reads it, and from the stream's VUI.
+TEST(HeifTilesTest, TenBitLimitedRangeDecodesLikeLibheif) {
+  test::TempDir dir;
+  for (int bits : {8, 10}) {
+    test::HeifImageOptions options;
+    options.bits = bits;
+    options.limited_range = true;
+    fs::path path = dir / ("limited" + std::to_string(bits) + ".heic");
+    ASSERT_TRUE(test::write_heif_image(path, 96, 64, colourful, options));
+    media::Raster ref = libheif_rgb(path);
+    ASSERT_EQ(ref.width, 96);
+    EXPECT_LE(worst_difference(fast(path, 1), ref), 3) << bits;
+    auto decoded = media::decode_heif(path, target(96, 64));
+    ASSERT_TRUE(decoded) << decoded.error().message;
+    EXPECT_LE(worst_difference(*decoded, ref), 3) << bits;
+  }
+}
+
 TEST(HeifTilesTest, TenBitGridsDecodeLikeLibheif) {
   test::TempDir dir;
   for (const char* chroma : {"420", "422"})
