@@ -1,8 +1,9 @@
-// Writes HEIC and AVIF files with libheif's encoder (x265 or libaom): one picture with an
-// orientation (irot/imir) and optional alpha, or a grid of tiles as phones store a large photo,
-// each tile coded alone, the grid item primary with the ICC profile and an optional rotation
-// (irot); libheif 1.15 cannot write grids, so their boxes are written here. The photo and HEIF
-// tile tests and the fit benchmark (bench/fit_bench.cpp) share it; no GoogleTest inside.
+// Writes HEIC and AVIF files with libheif's encoder (x265 or libaom), 8 or 10 bits, 4:2:0 or
+// 4:2:2: one picture with an orientation (irot/imir) and optional alpha, monochrome or limited
+// range, or a grid of tiles as phones store a large photo, each tile coded alone, the grid item
+// primary with the ICC profile and an optional rotation (irot); libheif 1.15 cannot write grids,
+// so their boxes are written here. The photo and HEIF tile tests and the fit benchmark
+// (bench/fit_bench.cpp) share it; no GoogleTest inside.
 #pragma once
 
 #include <algorithm>
