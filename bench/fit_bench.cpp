@@ -1,9 +1,10 @@
 // sora-fit-bench: makes large synthetic photos in every format `fit` reads, and times fit_image
 // on one (bench/fit runs it).
 //   sora-fit-bench make KIND OUT WIDTH HEIGHT
-//     KIND: jpeg, jpeg-progressive, png, png16, webp, heic, avif. Each carries the ICC profile
-//     its source would: Display P3 (phones: JPEG, HEIC, AVIF, PNG screenshots), Adobe RGB
-//     (cameras and raw developers: the 16-bit PNG); WebP none (`fit` does not read WebP's).
+//     KIND: jpeg, jpeg-progressive, png, png16, webp, heic, heic10 (10 bits), avif. Each carries
+//     the ICC profile its source would: Display P3 (phones: JPEG, HEIC, AVIF, PNG screenshots),
+//     Adobe RGB (cameras and raw developers: the 16-bit PNG); WebP none (`fit` does not read
+//     WebP's).
 //   sora-fit-bench fit IN WxH cover|contain|stretch TEMP_DIR
 // `fit` prints the wall time of the fit and the process's peak RSS (getrusage), one line.
 #include "support/write_heif.hpp"
@@ -180,12 +181,14 @@ int make_webp(const char* path, int width, int height) {
 // A HEIC or AVIF as phones write one: a grid of 512x512 tiles (one HEVC or AV1 picture of 48 MP
 // would exceed every level of either codec), each coded alone at the encoder's fastest, quality
 // 50; the grid item is primary and carries the ICC profile.
+// `bits` 10: HEVC Main 10, as Samsung phones write their 10-bit HEIF.
 int make_heif(const char* path, int width, int height, heif_compression_format format,
-              const Bytes& icc) {
+              const Bytes& icc, int bits = 8) {
   Bytes photo = whole_photo(width, height);
   sora::test::HeifGridOptions options;
   options.format = format;
   options.icc = icc;
+  options.bits = bits;
   auto pixel = [&](int x, int y, unsigned char* rgb) {
     std::memcpy(rgb, &photo[(std::size_t(y) * std::size_t(width) + std::size_t(x)) * 3], 3);
   };
@@ -200,6 +203,8 @@ int make(const std::string& kind, const char* path, int width, int height) {
   if (kind == "png16") return make_png(path, width, height, 16, adobe_rgb());
   if (kind == "webp") return make_webp(path, width, height);
   if (kind == "heic") return make_heif(path, width, height, heif_compression_HEVC, display_p3());
+  if (kind == "heic10")
+    return make_heif(path, width, height, heif_compression_HEVC, display_p3(), 10);
   if (kind == "avif") return make_heif(path, width, height, heif_compression_AV1, display_p3());
   return 2;
 }
@@ -239,6 +244,6 @@ int main(int argc, char** argv) {
     return make(argv[2], argv[3], std::atoi(argv[4]), std::atoi(argv[5]));
   if (command == "fit" && argc == 6) return fit(argv[2], argv[3], argv[4], argv[5]);
   std::fprintf(stderr, "usage: sora-fit-bench make KIND OUT W H | fit IN WxH MODE TEMP_DIR\n"
-                       "  KIND: jpeg, jpeg-progressive, png, png16, webp, heic, avif\n");
+                       "  KIND: jpeg, jpeg-progressive, png, png16, webp, heic, heic10, avif\n");
   return 2;
 }

@@ -1,8 +1,9 @@
-// Writes HEIC and AVIF files with libheif's encoder (x265 or libaom): one picture with an
-// orientation (irot/imir) and optional alpha, or a grid of tiles as phones store a large photo,
-// each tile coded alone, the grid item primary with the ICC profile and an optional rotation
-// (irot); libheif 1.15 cannot write grids, so their boxes are written here. The photo and HEIF
-// tile tests and the fit benchmark (bench/fit_bench.cpp) share it; no GoogleTest inside.
+// Writes HEIC and AVIF files with libheif's encoder (x265 or libaom), 8 or 10 bits, 4:2:0 or
+// 4:2:2: one picture with an orientation (irot/imir) and optional alpha, monochrome or limited
+// range, or a grid of tiles as phones store a large photo, each tile coded alone, the grid item
+// primary with the ICC profile and an optional rotation (irot); libheif 1.15 cannot write grids,
+// so their boxes are written here. The photo and HEIF tile tests and the fit benchmark
+// (bench/fit_bench.cpp) share it; no GoogleTest inside.
 #pragma once
 
 #include <algorithm>
@@ -24,6 +25,8 @@ struct HeifGridOptions {
   bool fastest = true;            ///< x265 "ultrafast", libaom speed 9
   std::vector<unsigned char> icc; ///< an ICC profile for the grid (none when empty)
   int turns = 0;                  ///< irot: anticlockwise quarter turns (0: no irot box)
+  int bits = 8;                   ///< 10: HEVC Main 10 (the 8-bit pixels scaled to 10 bits)
+  const char* chroma = nullptr;   ///< x265's subsampling: "420" (nullptr), "422", "444"
 };
 
 /// `pixel(x, y, rgb)` writes the RGB (or RGBA, for a picture with alpha) of one pixel.
@@ -34,30 +37,96 @@ struct HeifImageOptions {
   int quality = 95;
   heif_orientation orientation = heif_orientation_normal; ///< written as irot and imir
   bool alpha = false;                                     ///< `pixel` writes RGBA
+  int bits = 8;                 ///< 10: HEVC Main 10 (the 8-bit pixels scaled to 10 bits)
+  const char* chroma = nullptr; ///< x265's subsampling: "420" (nullptr), "422", "444"
+  bool monochrome = false;      ///< one Y' plane: `pixel`'s red
+  bool limited_range = false;   ///< an nclx of BT.709, limited range (libheif's default: full)
 };
+
+/// A `w` x `h` monochrome image of `bits` bits from `pixel`'s red, or nullptr.
+inline heif_image* gray_image(int w, int h, int bits, const GridPixelFn& pixel) {
+  heif_image* image = nullptr;
+  if (heif_image_create(w, h, heif_colorspace_monochrome, heif_chroma_monochrome, &image).code != 0)
+    return nullptr;
+  if (heif_image_add_plane(image, heif_channel_Y, w, h, bits).code != 0) {
+    heif_image_release(image);
+    return nullptr;
+  }
+  int stride = 0;
+  std::uint8_t* p = heif_image_get_plane(image, heif_channel_Y, &stride);
+  unsigned max = (1U << bits) - 1;
+  unsigned char px[4] = {};
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      pixel(x, y, px);
+      std::uint8_t* at = p + std::ptrdiff_t(y) * stride + std::ptrdiff_t(x) * (bits > 8 ? 2 : 1);
+      unsigned v = bits > 8 ? (px[0] * max + 127) / 255 : px[0];
+      at[0] = static_cast<std::uint8_t>(v & 0xFF);
+      if (bits > 8) at[1] = static_cast<std::uint8_t>(v >> 8);
+    }
+  return image;
+}
+
+/// A `w` x `h` interleaved RGB(A) image of `bits` bits (8, else 16-bit words) from `pixel`, or
+/// nullptr. `pixel` always writes 8-bit values; more bits scale them (v * max / 255).
+inline heif_image* rgb_image(int w, int h, int bits, bool alpha, const GridPixelFn& pixel) {
+  heif_image* image = nullptr;
+  bool deep = bits > 8;
+  auto chroma = alpha ? (deep ? heif_chroma_interleaved_RRGGBBAA_LE : heif_chroma_interleaved_RGBA)
+                      : (deep ? heif_chroma_interleaved_RRGGBB_LE : heif_chroma_interleaved_RGB);
+  if (heif_image_create(w, h, heif_colorspace_RGB, chroma, &image).code != 0) return nullptr;
+  if (heif_image_add_plane(image, heif_channel_interleaved, w, h, bits).code != 0) {
+    heif_image_release(image);
+    return nullptr;
+  }
+  int stride = 0, channels = alpha ? 4 : 3;
+  std::uint8_t* p = heif_image_get_plane(image, heif_channel_interleaved, &stride);
+  unsigned max = (1U << bits) - 1;
+  unsigned char px[4] = {};
+  for (int y = 0; y < h; ++y)
+    for (int x = 0; x < w; ++x) {
+      std::uint8_t* at = p + std::ptrdiff_t(y) * stride + std::ptrdiff_t(x) * channels * (deep + 1);
+      pixel(x, y, deep ? px : at);
+      for (int c = 0; deep && c < channels; ++c) {
+        unsigned v = (px[c] * max + 127) / 255;
+        at[2 * c] = static_cast<std::uint8_t>(v & 0xFF);
+        at[2 * c + 1] = static_cast<std::uint8_t>(v >> 8);
+      }
+    }
+  return image;
+}
+
+/// Sets `encoder`'s chroma subsampling when one is given (x265's "chroma" parameter).
+inline bool set_chroma(heif_encoder* encoder, const char* chroma) {
+  return !chroma || heif_encoder_set_parameter(encoder, "chroma", chroma).code == 0;
+}
 
 /// Writes one picture coded whole by libheif; false when the encoder or the file fails.
 inline bool write_heif_image(const std::filesystem::path& path, int w, int h,
                              const GridPixelFn& pixel, const HeifImageOptions& o = {}) {
-  heif_image* image = nullptr;
-  auto chroma = o.alpha ? heif_chroma_interleaved_RGBA : heif_chroma_interleaved_RGB;
-  if (heif_image_create(w, h, heif_colorspace_RGB, chroma, &image).code != 0) return false;
-  heif_image_add_plane(image, heif_channel_interleaved, w, h, 8);
-  int stride = 0;
-  std::uint8_t* p = heif_image_get_plane(image, heif_channel_interleaved, &stride);
-  for (int y = 0; y < h; ++y)
-    for (int x = 0; x < w; ++x)
-      pixel(x, y, p + std::ptrdiff_t(y) * stride + std::ptrdiff_t(x) * (o.alpha ? 4 : 3));
+  heif_image* image =
+      o.monochrome ? gray_image(w, h, o.bits, pixel) : rgb_image(w, h, o.bits, o.alpha, pixel);
+  if (!image) return false;
   heif_context* context = heif_context_alloc();
   heif_encoder* encoder = nullptr;
   bool ok = heif_context_get_encoder_for_format(context, o.format, &encoder).code == 0;
+  ok = ok && set_chroma(encoder, o.chroma);
   if (ok) {
     heif_encoder_set_lossy_quality(encoder, o.quality);
     heif_encoding_options* options = heif_encoding_options_alloc();
     options->image_orientation = o.orientation;
+    heif_color_profile_nclx* nclx = o.limited_range ? heif_nclx_color_profile_alloc() : nullptr;
+    if (nclx) {
+      nclx->matrix_coefficients = heif_matrix_coefficients_ITU_R_BT_709_5;
+      nclx->full_range_flag = 0;
+      options->output_nclx_profile = nclx;
+      options->macOS_compatibility_workaround_no_nclx_profile = 0;
+      heif_image_set_nclx_color_profile(image, nclx);
+    }
     ok = heif_context_encode_image(context, image, encoder, options, nullptr).code == 0 &&
          heif_context_write_to_file(context, path.c_str()).code == 0;
     heif_encoding_options_free(options);
+    if (nclx) heif_nclx_color_profile_free(nclx);
     heif_encoder_release(encoder);
   }
   heif_image_release(image);
@@ -101,6 +170,7 @@ inline bool code_image(heif_image* image, const HeifGridOptions& o, Coded& out) 
   heif_encoder* encoder = nullptr;
   bool ok = heif_context_get_encoder_for_format(context, o.format, &encoder).code == 0;
   Bytes file;
+  ok = ok && set_chroma(encoder, o.chroma);
   if (ok) {
     heif_encoder_set_lossy_quality(encoder, o.quality);
     if (o.fastest) { // a parameter this libheif's plugin does not know is ignored
@@ -139,18 +209,11 @@ inline std::vector<Coded> code_tiles(int width, int height, int columns, int row
   std::vector<Coded> tiles(static_cast<std::size_t>(columns * rows));
   for (int ty = 0; ty < rows; ++ty)
     for (int tx = 0; tx < columns; ++tx) {
-      heif_image* image = nullptr;
-      if (heif_image_create(o.tile, o.tile, heif_colorspace_RGB, heif_chroma_interleaved_RGB,
-                            &image)
-                  .code != 0 ||
-          heif_image_add_plane(image, heif_channel_interleaved, o.tile, o.tile, 8).code != 0)
-        return {};
-      int stride = 0;
-      std::uint8_t* plane = heif_image_get_plane(image, heif_channel_interleaved, &stride);
-      for (int y = 0; y < o.tile; ++y)
-        for (int x = 0; x < o.tile; ++x)
-          pixel(std::min(tx * o.tile + x, width - 1), std::min(ty * o.tile + y, height - 1),
-                plane + std::ptrdiff_t(y) * stride + std::ptrdiff_t(x) * 3);
+      auto tile_pixel = [&](int x, int y, unsigned char* rgb) {
+        pixel(std::min(tx * o.tile + x, width - 1), std::min(ty * o.tile + y, height - 1), rgb);
+      };
+      heif_image* image = rgb_image(o.tile, o.tile, o.bits, false, tile_pixel);
+      if (!image) return {};
       bool ok = code_image(image, o, tiles[std::size_t(ty * columns + tx)]);
       heif_image_release(image);
       if (!ok) return {};

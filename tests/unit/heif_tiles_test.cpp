@@ -27,6 +27,15 @@ void colourful(int x, int y, unsigned char* rgb) {
   rgb[2] = static_cast<unsigned char>(230 - ((x + y) * 3) % 210);
 }
 
+// Gradients without `colourful`'s sharp wraps, which ring in 4:2:2 at a high quality and clip:
+// averaging Y'CbCr before the clipping (the shrink) then differs from averaging clipped RGB by up
+// to 12 levels next to the wraps. Red and blue still differ widely.
+void gentle(int x, int y, unsigned char* rgb) {
+  rgb[0] = static_cast<unsigned char>(40 + x * 3 / 4);
+  rgb[1] = static_cast<unsigned char>(50 + y / 2);
+  rgb[2] = static_cast<unsigned char>(220 - (x + y) / 2);
+}
+
 // libheif's own decode (libde265, its RGB conversion, its transforms): the reference.
 media::Raster libheif_rgb(const fs::path& path) {
   media::Raster out;
@@ -245,4 +254,123 @@ TEST(HeifTilesTest, ABrokenHeaderIsDeclinedNotACrash) {
   auto tiles = media::read_hevc_tiles(cut);
   ASSERT_TRUE(tiles);
   EXPECT_FALSE(media::decode_hevc_tiles(cut, *tiles, 1, {}));
+}
+
+// 10-bit HEIC (HEVC Main 10, as Samsung phones and Canon/Sony cameras write it): FFmpeg's
+// yuv420p10le or yuv422p10le tiles, shrunk from 16-bit words into the same 8-bit RGB.
+TEST(HeifTilesTest, TenBitPictureDecodesLikeLibheif) {
+  test::TempDir dir;
+  test::HeifImageOptions options;
+  options.bits = 10;
+  options.orientation = heif_orientation_rotate_90_cw; // EXIF 6
+  ASSERT_TRUE(test::write_heif_image(dir / "p.heic", 48, 32, colourful, options));
+  media::Raster ref = libheif_rgb(dir / "p.heic");
+  ASSERT_EQ(ref.width, 32);
+  int orientation = 0;
+  media::Raster stored = fast(dir / "p.heic", 1, &orientation);
+  EXPECT_EQ(orientation, 6);
+  EXPECT_LE(worst_difference(shown(stored, orientation), ref), 3);
+  // Shrunk as stored: EXIF 8 turns the shown picture back.
+  EXPECT_LE(worst_difference(fast(dir / "p.heic", 3), shrunk(shown(ref, 8), 3)), 3);
+  auto decoded = media::decode_heif(dir / "p.heic", target(32, 48));
+  ASSERT_TRUE(decoded) << decoded.error().message;
+  EXPECT_EQ(decoded->orientation, 6);
+  EXPECT_LE(worst_difference(shown(*decoded, 6), ref), 3);
+}
+
+// Limited range (64-940 luma, 64-960 chroma at 10 bits) and BT.709, from the file's nclx as
+// decode_heif reads it, and from the stream's VUI.
+TEST(HeifTilesTest, TenBitLimitedRangeDecodesLikeLibheif) {
+  test::TempDir dir;
+  for (int bits : {8, 10}) {
+    test::HeifImageOptions options;
+    options.bits = bits;
+    options.limited_range = true;
+    fs::path path = dir / ("limited" + std::to_string(bits) + ".heic");
+    ASSERT_TRUE(test::write_heif_image(path, 96, 64, colourful, options));
+    media::Raster ref = libheif_rgb(path);
+    ASSERT_EQ(ref.width, 96);
+    EXPECT_LE(worst_difference(fast(path, 1), ref), 3) << bits;
+    auto decoded = media::decode_heif(path, target(96, 64));
+    ASSERT_TRUE(decoded) << decoded.error().message;
+    EXPECT_LE(worst_difference(*decoded, ref), 3) << bits;
+  }
+}
+
+TEST(HeifTilesTest, TenBitGridsDecodeLikeLibheif) {
+  test::TempDir dir;
+  for (const char* chroma : {"420", "422"})
+    for (int bits : {8, 10}) {
+      if (bits == 8 && std::string(chroma) == "420") continue; // the tests above
+      test::HeifGridOptions options;
+      options.tile = 64;
+      options.quality = 90;
+      options.bits = bits;
+      options.chroma = chroma;
+      options.turns = 3; // EXIF 6
+      fs::path path = dir / (std::string(chroma) + "-" + std::to_string(bits) + ".heic");
+      ASSERT_TRUE(test::write_heif_grid(path, 200, 136, gentle, options));
+      media::Raster ref = libheif_rgb(path);
+      ASSERT_EQ(ref.width, 136);
+      for (int factor : {1, 3, 70}) {
+        int orientation = 0;
+        media::Raster stored = fast(path, factor, &orientation);
+        EXPECT_EQ(orientation, 6);
+        EXPECT_LE(worst_difference(stored, shrunk(shown(ref, 8), factor)), 3)
+            << chroma << " " << bits << " bits, factor " << factor;
+      }
+    }
+}
+
+// The test of the tests above: libheif's own 10-bit planes shrunk here match its RGB within the
+// tolerance when read as 10 bits, and miss it by far when read with a wrong shift.
+TEST(HeifTilesTest, TenBitSamplesReadWithAWrongShiftWouldFail) {
+  test::TempDir dir;
+  test::HeifImageOptions options;
+  options.bits = 10;
+  ASSERT_TRUE(test::write_heif_image(dir / "p.heic", 96, 64, colourful, options));
+  media::Raster ref = libheif_rgb(dir / "p.heic");
+  heif_context* context = heif_context_alloc();
+  heif_image_handle* handle = nullptr;
+  heif_image* image = nullptr;
+  ASSERT_EQ(heif_context_read_from_file(context, (dir / "p.heic").c_str(), nullptr).code, 0);
+  ASSERT_EQ(heif_context_get_primary_image_handle(context, &handle).code, 0);
+  ASSERT_EQ(heif_decode_image(handle, &image, heif_colorspace_YCbCr, heif_chroma_420, nullptr).code,
+            0);
+  media::YCbCrPlanes planes;
+  planes.width = 96, planes.height = 64;
+  planes.y = heif_image_get_plane_readonly(image, heif_channel_Y, &planes.y_stride);
+  planes.cb = heif_image_get_plane_readonly(image, heif_channel_Cb, &planes.c_stride);
+  planes.cr = heif_image_get_plane_readonly(image, heif_channel_Cr, &planes.c_stride);
+  EXPECT_EQ(heif_image_get_bits_per_pixel_range(image, heif_channel_Y), 10);
+  heif_color_profile_nclx* nclx = nullptr;
+  if (heif_image_get_nclx_color_profile(image, &nclx).code == 0 && nclx) {
+    planes.full_range = nclx->full_range_flag != 0;
+    EXPECT_TRUE(media::use_matrix(planes, nclx->matrix_coefficients));
+    heif_nclx_color_profile_free(nclx);
+  }
+  planes.bits = 10;
+  EXPECT_LE(worst_difference(media::shrink_ycbcr(planes, 1), ref), 3);
+  for (int wrong : {9, 11}) {
+    planes.bits = wrong;
+    EXPECT_GT(worst_difference(media::shrink_ycbcr(planes, 1), ref), 40) << wrong;
+  }
+  heif_image_release(image);
+  heif_image_handle_release(handle);
+  heif_context_free(context);
+}
+
+TEST(HeifTilesTest, MonochromeDecodesLikeLibheif) {
+  test::TempDir dir;
+  for (int bits : {8, 10}) {
+    test::HeifImageOptions options;
+    options.bits = bits;
+    options.monochrome = true;
+    fs::path path = dir / ("gray" + std::to_string(bits) + ".heic");
+    ASSERT_TRUE(test::write_heif_image(path, 96, 64, colourful, options));
+    media::Raster ref = libheif_rgb(path);
+    ASSERT_EQ(ref.width, 96);
+    EXPECT_LE(worst_difference(fast(path, 1), ref), 3) << bits;
+    EXPECT_LE(worst_difference(fast(path, 3), shrunk(ref, 3)), 3) << bits;
+  }
 }

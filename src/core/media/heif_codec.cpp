@@ -1,9 +1,9 @@
 // HEIC/HEIF (iPhone photos) and AVIF through libheif. libheif applies the file's rotation and
 // mirror transforms (irot, imir) while decoding; an EXIF orientation is used only when the file
 // has no such transform, since phones write both and applying both would turn the photo twice.
-// An opaque 8-bit HEIC takes the fast path (heif_tiles.hpp, docs/adr/0017): its HEVC tiles
-// decoded by FFmpeg and shrunk a row of tiles at a time. Everything else is decoded whole by
-// libheif 1.15 (no tile API), and then shrunk.
+// An opaque 8- or 10-bit HEIC (4:2:0, 4:2:2 or monochrome) takes the fast path (heif_tiles.hpp,
+// docs/adr/0017): its HEVC tiles decoded by FFmpeg and shrunk a row of tiles at a time.
+// Everything else is decoded whole by libheif 1.15 (no tile API), and then shrunk.
 // libheif is opened on first use (media/shared_library.hpp, docs/adr/0015): its codecs'
 // constructors alone cost more than the rest of a `sora status`.
 #include "media/heif_tiles.hpp"
@@ -209,12 +209,13 @@ std::optional<Raster> shrink_decoded(const heif_image* image, int factor) {
   return shrinker.take();
 }
 
-// The fast path for an opaque 8-bit HEIC (heif_tiles.hpp): its HEVC tiles decoded by FFmpeg and
-// shrunk as they arrive. Nothing when the file is not laid out so, or FFmpeg cannot decode it.
+// The fast path for an opaque 8- or 10-bit HEIC (heif_tiles.hpp): its HEVC tiles decoded by FFmpeg
+// and shrunk as they arrive. Nothing when the file is not laid out so, or FFmpeg cannot decode it.
 // `transformed`: the file has irot or imir, so its EXIF orientation is not used (see the top).
 std::optional<Raster> decode_tiles_fast(const fs::path& path, heif_image_handle* handle,
                                         const DecodeTarget& target, bool alpha, bool transformed) {
-  if (alpha || heif().heif_image_handle_get_luma_bits_per_pixel(handle) != 8) return std::nullopt;
+  int bits = heif().heif_image_handle_get_luma_bits_per_pixel(handle);
+  if (alpha || (bits != 8 && bits != 10)) return std::nullopt;
   auto tiles = read_hevc_tiles(path);
   if (!tiles) return std::nullopt;
   int orientation = transformed ? tiles->orientation : exif_orientation_of(handle);

@@ -2,7 +2,7 @@
 // file's boxes and decoded with FFmpeg's HEVC decoder, a row of tiles at a time, straight into the
 // shrunk picture. libheif 1.15 decodes a grid with libde265 into a full-size RGB copy (a 48 MP
 // photo: 1.5 s and 146 MB); this takes half the CPU time and a strip of tiles' memory.
-// Anything it does not handle (another codec, a crop, 10 bits, 4:4:4, a broken file) is declined,
+// Anything it does not handle (another codec, a crop, 12 bits, 4:4:4, a broken file) is declined,
 // and libheif decodes the photo as before.
 #pragma once
 
@@ -44,9 +44,10 @@ struct TileColour {
   bool full_range = true;
 };
 
-/// Decodes `tiles` (8-bit 4:2:0 only) with FFmpeg's HEVC decoder on as many threads as there are
-/// cores and shrinks them by `factor` while they arrive. Nothing when FFmpeg or its HEVC decoder
-/// is missing, or a tile is not what the boxes said: the caller falls back to libheif.
+/// Decodes `tiles` (8 or 10 bits; 4:2:0, 4:2:2 or monochrome) with FFmpeg's HEVC decoder on as many
+/// threads as there are cores and shrinks them by `factor` while they arrive. Nothing when FFmpeg
+/// or its HEVC decoder is missing, or a tile is not what the boxes said: the caller falls back to
+/// libheif.
 std::optional<Raster> decode_hevc_tiles(const std::filesystem::path& path, const HevcTiles& tiles,
                                         int factor, const TileColour& colour);
 

@@ -84,35 +84,87 @@ bool decode_tile(Worker& w, int fd, const std::vector<FileExtent>& extents) {
   return ok;
 }
 
-// A strip of full-width 4:2:0 planes: a row of tiles plus the rows the last block left over.
+// What FFmpeg decoded a tile into, as far as the shrink cares; `bits` 0: a layout it does not take.
+struct Layout {
+  int bits = 0;            ///< 8, or 10 in 16-bit words (yuv420p10le and the like)
+  int shift_y = 1;         ///< 4:2:0 halves the chroma rows, 4:2:2 does not (both halve columns)
+  bool chroma = true;      ///< false: monochrome (gray)
+  bool full_range = false; ///< a yuvj format (JPEG range whatever the stream says)
+};
+
+Layout layout_of(int format) {
+  switch (format) {
+  case AV_PIX_FMT_YUV420P:
+    return {8, 1, true, false};
+  case AV_PIX_FMT_YUVJ420P:
+    return {8, 1, true, true};
+  case AV_PIX_FMT_YUV422P:
+    return {8, 0, true, false};
+  case AV_PIX_FMT_YUVJ422P:
+    return {8, 0, true, true};
+  case AV_PIX_FMT_GRAY8:
+    return {8, 1, false, false};
+  case AV_PIX_FMT_YUV420P10LE:
+    return {10, 1, true, false};
+  case AV_PIX_FMT_YUV422P10LE:
+    return {10, 0, true, false};
+  case AV_PIX_FMT_GRAY10LE:
+    return {10, 1, false, false};
+  default:
+    return {};
+  }
+}
+
+// A strip of full-width planes: a row of tiles plus the rows the last block left over. The chroma
+// planes are half as wide as the luma, and half as tall for 4:2:0; samples are 1 or 2 bytes.
 struct Strip {
-  int width = 0; // the luma stride
+  int width = 0; // the luma width in samples
+  Layout layout;
+  std::size_t bytes = 1; // a sample's
   std::vector<std::uint8_t> y, cb, cr;
 
-  Strip(int w, int rows)
-      : width(w), y(std::size_t(w) * std::size_t(rows)),
-        cb(std::size_t(w / 2) * std::size_t(rows / 2 + 1)), cr(cb.size()) {}
+  Strip(int w, int rows, Layout l)
+      : width(w), layout(l), bytes(l.bits > 8 ? 2 : 1), y(row_bytes() * std::size_t(rows)),
+        cb(l.chroma ? c_row_bytes() * std::size_t((rows >> l.shift_y) + 1) : 0), cr(cb.size()) {}
+
+  std::size_t row_bytes() const { return std::size_t(width) * bytes; }
+  std::size_t c_row_bytes() const { return std::size_t(width / 2) * bytes; }
 
   // Copies the decoded tile to column `x`, row `top` (even) of the strip.
   void paste(const AVFrame& f, int x, int top) {
     for (int row = 0; row < f.height; ++row)
-      std::memcpy(&y[std::size_t(top + row) * std::size_t(width) + std::size_t(x)],
-                  f.data[0] + std::ptrdiff_t(row) * f.linesize[0], std::size_t(f.width));
-    int cw = f.width / 2, c_stride = width / 2;
-    for (int row = 0; row < f.height / 2; ++row) {
-      std::size_t at = std::size_t(top / 2 + row) * std::size_t(c_stride) + std::size_t(x / 2);
-      std::memcpy(&cb[at], f.data[1] + std::ptrdiff_t(row) * f.linesize[1], std::size_t(cw));
-      std::memcpy(&cr[at], f.data[2] + std::ptrdiff_t(row) * f.linesize[2], std::size_t(cw));
+      std::memcpy(&y[std::size_t(top + row) * row_bytes() + std::size_t(x) * bytes],
+                  f.data[0] + std::ptrdiff_t(row) * f.linesize[0], std::size_t(f.width) * bytes);
+    if (!layout.chroma) return;
+    std::size_t cw = std::size_t(f.width / 2) * bytes;
+    for (int row = 0; row < f.height >> layout.shift_y; ++row) {
+      std::size_t at =
+          std::size_t((top >> layout.shift_y) + row) * c_row_bytes() + std::size_t(x / 2) * bytes;
+      std::memcpy(&cb[at], f.data[1] + std::ptrdiff_t(row) * f.linesize[1], cw);
+      std::memcpy(&cr[at], f.data[2] + std::ptrdiff_t(row) * f.linesize[2], cw);
     }
   }
 
   // Moves `rows` rows from row `from` (even) to the top.
   void keep(int from, int rows) {
-    std::memmove(y.data(), &y[std::size_t(from) * std::size_t(width)],
-                 std::size_t(rows) * std::size_t(width));
-    std::size_t c = std::size_t(width / 2);
-    std::memmove(cb.data(), &cb[std::size_t(from / 2) * c], std::size_t((rows + 1) / 2) * c);
-    std::memmove(cr.data(), &cr[std::size_t(from / 2) * c], std::size_t((rows + 1) / 2) * c);
+    std::memmove(y.data(), &y[std::size_t(from) * row_bytes()], std::size_t(rows) * row_bytes());
+    if (!layout.chroma) return;
+    int s = layout.shift_y;
+    std::size_t at = std::size_t(from >> s) * c_row_bytes();
+    std::size_t n = std::size_t((rows + s) >> s) * c_row_bytes();
+    std::memmove(cb.data(), &cb[at], n);
+    std::memmove(cr.data(), &cr[at], n);
+  }
+
+  // `planes` pointing at this strip.
+  void point(YCbCrPlanes& planes) const {
+    planes.bits = layout.bits;
+    planes.shift_y = layout.shift_y;
+    planes.y_stride = static_cast<int>(row_bytes());
+    planes.c_stride = static_cast<int>(c_row_bytes());
+    planes.y = y.data();
+    planes.cb = layout.chroma ? cb.data() : nullptr;
+    planes.cr = layout.chroma ? cr.data() : nullptr;
   }
 };
 
@@ -123,28 +175,21 @@ struct RowJob {
   int row;
   int top;
   Strip& strip;
+  int format; // tile 0's: every tile must have it
   std::atomic<int> next{0};
   std::atomic<bool> failed{false};
-  std::atomic<int> matrix{-2}; // the stream's colour, from tile 0
-  std::atomic<bool> full_range{false};
 };
 
-bool tile_fits(const AVFrame& f, const HevcTiles& tiles) {
-  return f.width == tiles.tile_width && f.height == tiles.tile_height &&
-         (f.format == AV_PIX_FMT_YUV420P || f.format == AV_PIX_FMT_YUVJ420P);
+bool tile_fits(const AVFrame& f, const HevcTiles& tiles, int format) {
+  return f.width == tiles.tile_width && f.height == tiles.tile_height && f.format == format;
 }
 
 void decode_row(Worker& w, RowJob& job) {
   for (int c = job.next++; c < job.tiles.columns && !job.failed; c = job.next++) {
     const auto& extents = job.tiles.tiles[std::size_t(job.row * job.tiles.columns + c)];
-    if (!decode_tile(w, job.fd, extents) || !tile_fits(*w.frame, job.tiles)) {
+    if (!decode_tile(w, job.fd, extents) || !tile_fits(*w.frame, job.tiles, job.format)) {
       job.failed = true;
       return;
-    }
-    if (job.row == 0 && c == 0) {
-      job.full_range =
-          w.frame->color_range == AVCOL_RANGE_JPEG || w.frame->format == AV_PIX_FMT_YUVJ420P;
-      job.matrix = static_cast<int>(w.frame->colorspace);
     }
     job.strip.paste(*w.frame, c * job.tiles.tile_width, job.top);
   }
@@ -166,28 +211,69 @@ bool decode_row_parallel(std::vector<Worker>& workers, RowJob& job) {
   return !job.failed;
 }
 
-// The matrix and range: the file's when it names them, else the stream's.
-bool use_colour(YCbCrPlanes& planes, const TileColour& file, int matrix, bool full_range) {
-  planes.full_range = file.matrix >= 0 ? file.full_range : full_range;
-  return use_matrix(planes, file.matrix >= 0 ? file.matrix : matrix);
+// The layout and colour of a decoded tile into `planes`: the file's matrix and range when it
+// names them, else the stream's. Nothing for a layout or matrix this path does not take.
+std::optional<Layout> use_frame(YCbCrPlanes& planes, const AVFrame& f, const HevcTiles& tiles,
+                                const TileColour& file) {
+  Layout l = layout_of(f.format);
+  if (!l.bits || f.width != tiles.tile_width || f.height != tiles.tile_height) return std::nullopt;
+  planes.bits = l.bits;
+  planes.shift_y = l.shift_y;
+  bool stream_full = f.color_range == AVCOL_RANGE_JPEG || l.full_range;
+  planes.full_range = file.matrix >= 0 ? file.full_range : stream_full;
+  if (!use_matrix(planes, file.matrix >= 0 ? file.matrix : static_cast<int>(f.colorspace)))
+    return std::nullopt;
+  return l;
 }
 
 // One picture (a grid of one tile): shrunk straight from the decoder's planes, without a strip.
 std::optional<Raster> decode_one_picture(Worker& w, int fd, const HevcTiles& tiles, int factor,
                                          const TileColour& colour) {
-  if (!decode_tile(w, fd, tiles.tiles[0]) || !tile_fits(*w.frame, tiles)) return std::nullopt;
+  if (!decode_tile(w, fd, tiles.tiles[0])) return std::nullopt;
   const AVFrame& f = *w.frame;
   YCbCrPlanes planes;
+  auto layout = use_frame(planes, f, tiles, colour);
+  if (!layout || f.linesize[1] != f.linesize[2]) return std::nullopt;
   planes.width = tiles.width;
   planes.height = tiles.height;
-  planes.y = f.data[0], planes.cb = f.data[1], planes.cr = f.data[2];
-  planes.y_stride = f.linesize[0];
-  planes.c_stride = f.linesize[1];
-  if (f.linesize[1] != f.linesize[2] ||
-      !use_colour(planes, colour, static_cast<int>(f.colorspace),
-                  f.color_range == AVCOL_RANGE_JPEG || f.format == AV_PIX_FMT_YUVJ420P))
-    return std::nullopt;
+  planes.y = f.data[0], planes.y_stride = f.linesize[0];
+  if (layout->chroma) planes.cb = f.data[1], planes.cr = f.data[2], planes.c_stride = f.linesize[1];
   return shrink_ycbcr(planes, factor);
+}
+
+// Shrinks the grid a row of tiles at a time into `out` (sized). Tile 0 is decoded first, on this
+// thread: its layout sizes the strip, its colour is the picture's.
+bool decode_grid(std::vector<Worker>& workers, int fd, const HevcTiles& tiles, int f,
+                 const TileColour& colour, Raster& out) {
+  YCbCrPlanes planes;
+  if (!decode_tile(workers[0], fd, tiles.tiles[0])) return false;
+  auto layout = use_frame(planes, *workers[0].frame, tiles, colour);
+  if (!layout) return false;
+  int format = workers[0].frame->format;
+  Strip strip(tiles.columns * tiles.tile_width, tiles.tile_height + f + 2, *layout);
+  strip.paste(*workers[0].frame, 0, 0);
+  planes.width = tiles.width;
+  int first = 0, top = 0, done = 0, oy = 0; // the strip's first source row, its rows, rows used
+  for (int row = 0; row < tiles.rows; ++row) {
+    RowJob job{tiles, fd, row, top, strip, format};
+    job.next = row == 0 ? 1 : 0;
+    if (!decode_row_parallel(workers, job)) return false;
+    strip.point(planes);
+    int end = std::min(tiles.height, (row + 1) * tiles.tile_height);
+    bool last = row == tiles.rows - 1;
+    while (done + f <= end || (last && done < end)) {
+      int n = std::min(f, end - done);
+      shrink_ycbcr_rows(planes, f, done - first, n,
+                        &out.rgb[std::size_t(oy++) * std::size_t(out.width) * 3]);
+      done += n;
+    }
+    int keep_from = done & ~1; // an even row, so the chroma rows stay aligned
+    top = (row + 1) * tiles.tile_height - keep_from;
+    if (!last) strip.keep(keep_from - first, top);
+    first = keep_from;
+  }
+  out.height = oy;
+  return true;
 }
 
 } // namespace
@@ -208,31 +294,7 @@ std::optional<Raster> decode_hevc_tiles(const fs::path& path, const HevcTiles& t
   out.width = (tiles.width + f - 1) / f;
   out.height = (tiles.height + f - 1) / f;
   out.rgb.resize(std::size_t(out.width) * std::size_t(out.height) * 3);
-  Strip strip(tiles.columns * tiles.tile_width, tiles.tile_height + f + 2);
-  YCbCrPlanes planes;
-  planes.width = tiles.width;
-  planes.y_stride = strip.width;
-  planes.c_stride = strip.width / 2;
-  int first = 0, top = 0, done = 0, oy = 0; // the strip's first source row, its rows, rows used
-  for (int row = 0; row < tiles.rows; ++row) {
-    RowJob job{tiles, file.fd, row, top, strip};
-    if (!decode_row_parallel(workers, job)) return std::nullopt;
-    if (row == 0 && !use_colour(planes, colour, job.matrix, job.full_range)) return std::nullopt;
-    planes.y = strip.y.data(), planes.cb = strip.cb.data(), planes.cr = strip.cr.data();
-    int end = std::min(tiles.height, (row + 1) * tiles.tile_height);
-    bool last = row == tiles.rows - 1;
-    while (done + f <= end || (last && done < end)) {
-      int n = std::min(f, end - done);
-      shrink_ycbcr_rows(planes, f, done - first, n,
-                        &out.rgb[std::size_t(oy++) * std::size_t(out.width) * 3]);
-      done += n;
-    }
-    int keep_from = done & ~1; // an even row, so the chroma rows stay aligned
-    top = (row + 1) * tiles.tile_height - keep_from;
-    if (!last) strip.keep(keep_from - first, top);
-    first = keep_from;
-  }
-  out.height = oy;
+  if (!decode_grid(workers, file.fd, tiles, f, colour, out)) return std::nullopt;
   return out;
 }
 

@@ -90,17 +90,21 @@ void ycbcr_to_rgb(const YCbCrPlanes& p, double y, double cb, double cr, unsigned
 
 } // namespace
 
-void shrink_ycbcr_rows(const YCbCrPlanes& p, int factor, int first_row, int rows,
-                       unsigned char* rgb) {
-  int f = std::max(1, factor), width = (p.width + f - 1) / f;
-  // Sums of Y', Cb and Cr per output column, over the block of rows.
-  std::vector<std::uint32_t> sums(std::size_t(width) * 3);
+namespace {
+
+// Sums of Y', Cb and Cr per output column (`sums`, 3 a column) over rows [first_row, first_row +
+// rows) of `p`, whose samples are `Sample`s.
+template <class Sample>
+void sum_ycbcr_rows(const YCbCrPlanes& p, int f, int first_row, int rows, std::uint32_t* sums) {
+  auto row_of = [](const std::uint8_t* plane, std::size_t offset) {
+    return plane ? reinterpret_cast<const Sample*>(plane + offset) : nullptr;
+  };
   for (int y = first_row; y < first_row + rows; ++y) {
-    const std::uint8_t* luma = p.y + std::size_t(y) * std::size_t(p.y_stride);
+    const Sample* luma = row_of(p.y, std::size_t(y) * std::size_t(p.y_stride));
     std::size_t c_row = std::size_t(y >> p.shift_y) * std::size_t(p.c_stride);
-    const std::uint8_t* cb = p.cb ? p.cb + c_row : nullptr;
-    const std::uint8_t* cr = p.cr ? p.cr + c_row : nullptr;
-    std::uint32_t* sum = sums.data();
+    const Sample* cb = row_of(p.cb, c_row);
+    const Sample* cr = row_of(p.cr, c_row);
+    std::uint32_t* sum = sums;
     for (int x0 = 0; x0 < p.width; x0 += f, sum += 3) {
       int x1 = std::min(p.width, x0 + f);
       std::uint32_t sy = 0, sb = 0, sr = 0;
@@ -116,8 +120,22 @@ void shrink_ycbcr_rows(const YCbCrPlanes& p, int factor, int first_row, int rows
       sum[2] += sr;
     }
   }
+}
+
+} // namespace
+
+void shrink_ycbcr_rows(const YCbCrPlanes& p, int factor, int first_row, int rows,
+                       unsigned char* rgb) {
+  int f = std::max(1, factor), width = (p.width + f - 1) / f;
+  std::vector<std::uint32_t> sums(std::size_t(width) * 3);
+  if (p.bits > 8)
+    sum_ycbcr_rows<std::uint16_t>(p, f, first_row, rows, sums.data());
+  else
+    sum_ycbcr_rows<std::uint8_t>(p, f, first_row, rows, sums.data());
+  // 10 bits: the averages divided by 4 are on the 8-bit scale (64-940 is 16-235, 512 is 128).
+  double scale = p.bits > 8 ? double(1U << (p.bits - 8)) : 1.0;
   for (int ox = 0; ox < width; ++ox, rgb += 3) {
-    double n = double(std::min(f, p.width - ox * f) * rows);
+    double n = double(std::min(f, p.width - ox * f) * rows) * scale;
     const std::uint32_t* sum = &sums[std::size_t(ox) * 3];
     ycbcr_to_rgb(p, sum[0] / n, p.cb ? sum[1] / n : 128, p.cb ? sum[2] / n : 128, rgb);
   }

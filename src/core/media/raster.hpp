@@ -54,9 +54,12 @@ private:
   void flush_row(int rows);
 };
 
-/// 8-bit Y'CbCr planes as HEVC and AV1 decoders give them, and how to turn them into RGB.
+/// Y'CbCr planes as HEVC and AV1 decoders give them, and how to turn them into RGB. Samples of
+/// more than 8 bits are 16-bit words in the machine's order (FFmpeg's yuv420p10le, libheif's
+/// planes); the strides are in bytes either way.
 struct YCbCrPlanes {
   int width = 0, height = 0;
+  int bits = 8; ///< 8, or 9-16 for 16-bit samples (10 bits: limited range is 64-940, 64-960)
   const std::uint8_t* y = nullptr;
   int y_stride = 0;
   const std::uint8_t* cb = nullptr; ///< with `cr`; both null for a grayscale image
@@ -64,12 +67,12 @@ struct YCbCrPlanes {
   int c_stride = 0;
   int shift_x = 1, shift_y = 1;  ///< chroma subsampling: 4:2:0 is 1, 1; 4:2:2 1, 0; 4:4:4 0, 0
   double kr = 0.299, kb = 0.114; ///< the matrix: BT.601 unless the file names another
-  bool full_range = true;        ///< false: Y' 16-235, Cb and Cr 16-240
+  bool full_range = true;        ///< false: Y' 16-235, Cb and Cr 16-240 (at 8 bits)
 };
 
 /// Averages `factor` x `factor` blocks of `planes` (chroma taken by nearest neighbour, as libheif
-/// upsamples it) and converts the averages to RGB. Since the conversion is affine, that is the
-/// average of the converted pixels (but for clipping), without a full-size RGB copy.
+/// upsamples it) and converts the averages to 8-bit RGB. Since the conversion is affine, that is
+/// the average of the converted pixels (but for clipping), without a full-size RGB copy.
 Raster shrink_ycbcr(const YCbCrPlanes& planes, int factor);
 
 /// One output row of shrink_ycbcr: averages rows [first_row, first_row + rows) of `planes` in
