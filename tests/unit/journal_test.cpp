@@ -227,6 +227,33 @@ TEST(JournalTest, RecentUnresolvedMatchesTheWholeFileAndKeepsTheFirstAttempt) {
   EXPECT_TRUE(Journal(dir / "none.jsonl").recent_unresolved()->empty());
 }
 
+// A key the quick scan cannot read (an escaped quote in it) is parsed, and still closes its intent.
+TEST(JournalTest, RecentUnresolvedReadsKeysThatNeedParsing) {
+  test::TempDir dir;
+  Journal journal(dir / "jobs.jsonl");
+  for (const std::string key : {"quoted \"a\"", "quoted \"b\"", "plain"}) {
+    JournalIntent i;
+    i.idempotency_key = key;
+    i.time = 1000;
+    i.prompt = "prompt " + key;
+    i.command = "create";
+    ASSERT_TRUE(journal.append_intent(i));
+  }
+  JournalEntry job;
+  job.id = "video_a";
+  job.time = 1001;
+  job.idempotency_key = "quoted \"a\"";
+  ASSERT_TRUE(journal.append(job));
+  job.id = "video_p";
+  job.idempotency_key = "plain";
+  ASSERT_TRUE(journal.append(job));
+  auto recent = journal.recent_unresolved();
+  ASSERT_TRUE(recent);
+  ASSERT_EQ(recent->size(), 1u);
+  EXPECT_EQ((*recent)[0].idempotency_key, "quoted \"b\"");
+  EXPECT_EQ(journal.load()->unresolved.size(), 1u);
+}
+
 // The job file is read back only until the jobs are older than the oldest candidate intent.
 TEST(JournalTest, RecentUnresolvedStopsAtJobsOlderThanItsIntents) {
   test::TempDir dir;
