@@ -123,6 +123,16 @@ TEST(JournalTest, AnIntentStaysUnresolvedUntilItsJobOrASettlementIsRecorded) {
 
 namespace {
 
+// A create's intent: the key, its time and a prompt named after the key.
+JournalIntent test_intent(const std::string& key, std::int64_t time) {
+  JournalIntent i;
+  i.idempotency_key = key;
+  i.time = time;
+  i.prompt = "prompt " + key;
+  i.command = "create";
+  return i;
+}
+
 // A job line as Journal::append writes it (without the fields these tests do not need).
 std::string job_line(const std::string& id, std::int64_t time, const std::string& key = "") {
   std::string line = "{\"time\":" + std::to_string(time) + ",\"id\":\"" + id +
@@ -191,12 +201,7 @@ TEST(JournalTest, RecentUnresolvedMatchesTheWholeFileAndKeepsTheFirstAttempt) {
   test::TempDir dir;
   Journal journal(dir / "jobs.jsonl");
   auto intent = [&](const std::string& key, std::int64_t time) {
-    JournalIntent i;
-    i.idempotency_key = key;
-    i.time = time;
-    i.prompt = "prompt " + key;
-    i.command = "create";
-    ASSERT_TRUE(journal.append_intent(i));
+    ASSERT_TRUE(journal.append_intent(test_intent(key, time)));
   };
   intent("old-open", 100); // beyond the newest 5 records below: not looked at
   intent("a", 1000);
@@ -231,14 +236,8 @@ TEST(JournalTest, RecentUnresolvedMatchesTheWholeFileAndKeepsTheFirstAttempt) {
 TEST(JournalTest, RecentUnresolvedReadsKeysThatNeedParsing) {
   test::TempDir dir;
   Journal journal(dir / "jobs.jsonl");
-  for (const std::string key : {"quoted \"a\"", "quoted \"b\"", "plain"}) {
-    JournalIntent i;
-    i.idempotency_key = key;
-    i.time = 1000;
-    i.prompt = "prompt " + key;
-    i.command = "create";
-    ASSERT_TRUE(journal.append_intent(i));
-  }
+  for (const std::string key : {"quoted \"a\"", "quoted \"b\"", "plain"})
+    ASSERT_TRUE(journal.append_intent(test_intent(key, 1000)));
   JournalEntry job;
   job.id = "video_a";
   job.time = 1001;
@@ -319,12 +318,7 @@ TEST(JournalTest, NewestJobsMatchTheWholeFile) {
       job_line("v6", 6, "k6") + "{\"id\":\"torn";
   test::write_file(dir / "jobs.jsonl", text);
   auto intent = [&](const std::string& key, std::int64_t time) {
-    JournalIntent i;
-    i.idempotency_key = key;
-    i.time = time;
-    i.prompt = "prompt " + key;
-    i.command = "create";
-    ASSERT_TRUE(journal.append_intent(i));
+    ASSERT_TRUE(journal.append_intent(test_intent(key, time)));
   };
   intent("k1", 1);
   intent("open-a", 1);
